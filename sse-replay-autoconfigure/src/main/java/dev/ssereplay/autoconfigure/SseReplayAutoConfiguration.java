@@ -1,0 +1,125 @@
+package dev.ssereplay.autoconfigure;
+
+import java.util.concurrent.Executor;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnThreading;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.thread.Threading;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.task.VirtualThreadTaskExecutor;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+import dev.ssereplay.broker.Broker;
+import dev.ssereplay.broker.BrokerOptions;
+import dev.ssereplay.broker.ElasticWriterPool;
+import dev.ssereplay.event.JacksonPayloadSerializer;
+import dev.ssereplay.event.PayloadSerializer;
+import dev.ssereplay.store.InMemoryReplayStore;
+import dev.ssereplay.store.ReplayStore;
+import dev.ssereplay.web.SseReplay;
+import dev.ssereplay.web.SseReplayExceptionHandler;
+
+/**
+ * Auto-configuration for sse-replay in a servlet web application: the replay
+ * store, the broker and its writer executor, and the {@link SseReplay} entry
+ * point.
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass(SseEmitter.class)
+@EnableConfigurationProperties(SseReplayProperties.class)
+public final class SseReplayAutoConfiguration {
+
+	/** Name of the executor bean that runs subscriber writers. */
+	public static final String WRITER_EXECUTOR_BEAN_NAME = "sseReplayWriterExecutor";
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	Broker sseReplayBroker(ReplayStore store, SseReplayProperties properties,
+			@org.springframework.beans.factory.annotation.Qualifier(WRITER_EXECUTOR_BEAN_NAME) Executor writers) {
+		SseReplayProperties.Subscriber subscriber = properties.getSubscriber();
+		BrokerOptions options = new BrokerOptions(subscriber.getQueueDepth(), subscriber.getSlowPolicy(),
+				properties.getHeartbeat().getInterval(), properties.getRetry(), properties.getResyncEvent(),
+				properties.getMaxConnections(), subscriber.getReplayBatchSize(),
+				properties.getWriter().getStallThreshold());
+		return new Broker(store, options, writers);
+	}
+
+	@Bean
+	SseReplayLifecycle sseReplayLifecycle(Broker broker) {
+		return new SseReplayLifecycle(broker);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SseReplay sseReplay(ReplayStore store, Broker broker, ObjectProvider<PayloadSerializer> serializer,
+			SseReplayProperties properties) {
+		return new SseReplay(store, broker, serializer.getIfAvailable(), properties.getConnectionTimeout(),
+				properties.getMaxEventSize().toBytes());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SseReplayExceptionHandler sseReplayExceptionHandler() {
+		return new SseReplayExceptionHandler();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "sse.replay.store.type", havingValue = "memory", matchIfMissing = true)
+	static class InMemoryStoreConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(ReplayStore.class)
+		InMemoryReplayStore sseReplayStore(SseReplayProperties properties) {
+			SseReplayProperties.Store store = properties.getStore();
+			return new InMemoryReplayStore(store.getMaxEventsPerStream(), store.getMaxBytes().toBytes(),
+					store.getTimeToLive());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingBean(name = WRITER_EXECUTOR_BEAN_NAME)
+	static class WriterExecutorConfiguration {
+
+		@Bean(name = WRITER_EXECUTOR_BEAN_NAME)
+		@ConditionalOnThreading(Threading.VIRTUAL)
+		VirtualThreadTaskExecutor sseReplayVirtualWriterExecutor() {
+			return new VirtualThreadTaskExecutor("sse-replay-writer-");
+		}
+
+		@Bean(name = WRITER_EXECUTOR_BEAN_NAME, destroyMethod = "close")
+		@ConditionalOnThreading(Threading.PLATFORM)
+		ElasticWriterPool sseReplayWriterExecutor(SseReplayProperties properties) {
+			SseReplayProperties.Writer writer = properties.getWriter();
+			int threads = (writer.getThreads() > 0) ? writer.getThreads()
+					: Math.max(2, Runtime.getRuntime().availableProcessors());
+			return new ElasticWriterPool(threads, writer.getMaxExtraThreads());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(JsonMapper.class)
+	static class JacksonPayloadConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(PayloadSerializer.class)
+		@ConditionalOnBean(JsonMapper.class)
+		JacksonPayloadSerializer sseReplayPayloadSerializer(JsonMapper mapper) {
+			return new JacksonPayloadSerializer(mapper);
+		}
+
+	}
+
+}

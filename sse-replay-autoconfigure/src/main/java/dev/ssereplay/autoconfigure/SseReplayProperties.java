@@ -1,0 +1,344 @@
+package dev.ssereplay.autoconfigure;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+import dev.ssereplay.broker.SlowSubscriberPolicy;
+import dev.ssereplay.event.SseFormat;
+
+/**
+ * Configuration properties for sse-replay.
+ */
+@ConfigurationProperties("sse.replay")
+public class SseReplayProperties {
+
+	/**
+	 * Reconnection delay sent to clients when they connect, as the 'retry:' field.
+	 */
+	private Duration retry = Duration.ofSeconds(3);
+
+	/**
+	 * Name of the event sent when a client's Last-Event-ID cannot be served.
+	 */
+	private String resyncEvent = "resync";
+
+	/**
+	 * Maximum number of connections subscribed at once; more are answered with 503.
+	 */
+	private int maxConnections = 10_000;
+
+	/**
+	 * Maximum size of one event's name and data, in UTF-8.
+	 */
+	private DataSize maxEventSize = DataSize.ofKilobytes(64);
+
+	/**
+	 * How long a connection stays open before the server ends it and the client
+	 * resumes on a new one; 0 for no limit.
+	 */
+	private Duration connectionTimeout = Duration.ofMinutes(30);
+
+	private final Store store = new Store();
+
+	private final Subscriber subscriber = new Subscriber();
+
+	private final Heartbeat heartbeat = new Heartbeat();
+
+	private final Writer writer = new Writer();
+
+	public Duration getRetry() {
+		return this.retry;
+	}
+
+	public void setRetry(Duration retry) {
+		requireNotNegative("sse.replay.retry", retry);
+		this.retry = retry;
+	}
+
+	public String getResyncEvent() {
+		return this.resyncEvent;
+	}
+
+	public void setResyncEvent(String resyncEvent) {
+		if (resyncEvent == null || resyncEvent.isEmpty()) {
+			throw new IllegalArgumentException("sse.replay.resync-event must not be empty");
+		}
+		SseFormat.checkField("event", resyncEvent);
+		this.resyncEvent = resyncEvent;
+	}
+
+	public int getMaxConnections() {
+		return this.maxConnections;
+	}
+
+	public void setMaxConnections(int maxConnections) {
+		requirePositive("sse.replay.max-connections", maxConnections);
+		this.maxConnections = maxConnections;
+	}
+
+	public DataSize getMaxEventSize() {
+		return this.maxEventSize;
+	}
+
+	public void setMaxEventSize(DataSize maxEventSize) {
+		requirePositive("sse.replay.max-event-size", maxEventSize.toBytes());
+		this.maxEventSize = maxEventSize;
+	}
+
+	public Duration getConnectionTimeout() {
+		return this.connectionTimeout;
+	}
+
+	public void setConnectionTimeout(Duration connectionTimeout) {
+		requireNotNegative("sse.replay.connection-timeout", connectionTimeout);
+		this.connectionTimeout = connectionTimeout;
+	}
+
+	public Store getStore() {
+		return this.store;
+	}
+
+	public Subscriber getSubscriber() {
+		return this.subscriber;
+	}
+
+	public Heartbeat getHeartbeat() {
+		return this.heartbeat;
+	}
+
+	public Writer getWriter() {
+		return this.writer;
+	}
+
+	static void requirePositive(String property, long value) {
+		if (value < 1) {
+			throw new IllegalArgumentException(property + " must be positive, was " + value);
+		}
+	}
+
+	static void requireNotNegative(String property, Duration value) {
+		if (value == null || value.isNegative()) {
+			throw new IllegalArgumentException(property + " must be zero or positive, was " + value);
+		}
+	}
+
+	static void requirePositive(String property, Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw new IllegalArgumentException(property + " must be positive, was " + value);
+		}
+	}
+
+	/**
+	 * Where the history of streams is kept.
+	 */
+	public enum StoreType {
+
+		/**
+		 * In this process's memory: one application instance, nothing to set up.
+		 */
+		MEMORY,
+
+		/**
+		 * In Redis, shared by every instance of the application.
+		 */
+		REDIS
+
+	}
+
+	/**
+	 * Replay store properties.
+	 */
+	public static class Store {
+
+		/**
+		 * Where the history of streams is kept.
+		 */
+		private StoreType type = StoreType.MEMORY;
+
+		/**
+		 * Maximum number of events kept per stream; older ones are removed.
+		 */
+		private int maxEventsPerStream = 1000;
+
+		/**
+		 * Maximum size of the events kept by the in-memory store, for all streams
+		 * together; the oldest events are removed first.
+		 */
+		private DataSize maxBytes = DataSize.ofMegabytes(64);
+
+		/**
+		 * How long an event is kept for clients that resume.
+		 */
+		private Duration timeToLive = Duration.ofHours(1);
+
+		public StoreType getType() {
+			return this.type;
+		}
+
+		public void setType(StoreType type) {
+			this.type = type;
+		}
+
+		public int getMaxEventsPerStream() {
+			return this.maxEventsPerStream;
+		}
+
+		public void setMaxEventsPerStream(int maxEventsPerStream) {
+			requirePositive("sse.replay.store.max-events-per-stream", maxEventsPerStream);
+			this.maxEventsPerStream = maxEventsPerStream;
+		}
+
+		public DataSize getMaxBytes() {
+			return this.maxBytes;
+		}
+
+		public void setMaxBytes(DataSize maxBytes) {
+			requirePositive("sse.replay.store.max-bytes", maxBytes.toBytes());
+			this.maxBytes = maxBytes;
+		}
+
+		public Duration getTimeToLive() {
+			return this.timeToLive;
+		}
+
+		public void setTimeToLive(Duration timeToLive) {
+			requirePositive("sse.replay.store.time-to-live", timeToLive);
+			this.timeToLive = timeToLive;
+		}
+
+	}
+
+	/**
+	 * Subscriber properties.
+	 */
+	public static class Subscriber {
+
+		/**
+		 * Maximum number of live events queued for one subscriber before the
+		 * slow-subscriber policy applies.
+		 */
+		private int queueDepth = 256;
+
+		/**
+		 * What happens to a subscriber whose queue is full: 'close' ends the
+		 * connection after what is queued (the client resumes from the store),
+		 * 'drop' discards events and sends the resync event, 'remove' ends the
+		 * connection at once.
+		 */
+		private SlowSubscriberPolicy slowPolicy = SlowSubscriberPolicy.CLOSE;
+
+		/**
+		 * Maximum number of events read from the store and written at once while a
+		 * resuming subscriber catches up.
+		 */
+		private int replayBatchSize = 500;
+
+		public int getQueueDepth() {
+			return this.queueDepth;
+		}
+
+		public void setQueueDepth(int queueDepth) {
+			requirePositive("sse.replay.subscriber.queue-depth", queueDepth);
+			this.queueDepth = queueDepth;
+		}
+
+		public SlowSubscriberPolicy getSlowPolicy() {
+			return this.slowPolicy;
+		}
+
+		public void setSlowPolicy(SlowSubscriberPolicy slowPolicy) {
+			this.slowPolicy = slowPolicy;
+		}
+
+		public int getReplayBatchSize() {
+			return this.replayBatchSize;
+		}
+
+		public void setReplayBatchSize(int replayBatchSize) {
+			requirePositive("sse.replay.subscriber.replay-batch-size", replayBatchSize);
+			this.replayBatchSize = replayBatchSize;
+		}
+
+	}
+
+	/**
+	 * Heartbeat properties.
+	 */
+	public static class Heartbeat {
+
+		/**
+		 * Idle time after which a heartbeat comment is written to a connection,
+		 * which keeps proxies from closing it and finds dead clients; 0 disables.
+		 */
+		private Duration interval = Duration.ofSeconds(15);
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			requireNotNegative("sse.replay.heartbeat.interval", interval);
+			this.interval = interval;
+		}
+
+	}
+
+	/**
+	 * Properties of the threads that write to connections.
+	 */
+	public static class Writer {
+
+		/**
+		 * Number of writer threads for normal work; 0 for the number of processors.
+		 * Not used with virtual threads (spring.threads.virtual.enabled on Java 21+).
+		 */
+		private int threads = 0;
+
+		/**
+		 * How long a write may block on a client that is not reading before another
+		 * writer thread is added to make up for it.
+		 */
+		private Duration stallThreshold = Duration.ofMillis(500);
+
+		/**
+		 * Maximum number of writer threads added for blocked writes.
+		 */
+		private int maxExtraThreads = 512;
+
+		public int getThreads() {
+			return this.threads;
+		}
+
+		public void setThreads(int threads) {
+			if (threads < 0) {
+				throw new IllegalArgumentException("sse.replay.writer.threads must not be negative, was " + threads);
+			}
+			this.threads = threads;
+		}
+
+		public Duration getStallThreshold() {
+			return this.stallThreshold;
+		}
+
+		public void setStallThreshold(Duration stallThreshold) {
+			requirePositive("sse.replay.writer.stall-threshold", stallThreshold);
+			this.stallThreshold = stallThreshold;
+		}
+
+		public int getMaxExtraThreads() {
+			return this.maxExtraThreads;
+		}
+
+		public void setMaxExtraThreads(int maxExtraThreads) {
+			if (maxExtraThreads < 0) {
+				throw new IllegalArgumentException(
+						"sse.replay.writer.max-extra-threads must not be negative, was " + maxExtraThreads);
+			}
+			this.maxExtraThreads = maxExtraThreads;
+		}
+
+	}
+
+}

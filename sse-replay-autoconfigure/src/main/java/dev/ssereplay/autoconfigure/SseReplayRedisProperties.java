@@ -1,0 +1,64 @@
+package dev.ssereplay.autoconfigure;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration properties of the Redis replay store, used when
+ * {@code sse.replay.store.type} is {@code redis}. The connection itself is the
+ * application's, configured with {@code spring.data.redis.*}.
+ */
+@ConfigurationProperties("sse.replay.redis")
+public class SseReplayRedisProperties {
+
+	/**
+	 * Prefix of every Redis key and pub/sub channel of the replay store. Instances
+	 * that share a prefix share their streams. Must not contain '{' or '}'.
+	 */
+	private String keyPrefix = "sse-replay:";
+
+	/**
+	 * Maximum time to wait for Redis to answer a replay store command; a publish
+	 * that takes longer fails with a StoreUnavailableException.
+	 */
+	private Duration commandTimeout = Duration.ofSeconds(2);
+
+	/**
+	 * Whether streams keep their epoch when the Redis server restarts or fails over.
+	 * Enable only when Redis never loses a write it acknowledged (appendfsync
+	 * always, no failover to a replica that lags); otherwise every stream starts a
+	 * new epoch and its clients get a resync.
+	 */
+	private boolean keepEpochAcrossRestarts = false;
+
+	public String getKeyPrefix() {
+		return this.keyPrefix;
+	}
+
+	public void setKeyPrefix(String keyPrefix) {
+		if (keyPrefix == null || keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0) {
+			throw new IllegalArgumentException("sse.replay.redis.key-prefix must not contain '{' or '}', was '"
+					+ keyPrefix + "': the store puts each stream's name in braces as the Redis Cluster hash tag");
+		}
+		this.keyPrefix = keyPrefix;
+	}
+
+	public boolean isKeepEpochAcrossRestarts() {
+		return this.keepEpochAcrossRestarts;
+	}
+
+	public void setKeepEpochAcrossRestarts(boolean keepEpochAcrossRestarts) {
+		this.keepEpochAcrossRestarts = keepEpochAcrossRestarts;
+	}
+
+	public Duration getCommandTimeout() {
+		return this.commandTimeout;
+	}
+
+	public void setCommandTimeout(Duration commandTimeout) {
+		SseReplayProperties.requirePositive("sse.replay.redis.command-timeout", commandTimeout);
+		this.commandTimeout = commandTimeout;
+	}
+
+}

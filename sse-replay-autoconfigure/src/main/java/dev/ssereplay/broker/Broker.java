@@ -1,0 +1,266 @@
+package dev.ssereplay.broker;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.ssereplay.event.EventId;
+import dev.ssereplay.event.StoredEvent;
+import dev.ssereplay.event.StreamNames;
+import dev.ssereplay.store.ReplayStore;
+
+/**
+ * Fans every event appended to a {@link ReplayStore} out to the subscribers of
+ * its stream, without ever waiting on one.
+ * <p>
+ * Dispatching an event offers it to each subscriber's bounded queue; a
+ * subscriber whose queue is full gets the {@link SlowSubscriberPolicy}, and one
+ * that fails is closed without disturbing the others. Each subscriber's writer
+ * runs on the given executor, so thousands of connections share a few threads.
+ * A housekeeping tick marks heartbeats on idle connections (which is also how
+ * dead ones are found), tells an {@link ElasticWriterPool} about writes blocked
+ * on clients that stopped reading, and lets the store expire old events.
+ * <p>
+ * Thread-safe. Subscribers of a stream are kept in a copy-on-write array, so
+ * dispatch reads one volatile reference and takes no lock.
+ */
+public final class Broker implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(Broker.class);
+
+	private static final long TICK_MILLIS = 200;
+
+	private static final long EVICT_EVERY_TICKS = 5;
+
+	private static final Subscriber[] NONE = new Subscriber[0];
+
+	private final ReplayStore store;
+
+	private final BrokerOptions options;
+
+	private final Executor writers;
+
+	private final BrokerStatistics statistics = new BrokerStatistics();
+
+	private final Map<String, Subscriber[]> subscribers = new ConcurrentHashMap<>();
+
+	private final AtomicInteger connections = new AtomicInteger();
+
+	private final AtomicBoolean closed = new AtomicBoolean();
+
+	private final ScheduledExecutorService housekeeping;
+
+	private long ticks;
+
+	/**
+	 * Creates a broker that listens to the store's appended events and starts its
+	 * housekeeping tick.
+	 * @param store the store whose events to fan out
+	 * @param options how to treat subscribers
+	 * @param writers where subscriber writers run; an {@link ElasticWriterPool}
+	 * keeps blocked writes from starving the others
+	 */
+	public Broker(ReplayStore store, BrokerOptions options, Executor writers) {
+		this.store = store;
+		this.options = options;
+		this.writers = writers;
+		this.housekeeping = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "sse-replay-housekeeping");
+			thread.setDaemon(true);
+			return thread;
+		});
+		store.retainWhile(this::hasSubscribers);
+		store.addListener(this::dispatch);
+		this.housekeeping.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Subscribes a connection to a stream. The subscriber is registered before
+	 * anything is read from the store, so no event falls between its replay and
+	 * its live part; a fresh subscriber receives every event appended after this
+	 * call, starting from the head it reads here.
+	 * @param stream a valid stream name
+	 * @param lastEventId the client's last event id, or {@code null} for a fresh
+	 * connect
+	 * @param eventNames which event names to deliver, or {@code null} for all
+	 * (unnamed events are named {@code message})
+	 * @param connection the connection to write to
+	 * @return the subscription
+	 * @throws TooManyConnectionsException when the maximum is reached
+	 */
+	public Subscription subscribe(String stream, String lastEventId, Predicate<String> eventNames,
+			Connection connection) {
+		StreamNames.check(stream);
+		if (this.closed.get()) {
+			throw new IllegalStateException("Broker is closed");
+		}
+		if (this.connections.incrementAndGet() > this.options.maxConnections()) {
+			this.connections.decrementAndGet();
+			this.statistics.rejected();
+			throw new TooManyConnectionsException(this.options.maxConnections());
+		}
+		Subscriber subscriber = new Subscriber(this, stream, lastEventId, eventNames, connection);
+		this.subscribers.compute(stream, (key, current) -> {
+			Subscriber[] present = (current != null) ? current : NONE;
+			Subscriber[] grown = Arrays.copyOf(present, present.length + 1);
+			grown[present.length] = subscriber;
+			return grown;
+		});
+		EventId head = null;
+		if (lastEventId == null) {
+			try {
+				head = this.store.head(stream);
+			}
+			catch (RuntimeException ex) {
+				unregister(subscriber, CloseReason.DISCONNECTED);
+				throw ex;
+			}
+		}
+		subscriber.ready(head);
+		return subscriber;
+	}
+
+	/**
+	 * Offers an appended event to every subscriber of its stream. Never blocks.
+	 * @param event the event
+	 */
+	public void dispatch(StoredEvent event) {
+		Subscriber[] targets = this.subscribers.get(event.stream());
+		if (targets == null) {
+			return;
+		}
+		for (Subscriber subscriber : targets) {
+			try {
+				subscriber.offer(event);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Subscriber of stream '{}' failed to take event {}; closing it", event.stream(),
+						event.id(), ex);
+				subscriber.close(CloseReason.DISCONNECTED);
+			}
+		}
+	}
+
+	/**
+	 * Whether a stream has subscribers in this process.
+	 * @param stream the stream name
+	 * @return {@code true} when it has at least one
+	 */
+	public boolean hasSubscribers(String stream) {
+		return this.subscribers.containsKey(stream);
+	}
+
+	/**
+	 * Returns the number of subscribers connected.
+	 * @return connections
+	 */
+	public int connectionCount() {
+		return this.connections.get();
+	}
+
+	/**
+	 * Returns the number of streams with subscribers.
+	 * @return streams
+	 */
+	public int streamCount() {
+		return this.subscribers.size();
+	}
+
+	/**
+	 * Returns what this broker counted.
+	 * @return the statistics
+	 */
+	public BrokerStatistics statistics() {
+		return this.statistics;
+	}
+
+	/**
+	 * Returns the options of this broker.
+	 * @return the options
+	 */
+	public BrokerOptions options() {
+		return this.options;
+	}
+
+	/**
+	 * Ends every connection and stops the housekeeping tick. Idempotent.
+	 */
+	@Override
+	public void close() {
+		if (!this.closed.compareAndSet(false, true)) {
+			return;
+		}
+		this.housekeeping.shutdownNow();
+		List<Subscriber> all = new ArrayList<>();
+		this.subscribers.values().forEach((array) -> all.addAll(Arrays.asList(array)));
+		all.forEach((subscriber) -> subscriber.close(CloseReason.SHUTDOWN));
+	}
+
+	ReplayStore store() {
+		return this.store;
+	}
+
+	Executor writers() {
+		return this.writers;
+	}
+
+	void unregister(Subscriber subscriber, CloseReason reason) {
+		boolean[] removed = new boolean[1];
+		this.subscribers.computeIfPresent(subscriber.stream(), (key, current) -> {
+			int index = Arrays.asList(current).indexOf(subscriber);
+			if (index < 0) {
+				return current;
+			}
+			removed[0] = true;
+			if (current.length == 1) {
+				return null;
+			}
+			Subscriber[] shrunk = new Subscriber[current.length - 1];
+			System.arraycopy(current, 0, shrunk, 0, index);
+			System.arraycopy(current, index + 1, shrunk, index, current.length - index - 1);
+			return shrunk;
+		});
+		if (removed[0]) {
+			this.connections.decrementAndGet();
+			this.statistics.closed(reason);
+		}
+	}
+
+	void tick() {
+		try {
+			long now = System.nanoTime();
+			long heartbeat = this.options.heartbeatInterval().toNanos();
+			long stall = this.options.stallThreshold().toNanos();
+			int stalled = 0;
+			for (Subscriber[] array : this.subscribers.values()) {
+				for (Subscriber subscriber : array) {
+					if (subscriber.tick(now, heartbeat, stall)) {
+						stalled++;
+					}
+				}
+			}
+			if (this.writers instanceof ElasticWriterPool pool) {
+				pool.compensate(stalled);
+			}
+			if (++this.ticks % EVICT_EVERY_TICKS == 0) {
+				this.store.evictExpired();
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Housekeeping failed", ex);
+		}
+	}
+
+}

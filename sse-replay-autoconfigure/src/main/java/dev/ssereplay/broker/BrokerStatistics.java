@@ -1,0 +1,142 @@
+package dev.ssereplay.broker;
+
+import java.util.concurrent.atomic.LongAdder;
+
+import dev.ssereplay.store.ResyncReason;
+
+/**
+ * Monotonic counts of what a broker did, cheap to update on hot paths and read
+ * by metrics binders.
+ */
+public final class BrokerStatistics {
+
+	private final LongAdder published = new LongAdder();
+
+	private final LongAdder delivered = new LongAdder();
+
+	private final LongAdder replayed = new LongAdder();
+
+	private final LongAdder heartbeats = new LongAdder();
+
+	private final LongAdder rejected = new LongAdder();
+
+	private final LongAdder[] dropped = adders(SlowSubscriberPolicy.values().length);
+
+	private final LongAdder[] resyncs = adders(ResyncReason.values().length);
+
+	private final LongAdder[] closed = adders(CloseReason.values().length);
+
+	BrokerStatistics() {
+	}
+
+	/**
+	 * Counts an event accepted for publishing.
+	 */
+	public void published() {
+		this.published.increment();
+	}
+
+	/**
+	 * Returns the events published.
+	 * @return count
+	 */
+	public long getPublished() {
+		return this.published.sum();
+	}
+
+	/**
+	 * Returns the live events written to connections.
+	 * @return count
+	 */
+	public long getDelivered() {
+		return this.delivered.sum();
+	}
+
+	/**
+	 * Returns the events written from history to catch subscribers up.
+	 * @return count
+	 */
+	public long getReplayed() {
+		return this.replayed.sum();
+	}
+
+	/**
+	 * Returns the heartbeats written.
+	 * @return count
+	 */
+	public long getHeartbeats() {
+		return this.heartbeats.sum();
+	}
+
+	/**
+	 * Returns the connections refused because the maximum was reached.
+	 * @return count
+	 */
+	public long getRejected() {
+		return this.rejected.sum();
+	}
+
+	/**
+	 * Returns the live events not delivered because of a slow subscriber.
+	 * @param policy the policy that was applied
+	 * @return count
+	 */
+	public long getDropped(SlowSubscriberPolicy policy) {
+		return this.dropped[policy.ordinal()].sum();
+	}
+
+	/**
+	 * Returns the resync events sent.
+	 * @param reason why
+	 * @return count
+	 */
+	public long getResyncs(ResyncReason reason) {
+		return this.resyncs[reason.ordinal()].sum();
+	}
+
+	/**
+	 * Returns the connections that ended.
+	 * @param reason how
+	 * @return count
+	 */
+	public long getClosed(CloseReason reason) {
+		return this.closed[reason.ordinal()].sum();
+	}
+
+	void delivered(long count) {
+		this.delivered.add(count);
+	}
+
+	void replayed(long count) {
+		this.replayed.add(count);
+	}
+
+	void heartbeat() {
+		this.heartbeats.increment();
+	}
+
+	void rejected() {
+		this.rejected.increment();
+	}
+
+	void dropped(SlowSubscriberPolicy policy, long count) {
+		this.dropped[policy.ordinal()].add(count);
+	}
+
+	void resync(ResyncReason reason) {
+		this.resyncs[reason.ordinal()].increment();
+	}
+
+	void closed(CloseReason reason) {
+		this.closed[reason.ordinal()].increment();
+	}
+
+	private static LongAdder[] adders(int count) {
+		LongAdder[] adders = new LongAdder[count];
+		for (int i = 0; i < count; i++) {
+			adders[i] = new LongAdder();
+		}
+		return adders;
+	}
+
+}

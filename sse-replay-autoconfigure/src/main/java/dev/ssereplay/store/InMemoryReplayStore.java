@@ -1,0 +1,400 @@
+package dev.ssereplay.store;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.ssereplay.event.EventId;
+import dev.ssereplay.event.SseEvent;
+import dev.ssereplay.event.SseFormat;
+import dev.ssereplay.event.StoredEvent;
+import dev.ssereplay.event.StreamNames;
+
+/**
+ * A {@link ReplayStore} in this process's memory: a ring buffer per stream,
+ * bounded by events per stream, by total bytes for the whole process and by
+ * age. Streams with no retained events and no subscribers are removed; a stream
+ * created again, like every stream after a restart, gets a new epoch.
+ * <p>
+ * Finding the events after a position is O(1): the position's sequence number
+ * indexes the ring directly. Besides its ring, every event is linked into one
+ * process-wide list in append order, so the byte and age bounds always remove
+ * the oldest event of the whole process in O(1).
+ * <p>
+ * Thread-safe. All state is guarded by one lock, taken only in
+ * {@link #locked(java.util.function.Supplier)}; formatting happens before it and
+ * listeners are called after it. The critical sections are a few array and
+ * pointer updates and, for a read, copying at most {@code limit} references.
+ */
+public final class InMemoryReplayStore implements ReplayStore {
+
+	private static final Logger logger = LoggerFactory.getLogger(InMemoryReplayStore.class);
+
+	private static final long LIMIT_LOG_INTERVAL_MILLIS = 60_000;
+
+	private final int maxEventsPerStream;
+
+	private final long maxBytes;
+
+	private final long timeToLiveMillis;
+
+	private final Clock clock;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final Map<String, History> streams = new HashMap<>();
+
+	private final List<Consumer<StoredEvent>> listeners = new CopyOnWriteArrayList<>();
+
+	private volatile Predicate<String> inUse = (stream) -> false;
+
+	// The process-wide list of retained events in append order, guarded by lock.
+	private Node oldest;
+
+	private Node newest;
+
+	private volatile long events;
+
+	private volatile long bytes;
+
+	private final AtomicLong[] evictions = { new AtomicLong(), new AtomicLong(), new AtomicLong() };
+
+	private long lastLimitLog;
+
+	/**
+	 * Creates a store.
+	 * @param maxEventsPerStream the most events kept per stream, positive
+	 * @param maxBytes the most bytes of formatted events kept by the process, positive
+	 * @param timeToLive how long an event is kept, positive
+	 * @param clock the clock that dates events
+	 */
+	public InMemoryReplayStore(int maxEventsPerStream, long maxBytes, Duration timeToLive, Clock clock) {
+		if (maxEventsPerStream < 1) {
+			throw new IllegalArgumentException("maxEventsPerStream must be positive, was " + maxEventsPerStream);
+		}
+		if (maxBytes < 1) {
+			throw new IllegalArgumentException("maxBytes must be positive, was " + maxBytes);
+		}
+		if (timeToLive.isNegative() || timeToLive.isZero()) {
+			throw new IllegalArgumentException("timeToLive must be positive, was " + timeToLive);
+		}
+		this.maxEventsPerStream = maxEventsPerStream;
+		this.maxBytes = maxBytes;
+		this.timeToLiveMillis = timeToLive.toMillis();
+		this.clock = clock;
+	}
+
+	/**
+	 * Creates a store on the system clock.
+	 * @param maxEventsPerStream the most events kept per stream
+	 * @param maxBytes the most bytes of formatted events kept by the process
+	 * @param timeToLive how long an event is kept
+	 */
+	public InMemoryReplayStore(int maxEventsPerStream, long maxBytes, Duration timeToLive) {
+		this(maxEventsPerStream, maxBytes, timeToLive, Clock.systemUTC());
+	}
+
+	@Override
+	public StoredEvent append(String stream, SseEvent event) {
+		StreamNames.check(stream);
+		byte[] body = SseFormat.body(event);
+		if (body.length + 64L > this.maxBytes) {
+			throw new IllegalArgumentException("Event of " + body.length + " bytes cannot fit in a store of "
+					+ this.maxBytes + " bytes (sse.replay.store.max-bytes)");
+		}
+		StoredEvent stored = locked(() -> {
+			long now = this.clock.millis();
+			expire(now);
+			History history = history(stream);
+			EventId id = new EventId(history.epoch, history.lastSequence + 1);
+			StoredEvent appended = new StoredEvent(stream, id, event.name(), SseFormat.frame(id, body), now);
+			if (history.size == this.maxEventsPerStream) {
+				evict(history.oldest(), EvictionReason.COUNT);
+			}
+			history.add(link(new Node(appended, history)));
+			while (this.bytes > this.maxBytes) {
+				evict(this.oldest, EvictionReason.BYTES);
+			}
+			return appended;
+		});
+		for (Consumer<StoredEvent> listener : this.listeners) {
+			try {
+				listener.accept(stored);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Listener failed for event {} of stream '{}'", stored.id(), stream, ex);
+			}
+		}
+		return stored;
+	}
+
+	@Override
+	public EventId head(String stream) {
+		StreamNames.check(stream);
+		return locked(() -> history(stream).head());
+	}
+
+	@Override
+	public ReadResult readAfter(String stream, EventId after, int limit) {
+		StreamNames.check(stream);
+		if (limit < 1) {
+			throw new IllegalArgumentException("limit must be positive, was " + limit);
+		}
+		return locked(() -> {
+			expire(this.clock.millis());
+			History history = history(stream);
+			EventId head = history.head();
+			if (after.epoch() != history.epoch) {
+				return new ReadResult.CannotServe(ResyncReason.OTHER_EPOCH, head);
+			}
+			if (after.sequence() > history.lastSequence) {
+				return new ReadResult.CannotServe(ResyncReason.UNKNOWN, head);
+			}
+			long wanted = after.sequence() + 1;
+			if (wanted < history.firstSequence()) {
+				ResyncReason reason = (wanted <= history.expiredThrough) ? ResyncReason.EXPIRED
+						: ResyncReason.EVICTED;
+				return new ReadResult.CannotServe(reason, head);
+			}
+			int count = (int) Math.min(limit, history.lastSequence - after.sequence());
+			List<StoredEvent> events = new ArrayList<>(count);
+			for (int i = 0; i < count; i++) {
+				events.add(history.get(wanted + i).event);
+			}
+			return new ReadResult.Events(events, head);
+		});
+	}
+
+	@Override
+	public void addListener(Consumer<StoredEvent> listener) {
+		this.listeners.add(listener);
+	}
+
+	@Override
+	public void retainWhile(Predicate<String> inUse) {
+		this.inUse = inUse;
+	}
+
+	@Override
+	public void evictExpired() {
+		locked(() -> {
+			expire(this.clock.millis());
+			Iterator<History> histories = this.streams.values().iterator();
+			while (histories.hasNext()) {
+				History history = histories.next();
+				if (history.size == 0 && !this.inUse.test(history.stream)) {
+					histories.remove();
+				}
+			}
+			return null;
+		});
+	}
+
+	@Override
+	public long eventCount() {
+		return this.events;
+	}
+
+	@Override
+	public long byteCount() {
+		return this.bytes;
+	}
+
+	@Override
+	public long evictions(EvictionReason reason) {
+		return this.evictions[reason.ordinal()].get();
+	}
+
+	/**
+	 * Returns the number of streams the store holds, with or without events.
+	 * @return streams
+	 */
+	public int streamCount() {
+		return locked(this.streams::size);
+	}
+
+	private <T> T locked(java.util.function.Supplier<T> action) {
+		this.lock.lock();
+		try {
+			return action.get();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	// The methods below run with the lock held.
+
+	private History history(String stream) {
+		History history = this.streams.get(stream);
+		if (history == null) {
+			history = new History(stream, EventId.newEpoch());
+			this.streams.put(stream, history);
+		}
+		return history;
+	}
+
+	private void expire(long now) {
+		long cutoff = now - this.timeToLiveMillis;
+		while (this.oldest != null && this.oldest.event.timestamp() <= cutoff) {
+			evict(this.oldest, EvictionReason.AGE);
+		}
+	}
+
+	private Node link(Node node) {
+		node.previous = this.newest;
+		if (this.newest != null) {
+			this.newest.next = node;
+		}
+		else {
+			this.oldest = node;
+		}
+		this.newest = node;
+		this.events++;
+		this.bytes += node.event.size();
+		return node;
+	}
+
+	private void evict(Node node, EvictionReason reason) {
+		// Both orders are append order, so the process's oldest event is also the
+		// oldest of its own stream.
+		History history = node.history;
+		Node removed = history.removeOldest();
+		if (removed != node) {
+			throw new IllegalStateException("Store order broken: expected " + node.event.id() + " but removed "
+					+ removed.event.id());
+		}
+		if (reason == EvictionReason.AGE) {
+			history.expiredThrough = node.event.sequence();
+		}
+		if (node.previous != null) {
+			node.previous.next = node.next;
+		}
+		else {
+			this.oldest = node.next;
+		}
+		if (node.next != null) {
+			node.next.previous = node.previous;
+		}
+		else {
+			this.newest = node.previous;
+		}
+		node.previous = null;
+		node.next = null;
+		this.events--;
+		this.bytes -= node.event.size();
+		this.evictions[reason.ordinal()].incrementAndGet();
+		if (reason == EvictionReason.BYTES) {
+			logLimit();
+		}
+	}
+
+	private void logLimit() {
+		long now = this.clock.millis();
+		if (now - this.lastLimitLog >= LIMIT_LOG_INTERVAL_MILLIS) {
+			this.lastLimitLog = now;
+			logger.warn("Replay store holds its maximum of {} bytes (sse.replay.store.max-bytes); the oldest events "
+					+ "are being removed, and clients that resume from them will get a resync", this.maxBytes);
+		}
+	}
+
+	private static final class Node {
+
+		final StoredEvent event;
+
+		final History history;
+
+		Node previous;
+
+		Node next;
+
+		Node(StoredEvent event, History history) {
+			this.event = event;
+			this.history = history;
+		}
+
+	}
+
+	/**
+	 * One lifetime of a stream's history: a ring that grows up to the per-stream
+	 * bound. Guarded by the store's lock.
+	 */
+	private final class History {
+
+		final String stream;
+
+		final long epoch;
+
+		long lastSequence;
+
+		long expiredThrough;
+
+		Node[] ring = new Node[Math.min(16, InMemoryReplayStore.this.maxEventsPerStream)];
+
+		int start;
+
+		int size;
+
+		History(String stream, long epoch) {
+			this.stream = stream;
+			this.epoch = epoch;
+		}
+
+		EventId head() {
+			return new EventId(this.epoch, this.lastSequence);
+		}
+
+		long firstSequence() {
+			return this.lastSequence - this.size + 1;
+		}
+
+		Node get(long sequence) {
+			return this.ring[(int) ((this.start + (sequence - firstSequence())) % this.ring.length)];
+		}
+
+		Node oldest() {
+			return this.ring[this.start];
+		}
+
+		void add(Node node) {
+			if (this.size == this.ring.length) {
+				grow();
+			}
+			this.ring[(this.start + this.size) % this.ring.length] = node;
+			this.size++;
+			this.lastSequence = node.event.sequence();
+		}
+
+		Node removeOldest() {
+			Node node = this.ring[this.start];
+			this.ring[this.start] = null;
+			this.start = (this.start + 1) % this.ring.length;
+			this.size--;
+			return node;
+		}
+
+		private void grow() {
+			int capacity = (int) Math.min((long) this.ring.length * 2, InMemoryReplayStore.this.maxEventsPerStream);
+			Node[] grown = new Node[capacity];
+			for (int i = 0; i < this.size; i++) {
+				grown[i] = this.ring[(this.start + i) % this.ring.length];
+			}
+			this.ring = grown;
+			this.start = 0;
+		}
+
+	}
+
+}

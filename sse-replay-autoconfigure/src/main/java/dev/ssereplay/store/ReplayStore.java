@@ -1,0 +1,122 @@
+package dev.ssereplay.store;
+
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+import dev.ssereplay.event.EventId;
+import dev.ssereplay.event.SseEvent;
+import dev.ssereplay.event.StoredEvent;
+
+/**
+ * The history of every stream, and the source of truth for what a client has
+ * missed.
+ * <p>
+ * Contract, for every implementation:
+ * <ul>
+ * <li>{@link #append} gives each event of a stream the next sequence number (1,
+ * 2, 3, ... with no holes) in the stream's current epoch, formats it once, and
+ * then passes it to every {@link #addListener listener}, in the order of the
+ * stream's sequence numbers as far as the implementation can promise it;
+ * subscribers treat that live path as a hint and fill any hole from
+ * {@link #readAfter}.</li>
+ * <li>{@link #readAfter} answers the events after a position, oldest first, or
+ * {@link ReadResult.CannotServe} with the reason; never a partial history
+ * presented as complete.</li>
+ * <li>A stream's history that is lost (removed when idle, a restarted process,
+ * a vanished key) starts again in a new epoch, so old ids cannot match.</li>
+ * </ul>
+ * Implementations are thread-safe.
+ */
+public interface ReplayStore {
+
+	/**
+	 * Appends an event to a stream, creating the stream when needed.
+	 * @param stream a valid stream name
+	 * @param event the event
+	 * @return the stored event with its assigned id and wire form
+	 * @throws StoreUnavailableException when the event could not be stored
+	 */
+	StoredEvent append(String stream, SseEvent event);
+
+	/**
+	 * Returns the position of the newest event of a stream, the position before
+	 * the first event when it has none; creates the stream when needed.
+	 * @param stream a valid stream name
+	 * @return the head position
+	 * @throws StoreUnavailableException when the store cannot be reached
+	 */
+	EventId head(String stream);
+
+	/**
+	 * Reads up to {@code limit} events that follow a position.
+	 * @param stream a valid stream name
+	 * @param after the last position the reader has
+	 * @param limit the most events to return, positive
+	 * @return the events after the position (empty when it is the head), or why
+	 * the store cannot serve it
+	 * @throws StoreUnavailableException when the store cannot be reached
+	 */
+	ReadResult readAfter(String stream, EventId after, int limit);
+
+	/**
+	 * Reads up to {@code limit} events that follow a client's Last-Event-ID.
+	 * @param stream a valid stream name
+	 * @param lastEventId the id as the client sent it, may be {@code null} or junk
+	 * @param limit the most events to return, positive
+	 * @return the events, or why the store cannot serve the id
+	 */
+	default ReadResult readAfter(String stream, String lastEventId, int limit) {
+		EventId after = EventId.parse(lastEventId);
+		if (after == null) {
+			return new ReadResult.CannotServe(ResyncReason.MALFORMED, head(stream));
+		}
+		return readAfter(stream, after, limit);
+	}
+
+	/**
+	 * Registers a listener for every appended event, the live fan-out path.
+	 * @param listener called after each append, possibly on another thread
+	 */
+	void addListener(Consumer<StoredEvent> listener);
+
+	/**
+	 * Tells the store which streams are in use, so that it keeps their epoch while
+	 * they have no retained events.
+	 * @param inUse whether a stream has subscribers
+	 */
+	default void retainWhile(Predicate<String> inUse) {
+	}
+
+	/**
+	 * Removes what has outlived its time to live and streams that are idle. Called
+	 * about once a second from the broker's housekeeping tick, which also drives
+	 * heartbeats, so it must not block: a store that needs to talk to a server
+	 * does that work on a thread of its own. Stores that expire by themselves need
+	 * not do anything.
+	 */
+	default void evictExpired() {
+	}
+
+	/**
+	 * Returns the number of events retained, by this process where the store is
+	 * shared.
+	 * @return events, or -1 when unknown
+	 */
+	long eventCount();
+
+	/**
+	 * Returns the number of bytes of formatted events retained.
+	 * @return bytes, or -1 when unknown
+	 */
+	long byteCount();
+
+	/**
+	 * Returns the number of events removed to keep a bound.
+	 * @param reason the bound
+	 * @return events removed since the store started
+	 */
+	default long evictions(EvictionReason reason) {
+		return 0;
+	}
+
+}

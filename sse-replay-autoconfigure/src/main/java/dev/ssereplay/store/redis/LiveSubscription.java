@@ -1,0 +1,120 @@
+package dev.ssereplay.store.redis;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+import org.springframework.data.redis.connection.Message;
+import org.springframework.data.redis.connection.MessageListener;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.SubscriptionListener;
+
+/**
+ * The store's one pattern subscription, on a connection of its own.
+ * <p>
+ * Once Redis has confirmed it, the subscription is kept by Lettuce, which
+ * reconnects and subscribes again by itself when the connection drops; messages
+ * published meanwhile are lost, which the store makes up for. A subscription that
+ * could not be made is made again by the next {@link #subscribe()}.
+ * <p>
+ * Messages are handed over on Lettuce's event loop thread, which must not wait:
+ * the handler passes them on to a thread of the store's. Thread-safe.
+ */
+final class LiveSubscription implements MessageListener, SubscriptionListener {
+
+	private final RedisConnectionFactory connectionFactory;
+
+	private final byte[] pattern;
+
+	private final Consumer<Message> handler;
+
+	private final long timeoutMillis;
+
+	private volatile RedisConnection connection;
+
+	private volatile CompletableFuture<Void> confirmed = new CompletableFuture<>();
+
+	private boolean closed;
+
+	LiveSubscription(RedisConnectionFactory connectionFactory, String pattern, Consumer<Message> handler,
+			Duration timeout) {
+		this.connectionFactory = connectionFactory;
+		this.pattern = RedisKeys.bytes(pattern);
+		this.handler = handler;
+		this.timeoutMillis = timeout.toMillis();
+	}
+
+	/**
+	 * Subscribes, unless subscribed already, and waits up to the timeout for Redis
+	 * to confirm.
+	 * @throws RuntimeException when the subscription could not be made
+	 */
+	synchronized void subscribe() {
+		if (this.closed || isSubscribed()) {
+			return;
+		}
+		release();
+		CompletableFuture<Void> confirmation = new CompletableFuture<>();
+		this.confirmed = confirmation;
+		RedisConnection subscribing = this.connectionFactory.getConnection();
+		this.connection = subscribing;
+		try {
+			subscribing.pSubscribe(this, this.pattern);
+			confirmation.get(this.timeoutMillis, TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			release();
+			throw new IllegalStateException("Interrupted while subscribing to live events", ex);
+		}
+		catch (ExecutionException | TimeoutException | RuntimeException ex) {
+			release();
+			throw (ex instanceof RuntimeException runtime) ? runtime
+					: new IllegalStateException("Redis did not confirm the subscription to live events within "
+							+ this.timeoutMillis + " ms", ex);
+		}
+	}
+
+	/**
+	 * Whether Redis confirmed the subscription and it was not given up. While
+	 * Lettuce reconnects it still counts as subscribed.
+	 */
+	boolean isSubscribed() {
+		RedisConnection current = this.connection;
+		return current != null && this.confirmed.isDone() && current.isSubscribed();
+	}
+
+	synchronized void close() {
+		this.closed = true;
+		release();
+	}
+
+	@Override
+	public void onMessage(Message message, byte[] pattern) {
+		this.handler.accept(message);
+	}
+
+	@Override
+	public void onPatternSubscribed(byte[] pattern, long count) {
+		this.confirmed.complete(null);
+	}
+
+	private void release() {
+		RedisConnection current = this.connection;
+		this.connection = null;
+		if (current != null) {
+			try {
+				// Ends the subscription and releases its connection.
+				current.close();
+			}
+			catch (RuntimeException ex) {
+				// The connection is gone already.
+			}
+		}
+	}
+
+}

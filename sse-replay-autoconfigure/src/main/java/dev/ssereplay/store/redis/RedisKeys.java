@@ -1,0 +1,97 @@
+package dev.ssereplay.store.redis;
+
+import java.nio.charset.StandardCharsets;
+
+import dev.ssereplay.event.StreamNames;
+
+/**
+ * The names the store uses in Redis. Both keys of a stream share the hash tag
+ * {@code {<stream>}}, so a script that touches them runs on one Redis Cluster
+ * node: {@code <prefix>{orders}:meta} and {@code <prefix>{orders}:log}. Live
+ * events go to the channel {@code <prefix>{orders}:live}, and every instance
+ * listens to the pattern that matches the channels of all streams.
+ */
+final class RedisKeys {
+
+	private static final String META = "}:meta";
+
+	private static final String LOG = "}:log";
+
+	private static final String LIVE = "}:live";
+
+	private final String prefix;
+
+	private final byte[] channelStart;
+
+	RedisKeys(String prefix) {
+		if (prefix == null) {
+			throw new IllegalArgumentException("The key prefix must not be null");
+		}
+		if (prefix.indexOf('{') >= 0 || prefix.indexOf('}') >= 0) {
+			throw new IllegalArgumentException("The key prefix '" + prefix + "' must not contain '{' or '}': the "
+					+ "store puts each stream's name in braces as the Redis Cluster hash tag");
+		}
+		this.prefix = prefix;
+		this.channelStart = bytes(prefix + "{");
+	}
+
+	String prefix() {
+		return this.prefix;
+	}
+
+	/**
+	 * Returns the keys of a stream in the order the scripts expect them.
+	 */
+	byte[][] of(String stream) {
+		return new byte[][] { bytes(this.prefix + "{" + stream + META), bytes(this.prefix + "{" + stream + LOG) };
+	}
+
+	byte[] channel(String stream) {
+		return bytes(this.prefix + "{" + stream + LIVE);
+	}
+
+	/**
+	 * Returns the pattern that matches the channel of every stream, with glob
+	 * characters in the prefix escaped so that they match only themselves.
+	 */
+	String pattern() {
+		StringBuilder pattern = new StringBuilder(this.prefix.length() + 8);
+		for (int i = 0; i < this.prefix.length(); i++) {
+			char c = this.prefix.charAt(i);
+			if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+				pattern.append('\\');
+			}
+			pattern.append(c);
+		}
+		return pattern.append('{').append('*').append(LIVE).toString();
+	}
+
+	/**
+	 * Returns the stream a channel belongs to.
+	 * @return the stream name, or {@code null} when the channel is not one of ours
+	 */
+	String streamOf(byte[] channel) {
+		int end = channel.length - LIVE.length();
+		if (end <= this.channelStart.length) {
+			return null;
+		}
+		for (int i = 0; i < this.channelStart.length; i++) {
+			if (channel[i] != this.channelStart[i]) {
+				return null;
+			}
+		}
+		for (int i = 0; i < LIVE.length(); i++) {
+			if (channel[end + i] != LIVE.charAt(i)) {
+				return null;
+			}
+		}
+		String stream = new String(channel, this.channelStart.length, end - this.channelStart.length,
+				StandardCharsets.US_ASCII);
+		return StreamNames.isValid(stream) ? stream : null;
+	}
+
+	static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+}

@@ -1,0 +1,643 @@
+package dev.ssereplay.store.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.data.redis.connection.Message;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import dev.ssereplay.event.EventId;
+import dev.ssereplay.event.SseEvent;
+import dev.ssereplay.event.SseFormat;
+import dev.ssereplay.event.StoredEvent;
+import dev.ssereplay.event.StreamNames;
+import dev.ssereplay.store.EvictionReason;
+import dev.ssereplay.store.ReadResult;
+import dev.ssereplay.store.ReplayStore;
+import dev.ssereplay.store.ResyncReason;
+import dev.ssereplay.store.StoreUnavailableException;
+
+/**
+ * A {@link ReplayStore} in Redis, shared by every instance of an application:
+ * one history and one live fan-out per stream, whichever instance a client
+ * publishes to or reconnects to.
+ * <p>
+ * Each stream is a Redis Stream of whole event frames with ids
+ * {@code <sequence>-0}, beside a hash that holds the stream's epoch, its last
+ * sequence number and the last one removed for its age (see {@link RedisKeys}
+ * for the names). Appending is one Lua script that assigns the next sequence
+ * number, stores the frame, trims the history to {@code maxEventsPerStream} and
+ * {@code timeToLive}, keeps both keys alive for the time to live, and publishes
+ * the frame: so the order of live messages is the order of the history. Reading
+ * is one script too, which answers the events after a position or exactly why
+ * it cannot. Times are the Redis server's, so instances with skewed clocks agree.
+ * <p>
+ * When a stream's keys disappear (idle for the time to live, flushed, evicted by
+ * Redis under memory pressure, a Redis without persistence restarted), the next
+ * append or read starts a new lifetime with a new random epoch, and ids from the
+ * old one are answered {@link ResyncReason#OTHER_EPOCH}. So does, unless told to
+ * keep epochs across restarts, a lifetime that began on another Redis server
+ * process: a Redis that restarted from a snapshot or an append-only file written
+ * every second, or a replica that took over, may have lost appends it had
+ * acknowledged, and their sequence numbers must not be given to other events
+ * under the same epoch. A stream with
+ * subscribers in this process is kept alive by {@link #evictExpired()}, so it
+ * keeps its epoch while idle.
+ * <p>
+ * Live events reach {@link #addListener listeners} through Redis pub/sub, on one
+ * thread in the order received, for events appended by any instance including
+ * this one; {@link #append} does not call them itself. Pub/sub is a hint:
+ * messages are lost while the subscription is reconnecting, and a subscriber
+ * that sees a hole reads it from the history. So that a lost last message does
+ * not leave subscribers waiting for the next event, {@link #evictExpired()}
+ * compares each subscribed stream's head with the newest event received; when
+ * the live path stays behind for two passes in a row, it passes the newest event
+ * to the listeners again, which sends subscribers that are behind to the history.
+ * <p>
+ * While Redis is unreachable, {@link #append}, {@link #head} and
+ * {@link #readAfter} throw {@link StoreUnavailableException}: at once while the
+ * connection is down, before anything is sent (so such an append stored
+ * nothing); after the command timeout when Redis does not answer (the command
+ * may still run), and then at once for a second. Lettuce reconnects, and
+ * resubscribes, by itself. Redis 6.2 or later is required.
+ * <p>
+ * Thread-safe.
+ */
+public final class RedisReplayStore implements ReplayStore, AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(RedisReplayStore.class);
+
+	private static final long OUTAGE_LOG_INTERVAL_NANOS = 60_000_000_000L;
+
+	private static final int STATUS_EVENTS = 0;
+
+	private static final int STATUS_OTHER_EPOCH = 1;
+
+	private static final int STATUS_UNKNOWN = 2;
+
+	private static final int STATUS_EVICTED = 3;
+
+	private static final int STATUS_EXPIRED = 4;
+
+	private final LettuceConnectionFactory connectionFactory;
+
+	private final RedisKeys keys;
+
+	private final ScriptRunner scripts;
+
+	private final Duration commandTimeout;
+
+	private final byte[] maxEventsArgument;
+
+	private final byte[] timeToLiveArgument;
+
+	private final byte[] checkServerArgument;
+
+	private final List<Consumer<StoredEvent>> listeners = new CopyOnWriteArrayList<>();
+
+	// Runs listeners, one event at a time in the order received.
+	private final ExecutorService listenerThread;
+
+	// Runs what evictExpired() asks for, which waits on Redis, so that neither the
+	// broker's tick nor the listeners do.
+	private final ScheduledExecutorService housekeepingThread;
+
+	private final AtomicBoolean housekeepingPending = new AtomicBoolean();
+
+	private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
+
+	private final AtomicLong[] evictions = { new AtomicLong(), new AtomicLong(), new AtomicLong() };
+
+	private final Object housekeeping = new Object();
+
+	private volatile Predicate<String> inUse = (stream) -> false;
+
+	private volatile LiveSubscription subscription;
+
+	private volatile boolean closed;
+
+	// Guarded by housekeeping.
+	private long lastOutageLogNanos;
+
+	// Guarded by housekeeping.
+	private boolean outageLogged;
+
+	/**
+	 * Creates a store. It does not connect until it is first used, and subscribes
+	 * to live events when the first listener is added.
+	 * @param connectionFactory the connection to Redis, shared with the application
+	 * @param keyPrefix what every key and channel name starts with; no curly
+	 * braces, which would change the Redis Cluster hash tag
+	 * @param maxEventsPerStream the most events kept per stream, positive
+	 * @param timeToLive how long an event is kept, at least a millisecond
+	 * @param commandTimeout how long a command may take before it fails, positive
+	 * @param keepEpochAcrossRestarts whether a stream keeps its epoch when the
+	 * Redis server restarts or another one takes over; safe only when Redis never
+	 * loses a write it acknowledged, otherwise sequence numbers of lost events
+	 * would be given again in the same epoch and clients that saw them would miss
+	 * their replacements without being told
+	 */
+	public RedisReplayStore(LettuceConnectionFactory connectionFactory, String keyPrefix, int maxEventsPerStream,
+			Duration timeToLive, Duration commandTimeout, boolean keepEpochAcrossRestarts) {
+		if (maxEventsPerStream < 1) {
+			throw new IllegalArgumentException("maxEventsPerStream must be positive, was " + maxEventsPerStream);
+		}
+		if (timeToLive.toMillis() < 1) {
+			throw new IllegalArgumentException("timeToLive must be at least a millisecond, was " + timeToLive);
+		}
+		if (commandTimeout.isNegative() || commandTimeout.isZero()) {
+			throw new IllegalArgumentException("commandTimeout must be positive, was " + commandTimeout);
+		}
+		this.connectionFactory = connectionFactory;
+		this.keys = new RedisKeys(keyPrefix);
+		this.scripts = new ScriptRunner(connectionFactory, commandTimeout);
+		this.commandTimeout = commandTimeout;
+		this.maxEventsArgument = number(maxEventsPerStream);
+		this.timeToLiveArgument = number(timeToLive.toMillis());
+		this.checkServerArgument = RedisKeys.bytes(keepEpochAcrossRestarts ? "" : "1");
+		this.listenerThread = Executors.newSingleThreadExecutor(daemon("sse-replay-redis-listener"));
+		this.housekeepingThread = Executors.newSingleThreadScheduledExecutor(daemon("sse-replay-redis-housekeeping"));
+	}
+
+	@Override
+	public StoredEvent append(String stream, SseEvent event) {
+		StreamNames.check(stream);
+		byte[] body = SseFormat.body(event);
+		List<Object> reply = this.scripts.run(RedisScript.APPEND, "append to stream '" + stream + "'",
+				this.keys.of(stream), newEpoch(), body, this.maxEventsArgument, this.timeToLiveArgument,
+				this.keys.channel(stream), this.checkServerArgument);
+		EventId id = new EventId(epoch(stream, reply.get(0)), (Long) reply.get(1));
+		countEvictions((Long) reply.get(3), (Long) reply.get(4));
+		// The same bytes as the script stored and published.
+		return new StoredEvent(stream, id, event.name(), SseFormat.frame(id, body), (Long) reply.get(2));
+	}
+
+	@Override
+	public EventId head(String stream) {
+		StreamNames.check(stream);
+		List<Object> reply = this.scripts.run(RedisScript.HEAD, "read the head of stream '" + stream + "'",
+				this.keys.of(stream), newEpoch(), this.timeToLiveArgument, this.checkServerArgument);
+		EventId head = new EventId(epoch(stream, reply.get(0)), (Long) reply.get(1));
+		track(stream, head);
+		return head;
+	}
+
+	@Override
+	public ReadResult readAfter(String stream, EventId after, int limit) {
+		StreamNames.check(stream);
+		if (limit < 1) {
+			throw new IllegalArgumentException("limit must be positive, was " + limit);
+		}
+		List<Object> reply = this.scripts.run(RedisScript.READ, "read stream '" + stream + "'", this.keys.of(stream),
+				newEpoch(), RedisKeys.bytes(Long.toString(after.epoch(), 36)), number(after.sequence()),
+				number(limit), this.timeToLiveArgument, this.checkServerArgument);
+		EventId head = new EventId(epoch(stream, reply.get(1)), (Long) reply.get(2));
+		countEvictions(0, (Long) reply.get(3));
+		track(stream, head);
+		int status = ((Long) reply.get(0)).intValue();
+		return switch (status) {
+			case STATUS_EVENTS -> new ReadResult.Events(events(stream, (List<?>) reply.get(4)), head);
+			case STATUS_OTHER_EPOCH -> new ReadResult.CannotServe(ResyncReason.OTHER_EPOCH, head);
+			case STATUS_UNKNOWN -> new ReadResult.CannotServe(ResyncReason.UNKNOWN, head);
+			case STATUS_EVICTED -> new ReadResult.CannotServe(ResyncReason.EVICTED, head);
+			case STATUS_EXPIRED -> new ReadResult.CannotServe(ResyncReason.EXPIRED, head);
+			default -> throw new IllegalStateException("Unexpected read status " + status);
+		};
+	}
+
+	/**
+	 * Registers a listener for every event appended by any instance. The first
+	 * listener subscribes this store to live events; this waits up to the command
+	 * timeout for the subscription, and when Redis cannot be reached, subscribing
+	 * is retried every second by {@link #evictExpired()}.
+	 * @param listener called for each event, on the store's listener thread
+	 */
+	@Override
+	public void addListener(Consumer<StoredEvent> listener) {
+		this.listeners.add(listener);
+		if (this.subscription == null) {
+			listen();
+		}
+	}
+
+	@Override
+	public void retainWhile(Predicate<String> inUse) {
+		this.inUse = inUse;
+	}
+
+	/**
+	 * Keeps the streams that have subscribers in this process alive, so that they
+	 * keep their epoch while idle, removes their events that outlived the time to
+	 * live, and repairs the live path: resubscribes when subscribing failed, and
+	 * passes a subscribed stream's newest event to the listeners again when its
+	 * live message did not arrive. Other streams expire by themselves in Redis,
+	 * a time to live after their last event. Called every second by the broker;
+	 * returns at once, the work runs on the store's housekeeping thread, and a
+	 * call made while the previous one still runs is dropped.
+	 */
+	@Override
+	public void evictExpired() {
+		if (this.closed || !this.housekeepingPending.compareAndSet(false, true)) {
+			return;
+		}
+		try {
+			this.housekeepingThread.execute(() -> {
+				try {
+					housekeep();
+				}
+				finally {
+					this.housekeepingPending.set(false);
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			// Closed meanwhile.
+			this.housekeepingPending.set(false);
+		}
+	}
+
+	private void housekeep() {
+		synchronized (this.housekeeping) {
+			if (this.closed) {
+				return;
+			}
+			StoreUnavailableException outage = null;
+			try {
+				touchStreamsInUse();
+			}
+			catch (StoreUnavailableException ex) {
+				outage = ex;
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Redis replay store could not keep its subscribed streams alive", ex);
+			}
+			try {
+				resubscribeIfNeeded();
+			}
+			catch (RuntimeException ex) {
+				if (outage == null) {
+					outage = new StoreUnavailableException("Could not subscribe to live events: " + ex.getMessage(), ex);
+				}
+			}
+			reportOutage(outage);
+		}
+	}
+
+	// Logs the start and end of an outage, and once a minute while it lasts.
+	private void reportOutage(StoreUnavailableException outage) {
+		if (outage == null) {
+			if (this.outageLogged) {
+				this.outageLogged = false;
+				logger.info("Redis replay store reaches Redis again");
+			}
+			return;
+		}
+		long now = System.nanoTime();
+		if (!this.outageLogged || now - this.lastOutageLogNanos >= OUTAGE_LOG_INTERVAL_NANOS) {
+			this.outageLogged = true;
+			this.lastOutageLogNanos = now;
+			logger.warn("Redis replay store cannot reach Redis; publishing fails and subscribers wait: {}",
+					outage.getMessage());
+		}
+	}
+
+	/**
+	 * Returns -1: the history is shared by every instance and kept in Redis, whose
+	 * own figures ({@code XLEN} of each {@code <prefix>{<stream>}:log} key) count
+	 * it; a per-instance count would mislead when summed across instances.
+	 * @return -1
+	 */
+	@Override
+	public long eventCount() {
+		return -1;
+	}
+
+	/**
+	 * Returns -1: the bytes the history takes are Redis's to report
+	 * ({@code MEMORY USAGE}, {@code INFO memory}); Redis's {@code maxmemory} bounds
+	 * them.
+	 * @return -1
+	 */
+	@Override
+	public long byteCount() {
+		return -1;
+	}
+
+	/**
+	 * Returns the number of events removed from the shared history by this
+	 * process's appends and reads, to keep the count bound or because they
+	 * outlived the time to live. Keys that Redis expires or evicts as a whole are
+	 * not counted: subscribers of such a stream get a resync.
+	 * @param reason the bound
+	 * @return events removed since the store started; always 0 for
+	 * {@link EvictionReason#BYTES}, which Redis's {@code maxmemory} enforces
+	 */
+	@Override
+	public long evictions(EvictionReason reason) {
+		return this.evictions[reason.ordinal()].get();
+	}
+
+	/**
+	 * Sends a PING to Redis, whatever the recent failures.
+	 * @return the round trip time
+	 * @throws StoreUnavailableException when Redis did not answer within the
+	 * command timeout
+	 */
+	public Duration ping() {
+		return this.scripts.ping();
+	}
+
+	/**
+	 * Whether this store receives live events: it subscribed, and the
+	 * subscription was not given up. While Lettuce reconnects a subscription it
+	 * still counts as listening.
+	 * @return {@code true} when subscribed
+	 */
+	public boolean isListening() {
+		LiveSubscription current = this.subscription;
+		return current != null && current.isSubscribed();
+	}
+
+	/**
+	 * Whether the last command reached Redis.
+	 * @return {@code false} while commands fail fast after a failure
+	 */
+	public boolean isReachable() {
+		return this.scripts.isReachable();
+	}
+
+	/**
+	 * Returns what every key and channel name of this store starts with.
+	 * @return the key prefix
+	 */
+	public String keyPrefix() {
+		return this.keys.prefix();
+	}
+
+	/**
+	 * Unsubscribes from live events and stops the store's threads. Does not close
+	 * the connection factory, which belongs to the application. Idempotent.
+	 */
+	@Override
+	public void close() {
+		synchronized (this.housekeeping) {
+			if (this.closed) {
+				return;
+			}
+			this.closed = true;
+		}
+		LiveSubscription current = this.subscription;
+		if (current != null) {
+			current.close();
+		}
+		this.listenerThread.shutdownNow();
+		this.housekeepingThread.shutdownNow();
+	}
+
+	private synchronized void listen() {
+		if (this.subscription != null || this.closed) {
+			return;
+		}
+		LiveSubscription created = new LiveSubscription(this.connectionFactory, this.keys.pattern(),
+				this::received, this.commandTimeout);
+		this.subscription = created;
+		try {
+			created.subscribe();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Redis replay store could not subscribe to live events yet; retrying every second: {}",
+					ex.toString());
+		}
+	}
+
+	private void resubscribeIfNeeded() {
+		LiveSubscription current = this.subscription;
+		if (current == null || current.isSubscribed()) {
+			return;
+		}
+		current.subscribe();
+		logger.info("Redis replay store subscribed to live events");
+	}
+
+	// On Lettuce's event loop thread, which must not wait on anything.
+	private void received(Message message) {
+		try {
+			this.listenerThread.execute(() -> onMessage(message));
+		}
+		catch (RejectedExecutionException ex) {
+			// Closed meanwhile.
+		}
+	}
+
+	private void onMessage(Message message) {
+		String stream = this.keys.streamOf(message.getChannel());
+		if (stream == null) {
+			return;
+		}
+		StoredEvent event;
+		try {
+			event = RedisFrames.message(stream, message.getBody());
+		}
+		catch (IllegalStateException ex) {
+			logger.warn("Ignoring a message on channel {} that this store did not publish: {}",
+					new String(message.getChannel(), StandardCharsets.UTF_8), ex.getMessage());
+			return;
+		}
+		Tracked state = this.tracked.get(stream);
+		if (state != null) {
+			state.received(event.id());
+		}
+		deliver(event);
+	}
+
+	private void deliver(StoredEvent event) {
+		for (Consumer<StoredEvent> listener : this.listeners) {
+			try {
+				listener.accept(event);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Listener failed for event {} of stream '{}'", event.id(), event.stream(), ex);
+			}
+		}
+	}
+
+	private void track(String stream, EventId head) {
+		// Only streams with subscribers here need their live path watched; the first
+		// head read is what they have at most.
+		if (!this.tracked.containsKey(stream) && this.inUse.test(stream)) {
+			this.tracked.putIfAbsent(stream, new Tracked(head));
+		}
+	}
+
+	private void touchStreamsInUse() {
+		List<String> streams = new ArrayList<>(this.tracked.size());
+		for (String stream : this.tracked.keySet()) {
+			if (this.inUse.test(stream)) {
+				streams.add(stream);
+			}
+			else {
+				this.tracked.remove(stream);
+			}
+		}
+		if (streams.isEmpty()) {
+			return;
+		}
+		List<byte[][]> streamKeys = new ArrayList<>(streams.size());
+		for (String stream : streams) {
+			streamKeys.add(this.keys.of(stream));
+		}
+		List<Object> replies = this.scripts.runEach(RedisScript.TOUCH,
+				"keep " + streams.size() + " subscribed streams alive", streamKeys, this.timeToLiveArgument);
+		for (int i = 0; i < streams.size(); i++) {
+			String stream = streams.get(i);
+			Object reply = replies.get(i);
+			if (reply instanceof RuntimeException ex) {
+				logger.warn("Redis replay store could not keep stream '{}' alive: {}", stream, ex.getMessage());
+				continue;
+			}
+			List<?> values = (List<?>) reply;
+			if (values.isEmpty()) {
+				// No lifetime: the next append or read starts one, in a new epoch.
+				continue;
+			}
+			countEvictions(0, (Long) values.get(2));
+			EventId head = new EventId(epoch(stream, values.get(0)), (Long) values.get(1));
+			Tracked state = this.tracked.get(stream);
+			if (state != null && state.lagsBehind(head)) {
+				redeliverNewest(stream, head);
+			}
+		}
+	}
+
+	private void redeliverNewest(String stream, EventId head) {
+		if (head.sequence() == 0) {
+			return;
+		}
+		ReadResult result = readAfter(stream, new EventId(head.epoch(), head.sequence() - 1), 1);
+		if (result instanceof ReadResult.Events page && !page.events().isEmpty()) {
+			StoredEvent newest = page.events().get(0);
+			logger.debug("Live message of event {} of stream '{}' did not arrive; passing it on from the history",
+					newest.id(), stream);
+			Tracked state = this.tracked.get(stream);
+			if (state != null) {
+				state.received(newest.id());
+			}
+			try {
+				this.listenerThread.execute(() -> deliver(newest));
+			}
+			catch (RejectedExecutionException ex) {
+				// Closed meanwhile.
+			}
+		}
+	}
+
+	private List<StoredEvent> events(String stream, List<?> entries) {
+		List<StoredEvent> events = new ArrayList<>(entries.size());
+		for (Object entry : entries) {
+			// An entry is [id, [t, <millis>, f, <frame>]].
+			List<?> fields = (List<?>) ((List<?>) entry).get(1);
+			long timestamp = Long.parseLong(new String((byte[]) fields.get(1), StandardCharsets.US_ASCII));
+			events.add(RedisFrames.event(stream, (byte[]) fields.get(3), timestamp));
+		}
+		return events;
+	}
+
+	private void countEvictions(long byCount, long byAge) {
+		if (byCount > 0) {
+			this.evictions[EvictionReason.COUNT.ordinal()].addAndGet(byCount);
+		}
+		if (byAge > 0) {
+			this.evictions[EvictionReason.AGE.ordinal()].addAndGet(byAge);
+		}
+	}
+
+	private long epoch(String stream, Object value) {
+		String text = new String((byte[]) value, StandardCharsets.US_ASCII);
+		try {
+			return Long.parseLong(text, 36);
+		}
+		catch (NumberFormatException ex) {
+			throw new IllegalStateException("Redis key " + new String(this.keys.of(stream)[0], StandardCharsets.UTF_8)
+					+ " holds epoch '" + text + "', which this store did not write", ex);
+		}
+	}
+
+	private static ThreadFactory daemon(String name) {
+		return (task) -> {
+			Thread thread = new Thread(task, name);
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+	private static byte[] newEpoch() {
+		return RedisKeys.bytes(Long.toString(EventId.newEpoch(), 36));
+	}
+
+	private static byte[] number(long value) {
+		return RedisKeys.bytes(Long.toString(value));
+	}
+
+	/**
+	 * What the live path delivered for one stream with subscribers here.
+	 */
+	private static final class Tracked {
+
+		private final AtomicReference<EventId> newest;
+
+		// The head the live path had not reached at the last pass; housekeeping only.
+		private EventId behind;
+
+		Tracked(EventId head) {
+			this.newest = new AtomicReference<>(head);
+		}
+
+		void received(EventId id) {
+			this.newest.accumulateAndGet(id, (current, candidate) -> (current == null
+					|| !current.sameEpoch(candidate) || candidate.sequence() > current.sequence()) ? candidate
+							: current);
+		}
+
+		/**
+		 * Whether the live path stayed behind the head for two passes in a row; one
+		 * pass behind is usually a message still on its way.
+		 */
+		boolean lagsBehind(EventId head) {
+			EventId received = this.newest.get();
+			if (reaches(received, head)) {
+				this.behind = null;
+				return false;
+			}
+			if (this.behind != null && !reaches(received, this.behind)) {
+				this.behind = null;
+				return true;
+			}
+			this.behind = head;
+			return false;
+		}
+
+		private static boolean reaches(EventId received, EventId head) {
+			return received != null && received.sameEpoch(head) && received.sequence() >= head.sequence();
+		}
+
+	}
+
+}

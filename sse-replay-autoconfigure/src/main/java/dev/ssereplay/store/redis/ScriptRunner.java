@@ -1,0 +1,262 @@
+package dev.ssereplay.store.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+
+import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import dev.ssereplay.store.StoreUnavailableException;
+
+/**
+ * Runs the store's scripts on Lettuce's asynchronous API, so that every call has
+ * the store's own timeout whatever the application configured for its other
+ * Redis commands, and fails fast while Redis is unreachable.
+ * <p>
+ * Two cases of unreachable: while the connection is down (Lettuce reconnects by
+ * itself), a call fails at once, before anything is sent, so the caller knows
+ * nothing was done; it goes through again as soon as Lettuce has reconnected.
+ * While the connection is up but Redis does not answer (a timeout, a server still
+ * loading its data), calls fail at once for a second after a failure, then one
+ * call at a time goes through to find out whether Redis is back. Either way an
+ * outage costs publishers and readers an exception rather than a timeout each,
+ * and threads that read history for subscribers are not held up.
+ * <p>
+ * Thread-safe: the connection factory's shared connection is thread-safe, and
+ * the availability state is volatile or atomic.
+ */
+final class ScriptRunner {
+
+	private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	private static final String TIMEOUT_PROPERTY = "sse.replay.redis.command-timeout";
+
+	private final LettuceConnectionFactory connectionFactory;
+
+	private final long timeoutNanos;
+
+	// 0 while Redis answers; otherwise when the next call may try it again.
+	private final AtomicLong retryAtNanos = new AtomicLong();
+
+	private volatile long unavailableSinceNanos;
+
+	private volatile String lastFailure;
+
+	private volatile boolean connected = true;
+
+	ScriptRunner(LettuceConnectionFactory connectionFactory, Duration timeout) {
+		this.connectionFactory = connectionFactory;
+		this.timeoutNanos = timeout.toNanos();
+	}
+
+	/**
+	 * Runs a script on the keys of one stream.
+	 * @param what what the call does, for messages: "append to stream 'orders'"
+	 * @return the script's reply
+	 * @throws StoreUnavailableException when it did not run
+	 */
+	List<Object> run(RedisScript script, String what, byte[][] keys, byte[]... args) {
+		enter(what);
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			RedisClusterAsyncCommands<byte[], byte[]> commands = connected(connection, what);
+			List<Object> reply = await(script, commands, evalsha(commands, script, keys, args), keys, args,
+					System.nanoTime() + this.timeoutNanos);
+			reachable();
+			return reply;
+		}
+		catch (RuntimeException ex) {
+			throw failed(what, ex);
+		}
+	}
+
+	/**
+	 * Runs a script on the keys of many streams, pipelined.
+	 * @return per set of keys, the reply, or the exception Redis answered for it
+	 * @throws StoreUnavailableException when Redis could not be reached
+	 */
+	List<Object> runEach(RedisScript script, String what, List<byte[][]> keys, byte[]... args) {
+		enter(what);
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			RedisClusterAsyncCommands<byte[], byte[]> commands = connected(connection, what);
+			List<RedisFuture<List<Object>>> futures = new ArrayList<>(keys.size());
+			for (byte[][] streamKeys : keys) {
+				futures.add(evalsha(commands, script, streamKeys, args));
+			}
+			long deadline = System.nanoTime() + this.timeoutNanos;
+			List<Object> replies = new ArrayList<>(keys.size());
+			for (int i = 0; i < futures.size(); i++) {
+				try {
+					replies.add(await(script, commands, futures.get(i), keys.get(i), args, deadline));
+				}
+				catch (RedisCommandExecutionException ex) {
+					if (makesUnavailable(ex)) {
+						throw ex;
+					}
+					replies.add(ex);
+				}
+			}
+			reachable();
+			return replies;
+		}
+		catch (RuntimeException ex) {
+			throw failed(what, ex);
+		}
+	}
+
+	/**
+	 * Sends a PING, whatever the recent failures.
+	 * @return the round trip time
+	 * @throws StoreUnavailableException when Redis did not answer
+	 */
+	Duration ping() {
+		long start = System.nanoTime();
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			LettuceFutures.awaitOrCancel(connected(connection, "ping Redis").ping(), this.timeoutNanos,
+					TimeUnit.NANOSECONDS);
+			reachable();
+			return Duration.ofNanos(System.nanoTime() - start);
+		}
+		catch (RuntimeException ex) {
+			throw failed("ping Redis", ex);
+		}
+	}
+
+	/**
+	 * Whether the last call reached Redis.
+	 */
+	boolean isReachable() {
+		return this.connected && this.retryAtNanos.get() == 0;
+	}
+
+	private void enter(String what) {
+		long retryAt = this.retryAtNanos.get();
+		if (retryAt == 0) {
+			return;
+		}
+		long now = System.nanoTime();
+		// One caller at a time finds out whether Redis is back; the others fail fast.
+		if (now - retryAt < 0 || !this.retryAtNanos.compareAndSet(retryAt, now + RETRY_NANOS)) {
+			long seconds = TimeUnit.NANOSECONDS.toSeconds(now - this.unavailableSinceNanos);
+			throw new StoreUnavailableException("Could not " + what + ": Redis has been unreachable for " + seconds
+					+ " s (" + this.lastFailure + "); it is tried again every second", null);
+		}
+	}
+
+	private void reachable() {
+		this.connected = true;
+		this.retryAtNanos.set(0);
+	}
+
+	/**
+	 * Returns the commands of a connection that is up; Lettuce would otherwise
+	 * hold a command until it has reconnected, or the timeout.
+	 */
+	private RedisClusterAsyncCommands<byte[], byte[]> connected(RedisConnection connection, String what) {
+		RedisClusterAsyncCommands<byte[], byte[]> commands = commands(connection);
+		if (!isOpen(commands)) {
+			this.connected = false;
+			this.lastFailure = "not connected, reconnecting";
+			throw new StoreUnavailableException("Could not " + what + ": the connection to Redis is down and "
+					+ "reconnecting; nothing was sent", null);
+		}
+		return commands;
+	}
+
+	// Spring Data Redis hands out only the commands of its shared connection; their
+	// stateful connection, reached through a deprecated accessor, is what knows
+	// whether the connection is up.
+	@SuppressWarnings("deprecation")
+	private static boolean isOpen(RedisClusterAsyncCommands<byte[], byte[]> commands) {
+		if (commands instanceof RedisAsyncCommands<byte[], byte[]> standalone) {
+			return standalone.getStatefulConnection().isOpen();
+		}
+		if (commands instanceof RedisAdvancedClusterAsyncCommands<byte[], byte[]> cluster) {
+			return cluster.getStatefulConnection().isOpen();
+		}
+		return true;
+	}
+
+	private StoreUnavailableException failed(String what, RuntimeException ex) {
+		if (ex instanceof StoreUnavailableException unavailable) {
+			return unavailable;
+		}
+		String message;
+		if (ex instanceof RedisCommandTimeoutException) {
+			message = "Could not " + what + ": Redis did not answer within "
+					+ TimeUnit.NANOSECONDS.toMillis(this.timeoutNanos) + " ms (" + TIMEOUT_PROPERTY
+					+ "); a command already sent may still run";
+		}
+		else {
+			message = "Could not " + what + " in Redis: " + ex.getMessage();
+		}
+		if (makesUnavailable(ex)) {
+			this.lastFailure = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+			long now = System.nanoTime();
+			if (this.retryAtNanos.getAndSet(now + RETRY_NANOS) == 0) {
+				this.unavailableSinceNanos = now;
+			}
+		}
+		return new StoreUnavailableException(message, ex);
+	}
+
+	private static boolean makesUnavailable(RuntimeException ex) {
+		if (ex instanceof RedisCommandTimeoutException) {
+			return true;
+		}
+		if (ex instanceof RedisConnectionFailureException || ex instanceof RedisConnectionException) {
+			// No connection could be made: making one again may take the connect timeout.
+			return true;
+		}
+		if (!(ex instanceof RedisCommandExecutionException)) {
+			// A connection lost meanwhile shows as the connection being down, which the
+			// next call checks first.
+			return false;
+		}
+		String message = String.valueOf(ex.getMessage());
+		return message.startsWith("LOADING") || message.startsWith("BUSY") || message.startsWith("MASTERDOWN")
+				|| message.startsWith("CLUSTERDOWN") || message.startsWith("TRYAGAIN");
+	}
+
+	private List<Object> await(RedisScript script, RedisClusterAsyncCommands<byte[], byte[]> commands,
+			RedisFuture<List<Object>> future, byte[][] keys, byte[][] args, long deadline) {
+		try {
+			return LettuceFutures.awaitOrCancel(future, Math.max(1, deadline - System.nanoTime()),
+					TimeUnit.NANOSECONDS);
+		}
+		catch (RedisNoScriptException ex) {
+			// Redis restarted or its script cache was flushed: send the text once, which
+			// caches it again.
+			RedisFuture<List<Object>> eval = commands.eval(script.text(), ScriptOutputType.MULTI, keys, args);
+			return LettuceFutures.awaitOrCancel(eval, Math.max(1, deadline - System.nanoTime()),
+					TimeUnit.NANOSECONDS);
+		}
+	}
+
+	private static RedisFuture<List<Object>> evalsha(RedisClusterAsyncCommands<byte[], byte[]> commands,
+			RedisScript script, byte[][] keys, byte[][] args) {
+		return commands.evalsha(script.sha1(), ScriptOutputType.MULTI, keys, args);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static RedisClusterAsyncCommands<byte[], byte[]> commands(RedisConnection connection) {
+		// A LettuceConnection's native connection is the asynchronous API of the
+		// factory's shared connection (or of a cluster connection), keyed by bytes.
+		return (RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection();
+	}
+
+}

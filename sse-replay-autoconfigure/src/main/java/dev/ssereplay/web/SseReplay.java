@@ -1,0 +1,242 @@
+package dev.ssereplay.web;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+import dev.ssereplay.broker.Broker;
+import dev.ssereplay.broker.Subscription;
+import dev.ssereplay.event.EventTooLargeException;
+import dev.ssereplay.event.InvalidEventException;
+import dev.ssereplay.event.PayloadSerializer;
+import dev.ssereplay.event.SseEvent;
+import dev.ssereplay.event.StoredEvent;
+import dev.ssereplay.event.StreamNames;
+import dev.ssereplay.store.ReplayStore;
+
+/**
+ * The entry point of sse-replay: subscribe the current request to a stream, and
+ * publish events to streams.
+ *
+ * <pre class="code">
+ * &#64;GetMapping("/streams/{stream}")
+ * SseEmitter subscribe(&#64;PathVariable String stream) {
+ *     return sseReplay.subscribe(stream);
+ * }
+ *
+ * String id = sseReplay.publish("prices", "tick", quote);
+ * </pre>
+ *
+ * A subscriber that sends {@code Last-Event-ID} (the header, or the
+ * {@code last_event_id} query parameter a browser can set on its first connect)
+ * receives every event after it exactly once, in order, then live events; when
+ * that id cannot be served it receives the resync event first. A fresh
+ * subscriber first receives the current head id, so it resumes from the right
+ * place even if it drops before the first event.
+ * <p>
+ * Thread-safe.
+ */
+public final class SseReplay {
+
+	/** The header a reconnecting {@code EventSource} sends. */
+	public static final String LAST_EVENT_ID_HEADER = "Last-Event-ID";
+
+	/** The query parameter a client can use for its first connect. */
+	public static final String LAST_EVENT_ID_PARAMETER = "last_event_id";
+
+	private final ReplayStore store;
+
+	private final Broker broker;
+
+	private final PayloadSerializer serializer;
+
+	private final Duration connectionTimeout;
+
+	private final long maxEventSize;
+
+	/**
+	 * Creates the entry point.
+	 * @param store the store events are appended to
+	 * @param broker the broker subscribers are registered with
+	 * @param serializer how typed payloads become data, or {@code null} to accept
+	 * text only
+	 * @param connectionTimeout how long a connection stays open before the server
+	 * ends it and the client reconnects; zero for no limit
+	 * @param maxEventSize the most bytes of UTF-8 an event's name and data may take
+	 */
+	public SseReplay(ReplayStore store, Broker broker, PayloadSerializer serializer, Duration connectionTimeout,
+			long maxEventSize) {
+		this.store = store;
+		this.broker = broker;
+		this.serializer = serializer;
+		this.connectionTimeout = connectionTimeout;
+		this.maxEventSize = maxEventSize;
+	}
+
+	/**
+	 * Subscribes the current request to a stream, resuming after its
+	 * {@code Last-Event-ID} header or {@code last_event_id} query parameter.
+	 * @param stream the stream name
+	 * @return the emitter to return from the handler method
+	 * @throws dev.ssereplay.event.InvalidStreamNameException when the name is invalid
+	 * @throws dev.ssereplay.broker.TooManyConnectionsException when the connection
+	 * limit is reached
+	 */
+	public SseEmitter subscribe(String stream) {
+		return subscribe(stream, lastEventIdOfCurrentRequest(), null);
+	}
+
+	/**
+	 * Subscribes to a stream, resuming after the given id.
+	 * @param stream the stream name
+	 * @param lastEventId the client's last event id, or {@code null} (or empty)
+	 * for a fresh connect
+	 * @return the emitter to return from the handler method
+	 */
+	public SseEmitter subscribe(String stream, String lastEventId) {
+		return subscribe(stream, lastEventId, null);
+	}
+
+	/**
+	 * Subscribes to a stream, resuming after the given id, and delivers only events
+	 * with the given names (an unnamed event is named {@code message}).
+	 * @param stream the stream name
+	 * @param lastEventId the client's last event id, or {@code null} (or empty)
+	 * for a fresh connect
+	 * @param eventNames the names to deliver, or {@code null} or empty for all
+	 * @return the emitter to return from the handler method
+	 */
+	public SseEmitter subscribe(String stream, String lastEventId, Set<String> eventNames) {
+		StreamNames.check(stream);
+		long timeout = this.connectionTimeout.isZero() ? -1L : this.connectionTimeout.toMillis();
+		SseEmitter emitter = new SseEmitter(timeout);
+		preventBuffering();
+		String resumeFrom = (lastEventId == null || lastEventId.isEmpty()) ? null : lastEventId;
+		Set<String> names = (eventNames == null || eventNames.isEmpty()) ? null : Set.copyOf(eventNames);
+		AtomicReference<Subscription> subscription = new AtomicReference<>();
+		Runnable disconnected = () -> {
+			Subscription current = subscription.get();
+			if (current != null) {
+				current.disconnected();
+			}
+		};
+		emitter.onCompletion(disconnected);
+		emitter.onTimeout(disconnected);
+		emitter.onError((ex) -> disconnected.run());
+		subscription.set(this.broker.subscribe(stream, resumeFrom, (names != null) ? names::contains : null,
+				new SseEmitterConnection(emitter)));
+		return emitter;
+	}
+
+	/**
+	 * Publishes data as an unnamed event.
+	 * @param stream the stream name
+	 * @param data text, published verbatim, or a payload for the serializer
+	 * @return the id assigned to the event
+	 */
+	public String publish(String stream, Object data) {
+		return publish(stream, null, data);
+	}
+
+	/**
+	 * Publishes data as a named event.
+	 * @param stream the stream name
+	 * @param eventName the event name, or {@code null} for the default {@code message}
+	 * @param data text, published verbatim, or a payload for the serializer
+	 * @return the id assigned to the event
+	 * @throws dev.ssereplay.event.InvalidStreamNameException when the stream name is invalid
+	 * @throws EventTooLargeException when the event exceeds the maximum size
+	 * @throws dev.ssereplay.store.StoreUnavailableException when the event could not be stored
+	 */
+	public String publish(String stream, String eventName, Object data) {
+		return publish(stream, new SseEvent(eventName, text(data)));
+	}
+
+	/**
+	 * Publishes an event.
+	 * @param stream the stream name
+	 * @param event the event
+	 * @return the id assigned to the event
+	 */
+	public String publish(String stream, SseEvent event) {
+		StreamNames.check(stream);
+		long size = utf8Length(event.data()) + ((event.name() != null) ? utf8Length(event.name()) : 0);
+		if (size > this.maxEventSize) {
+			throw new EventTooLargeException(size, this.maxEventSize);
+		}
+		StoredEvent stored = this.store.append(stream, event);
+		this.broker.statistics().published();
+		return stored.id().toString();
+	}
+
+	private String text(Object data) {
+		if (data == null) {
+			throw new InvalidEventException("Event data must not be null; publish \"\" for an event without data");
+		}
+		if (data instanceof CharSequence text) {
+			return text.toString();
+		}
+		if (this.serializer == null) {
+			throw new IllegalStateException("No PayloadSerializer to publish a " + data.getClass().getName()
+					+ "; publish text or define a PayloadSerializer bean");
+		}
+		return this.serializer.serialize(data);
+	}
+
+	private static String lastEventIdOfCurrentRequest() {
+		HttpServletRequest request = currentRequest();
+		if (request == null) {
+			return null;
+		}
+		String header = request.getHeader(LAST_EVENT_ID_HEADER);
+		return (header != null && !header.isEmpty()) ? header : request.getParameter(LAST_EVENT_ID_PARAMETER);
+	}
+
+	private static void preventBuffering() {
+		RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
+		if (attributes instanceof ServletRequestAttributes servlet) {
+			HttpServletResponse response = servlet.getResponse();
+			if (response != null && !response.isCommitted()) {
+				response.setHeader("Cache-Control", "no-cache");
+				// Tells nginx and similar proxies to pass each event on as it comes.
+				response.setHeader("X-Accel-Buffering", "no");
+			}
+		}
+	}
+
+	private static HttpServletRequest currentRequest() {
+		RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
+		return (attributes instanceof ServletRequestAttributes servlet) ? servlet.getRequest() : null;
+	}
+
+	private static long utf8Length(String text) {
+		long length = 0;
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c < 0x80) {
+				length++;
+			}
+			else if (c < 0x800) {
+				length += 2;
+			}
+			else if (Character.isHighSurrogate(c) && i + 1 < text.length()
+					&& Character.isLowSurrogate(text.charAt(i + 1))) {
+				length += 4;
+				i++;
+			}
+			else {
+				length += 3;
+			}
+		}
+		return length;
+	}
+
+}

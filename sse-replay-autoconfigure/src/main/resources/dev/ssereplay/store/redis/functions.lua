@@ -1,0 +1,86 @@
+-- Shared by every script of the Redis replay store: each script is this text
+-- followed by its own, so that the whole of it runs atomically.
+--
+-- A stream's history is two keys in one hash slot:
+--   <prefix>{<stream>}:meta  hash: epoch (base 36), seq (last sequence assigned),
+--                            aged (last sequence removed for its age), server
+--                            (the server process the lifetime began on, or '')
+--   <prefix>{<stream>}:log   stream: entries <seq>-0 with fields t (append time in
+--                            milliseconds) then f (the event's whole frame)
+-- Numbers that can exceed 2^53 (the epoch) are only ever handled as text.
+
+local function now_millis()
+  -- The server's clock, so that every application instance dates events alike.
+  local time = redis.call('TIME')
+  return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+end
+
+local function int(number)
+  -- Lua formats large numbers with an exponent; Redis ids need plain digits.
+  return string.format('%d', number)
+end
+
+-- Returns the id of the Redis server process, which changes when the server
+-- restarts and when another server takes over after a failover.
+local function server_id()
+  return string.match(redis.call('INFO', 'server'), 'run_id:(%w+)')
+end
+
+-- Returns the epoch of the stream's current lifetime, starting a new lifetime
+-- with the caller's epoch when the meta key is gone (never created, expired,
+-- flushed or evicted), or, when check_server is '1', when the lifetime began on
+-- another server process: a Redis that restarted or failed over may have lost
+-- writes it had acknowledged, and their sequence numbers must not be given to
+-- other events in the same epoch. Entries left from an earlier lifetime are
+-- dropped: they can neither be served under the new epoch nor continued.
+local function lifetime(meta, log, new_epoch, ttl, check_server)
+  local epoch = redis.call('HGET', meta, 'epoch')
+  local server = ''
+  if check_server == '1' then
+    server = server_id()
+  end
+  if epoch and (check_server ~= '1' or redis.call('HGET', meta, 'server') == server) then
+    return epoch
+  end
+  redis.call('DEL', log)
+  redis.call('HSET', meta, 'epoch', new_epoch, 'seq', 0, 'aged', 0, 'server', server)
+  redis.call('PEXPIRE', meta, ttl)
+  return new_epoch
+end
+
+-- Removes the oldest entries that have outlived the time to live, and records
+-- the last sequence removed that way, which tells "expired" from "evicted".
+-- Entries are in append order, so the aged ones are a prefix of the log.
+-- Returns the number of entries removed.
+local function trim_aged(meta, log, ttl, now)
+  local cutoff = now - ttl
+  local oldest = redis.call('XRANGE', log, '-', '+', 'COUNT', 1)
+  if #oldest == 0 or tonumber(oldest[1][2][2]) > cutoff then
+    return 0
+  end
+  local batch_size = 128
+  local through
+  local removed = 0
+  local start = '-'
+  while true do
+    local batch = redis.call('XRANGE', log, start, '+', 'COUNT', batch_size)
+    local done = #batch < batch_size
+    for _, entry in ipairs(batch) do
+      if tonumber(entry[2][2]) > cutoff then
+        done = true
+        break
+      end
+      through = entry[1]
+      removed = removed + 1
+    end
+    if done then
+      break
+    end
+    start = '(' .. through
+  end
+  local sequence = tonumber(string.sub(through, 1, -3))
+  redis.call('XTRIM', log, 'MINID', int(sequence + 1) .. '-0')
+  redis.call('HSET', meta, 'aged', int(sequence))
+  return removed
+end
+

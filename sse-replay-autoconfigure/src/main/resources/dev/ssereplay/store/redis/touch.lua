@@ -1,0 +1,18 @@
+-- Keeps a stream that has subscribers alive while it is idle, so that it keeps
+-- its epoch, and removes its aged entries. A stream with no lifetime is left
+-- alone: the next append or read starts one.
+--
+-- KEYS[1] meta, KEYS[2] log
+-- ARGV[1] time to live in milliseconds
+-- Returns {} for no lifetime, else {epoch, head sequence, removed for age}
+
+local meta, log = KEYS[1], KEYS[2]
+local epoch = redis.call('HGET', meta, 'epoch')
+if not epoch then
+  return {}
+end
+local ttl = tonumber(ARGV[1])
+local aged = trim_aged(meta, log, ttl, now_millis())
+redis.call('PEXPIRE', meta, ttl)
+redis.call('PEXPIRE', log, ttl)
+return {epoch, tonumber(redis.call('HGET', meta, 'seq')), aged}

@@ -1,0 +1,488 @@
+package dev.ssereplay.broker;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.stream.LongStream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.ssereplay.event.EventId;
+import dev.ssereplay.event.SseEvent;
+import dev.ssereplay.event.StoredEvent;
+import dev.ssereplay.store.InMemoryReplayStore;
+import dev.ssereplay.store.ReadResult;
+import dev.ssereplay.store.ReplayStore;
+import dev.ssereplay.store.ResyncReason;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Delivery through the {@link Broker}: priming, replay, live, resync, the slow
+ * policies, isolation and heartbeats.
+ */
+class BrokerTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(20);
+
+	private final List<AutoCloseable> resources = new ArrayList<>();
+
+	private InMemoryReplayStore store;
+
+	private Broker broker;
+
+	@AfterEach
+	void close() throws Exception {
+		for (AutoCloseable resource : this.resources) {
+			resource.close();
+		}
+	}
+
+	private Broker broker(BrokerOptions options) {
+		return broker(options, new InMemoryReplayStore(1000, 1 << 24, Duration.ofHours(1)));
+	}
+
+	private Broker broker(BrokerOptions options, InMemoryReplayStore store) {
+		ElasticWriterPool writers = new ElasticWriterPool(2, 16);
+		this.store = store;
+		this.broker = new Broker(store, options, writers);
+		this.resources.add(writers);
+		this.resources.add(this.broker);
+		return this.broker;
+	}
+
+	private static BrokerOptions options(int queueDepth, SlowSubscriberPolicy policy) {
+		return new BrokerOptions(queueDepth, policy, Duration.ZERO, Duration.ofSeconds(2), "resync", 100, 50,
+				Duration.ofMillis(200));
+	}
+
+	private RecordingConnection subscribe(String stream, String lastEventId) {
+		RecordingConnection connection = new RecordingConnection();
+		this.broker.subscribe(stream, lastEventId, null, connection);
+		return connection;
+	}
+
+	private List<StoredEvent> publish(String stream, int count) {
+		List<StoredEvent> events = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			events.add(this.store.append(stream, SseEvent.of("event " + i)));
+		}
+		return events;
+	}
+
+	@Test
+	void freshSubscriberFirstGetsRetryAndTheHeadIdThenLiveEvents() {
+		broker(options(100, SlowSubscriberPolicy.CLOSE));
+		List<StoredEvent> before = publish("s", 3);
+		RecordingConnection connection = subscribe("s", null);
+		await().atMost(WAIT).until(() -> !connection.blocks().isEmpty());
+		assertThat(connection.blocks().get(0)).isEqualTo("retry: 2000\nid: " + before.get(2).id());
+		List<StoredEvent> live = publish("s", 2);
+		await().atMost(WAIT).until(() -> connection.sequences().size() == 2);
+		assertThat(connection.sequences()).containsExactly(4L, 5L);
+		assertThat(connection.text()).endsWith(new String(live.get(1).frame(), java.nio.charset.StandardCharsets.UTF_8));
+	}
+
+	@Test
+	void resumingSubscriberGetsTheMissedEventsThenLiveWithoutAnnouncingTheHeadFirst() {
+		broker(options(100, SlowSubscriberPolicy.CLOSE));
+		List<StoredEvent> history = publish("s", 10);
+		RecordingConnection connection = subscribe("s", history.get(3).id().toString());
+		await().atMost(WAIT).until(() -> connection.sequences().size() == 6);
+		publish("s", 3);
+		await().atMost(WAIT).until(() -> connection.sequences().size() == 9);
+		assertThat(connection.sequences()).containsExactlyElementsOf(LongStream.rangeClosed(5, 13).boxed().toList());
+		assertThat(connection.blocks().get(0)).isEqualTo("retry: 2000");
+		assertThat(connection.text()).doesNotContain("id: " + history.get(9).id() + "\n\n");
+		assertThat(this.broker.statistics().getReplayed()).isEqualTo(6);
+		assertThat(this.broker.statistics().getDelivered()).isEqualTo(3);
+	}
+
+	@Test
+	void resumeWhilePublishingConcurrentlyHasNoGapAndNoDuplicate() throws Exception {
+		broker(options(16, SlowSubscriberPolicy.CLOSE), new InMemoryReplayStore(10_000, 1 << 24, Duration.ofHours(1)));
+		List<StoredEvent> history = publish("s", 200);
+		AtomicBoolean publishing = new AtomicBoolean(true);
+		ExecutorService publisher = Executors.newSingleThreadExecutor();
+		try {
+			Future<?> running = publisher.submit(() -> {
+				for (int i = 0; i < 2000 && publishing.get(); i++) {
+					this.store.append("s", SseEvent.of("live " + i));
+					if (i % 50 == 0) {
+						Thread.onSpinWait();
+					}
+				}
+			});
+			List<RecordingConnection> connections = new ArrayList<>();
+			for (int i = 0; i < 10; i++) {
+				connections.add(subscribe("s", history.get(i * 10).id().toString()));
+			}
+			running.get(60, TimeUnit.SECONDS);
+			long head = this.store.head("s").sequence();
+			for (int i = 0; i < connections.size(); i++) {
+				RecordingConnection connection = connections.get(i);
+				long from = i * 10L + 2;
+				await().atMost(WAIT).until(() -> connection.isClosed()
+						|| (!connection.sequences().isEmpty() && last(connection.sequences()) == head));
+				List<Long> seen = connection.sequences();
+				assertThat(seen).as("connection %d", i).isNotEmpty();
+				assertThat(connection.text()).doesNotContain("event: resync");
+				// A connection the slow policy closed has a dense prefix; the client
+				// resumes from its end.
+				assertThat(seen).containsExactlyElementsOf(LongStream.range(from, from + seen.size()).boxed().toList());
+			}
+		}
+		finally {
+			publishing.set(false);
+			publisher.shutdownNow();
+		}
+	}
+
+	@Test
+	void evictedIdGetsTheResyncEventWithTheHeadThenLiveEvents() {
+		broker(options(100, SlowSubscriberPolicy.CLOSE), new InMemoryReplayStore(5, 1 << 20, Duration.ofHours(1)));
+		List<StoredEvent> history = publish("s", 20);
+		RecordingConnection connection = subscribe("s", history.get(2).id().toString());
+		await().atMost(WAIT).until(() -> connection.text().contains("event: resync"));
+		EventId head = history.get(19).id();
+		assertThat(connection.blocks()).contains("id: " + head + "\nevent: resync\ndata: {\"reason\":\"evicted\",\"head\":\""
+				+ head + "\"}");
+		publish("s", 1);
+		await().atMost(WAIT).until(() -> connection.sequences().equals(List.of(21L)));
+		assertThat(this.broker.statistics().getResyncs(ResyncReason.EVICTED)).isEqualTo(1);
+	}
+
+	@Test
+	void malformedAndForeignIdsGetTheResyncEvent() {
+		broker(options(100, SlowSubscriberPolicy.CLOSE));
+		StoredEvent other = publish("other", 1).get(0);
+		publish("s", 2);
+		RecordingConnection junk = subscribe("s", "not-an-id");
+		RecordingConnection foreign = subscribe("s", other.id().toString());
+		RecordingConnection absurd = subscribe("s", "zz-999999999999999999");
+		await().atMost(WAIT).until(() -> junk.text().contains("resync") && foreign.text().contains("resync")
+				&& absurd.text().contains("resync"));
+		assertThat(junk.text()).contains("\"reason\":\"malformed\"");
+		assertThat(foreign.text()).contains("\"reason\":\"other-epoch\"");
+		assertThat(absurd.text()).contains("\"reason\":\"other-epoch\"");
+	}
+
+	@Test
+	void replayIsNotSlownessEvenWithATinyQueue() {
+		broker(options(2, SlowSubscriberPolicy.CLOSE));
+		EventId start = this.store.head("s");
+		publish("s", 600);
+		RecordingConnection connection = subscribe("s", start.toString());
+		connection.delay(5);
+		publish("s", 100);
+		await().atMost(WAIT).untilAsserted(() -> assertThat(connection.sequences()).hasSize(700));
+		assertThat(connection.isClosed()).isFalse();
+		assertThat(connection.sequences()).containsExactlyElementsOf(LongStream.rangeClosed(1, 700).boxed().toList());
+		assertThat(this.broker.statistics().getDropped(SlowSubscriberPolicy.CLOSE)).isZero();
+	}
+
+	@Test
+	void closePolicyEndsASlowSubscriberAndSparesTheOthers() throws InterruptedException {
+		broker(options(32, SlowSubscriberPolicy.CLOSE));
+		RecordingConnection slow = subscribe("s", null);
+		RecordingConnection fast = subscribe("s", null);
+		await().atMost(WAIT).until(() -> slow.writes() == 1 && fast.writes() == 1);
+		slow.block();
+		for (int i = 0; i < 10; i++) {
+			// Paced, so that only the blocked subscriber falls behind by a queue.
+			publish("s", 5);
+			await().atMost(WAIT).until(() -> fast.sequences().size() == this.store.head("s").sequence());
+		}
+		assertThat(fast.sequences()).hasSize(50);
+		assertThat(this.broker.connectionCount()).isEqualTo(1);
+		slow.unblock();
+		assertThat(slow.awaitClosed(20)).isTrue();
+		// What was queued before the overflow is still written, in order.
+		assertThat(slow.sequences()).isNotEmpty()
+			.containsExactlyElementsOf(LongStream.rangeClosed(1, slow.sequences().size()).boxed().toList());
+		assertThat(this.broker.statistics().getDropped(SlowSubscriberPolicy.CLOSE)).isPositive();
+		assertThat(this.broker.statistics().getClosed(CloseReason.SLOW)).isEqualTo(1);
+		assertThat(fast.isClosed()).isFalse();
+	}
+
+	@Test
+	void removePolicyEndsASlowSubscriberWithoutWritingItsQueue() throws InterruptedException {
+		broker(options(8, SlowSubscriberPolicy.REMOVE));
+		RecordingConnection slow = subscribe("s", null);
+		await().atMost(WAIT).until(() -> slow.writes() == 1);
+		slow.block();
+		publish("s", 1);
+		await().atMost(WAIT).pollDelay(Duration.ofMillis(50)).until(() -> true);
+		publish("s", 30);
+		await().atMost(WAIT).until(() -> this.broker.connectionCount() == 0);
+		slow.unblock();
+		assertThat(slow.awaitClosed(20)).isTrue();
+		// At most the batch that was being written when the client stalled.
+		assertThat(slow.sequences()).hasSizeLessThanOrEqualTo(1);
+		assertThat(this.broker.statistics().getDropped(SlowSubscriberPolicy.REMOVE)).isGreaterThanOrEqualTo(9);
+	}
+
+	@Test
+	void dropPolicyKeepsTheConnectionAndTellsTheClientWhatWasDropped() {
+		broker(options(8, SlowSubscriberPolicy.DROP));
+		RecordingConnection slow = subscribe("s", null);
+		await().atMost(WAIT).until(() -> slow.writes() == 1);
+		slow.block();
+		publish("s", 1);
+		await().atMost(WAIT).until(() -> true);
+		publish("s", 40);
+		slow.unblock();
+		await().atMost(WAIT).until(() -> slow.text().contains("\"reason\":\"dropped\""));
+		publish("s", 2);
+		await().atMost(WAIT).until(() -> slow.sequences().contains(43L));
+		assertThat(slow.isClosed()).isFalse();
+		List<String> blocks = slow.blocks();
+		String resync = blocks.stream().filter((block) -> block.contains("event: resync")).findFirst().orElseThrow();
+		String epoch = this.store.head("s").toString();
+		assertThat(resync).contains("\"head\":\"" + epoch.substring(0, epoch.indexOf('-') + 1));
+		List<Long> seen = slow.sequences();
+		assertThat(seen).isSorted().doesNotHaveDuplicates().contains(42L, 43L);
+		assertThat(seen.size()).isLessThan(43);
+		assertThat(this.broker.statistics().getDropped(SlowSubscriberPolicy.DROP)).isEqualTo(43 - seen.size());
+		assertThat(this.broker.statistics().getResyncs(ResyncReason.DROPPED)).isEqualTo(1);
+	}
+
+	@Test
+	void aFailingSubscriberIsClosedAndTheOthersGetEverything() throws InterruptedException {
+		broker(options(100, SlowSubscriberPolicy.CLOSE));
+		RecordingConnection broken = subscribe("s", null);
+		List<RecordingConnection> healthy = List.of(subscribe("s", null), subscribe("s", null));
+		await().atMost(WAIT).until(() -> broken.writes() == 1);
+		broken.fail();
+		publish("s", 20);
+		assertThat(broken.awaitClosed(20)).isTrue();
+		for (RecordingConnection connection : healthy) {
+			await().atMost(WAIT).until(() -> connection.sequences().size() == 20);
+			assertThat(connection.sequences()).containsExactlyElementsOf(LongStream.rangeClosed(1, 20).boxed().toList());
+		}
+		assertThat(this.broker.connectionCount()).isEqualTo(2);
+		assertThat(this.broker.statistics().getClosed(CloseReason.DISCONNECTED)).isEqualTo(1);
+	}
+
+	@Test
+	void everySubscriberSeesOneDenseOrderUnderConcurrentPublishers() throws Exception {
+		// History for every event: a subscriber that falls far behind on a busy
+		// machine catches up from the store instead of being told to resync.
+		broker(options(10_000, SlowSubscriberPolicy.CLOSE),
+				new InMemoryReplayStore(10_000, 1 << 24, Duration.ofHours(1)));
+		List<RecordingConnection> connections = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			connections.add(subscribe("s", null));
+		}
+		await().atMost(WAIT).until(() -> connections.stream().allMatch((c) -> c.writes() >= 1));
+		ExecutorService publishers = Executors.newFixedThreadPool(4);
+		try {
+			List<Future<?>> done = new ArrayList<>();
+			for (int p = 0; p < 4; p++) {
+				done.add(publishers.submit(() -> publish("s", 500)));
+			}
+			for (Future<?> future : done) {
+				future.get(60, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			publishers.shutdownNow();
+		}
+		for (RecordingConnection connection : connections) {
+			await().atMost(WAIT)
+				.untilAsserted(() -> assertThat(connection.sequences()).as("%s", connection.writes()).hasSize(2000));
+			assertThat(connection.sequences()).containsExactlyElementsOf(LongStream.rangeClosed(1, 2000).boxed().toList());
+			assertThat(connection.text()).doesNotContain("event: resync");
+			assertThat(connection.overlapped()).isFalse();
+		}
+	}
+
+	@Test
+	void aLiveEventLostOnTheWayIsFilledFromTheStore() {
+		LossyStore lossy = new LossyStore(new InMemoryReplayStore(1000, 1 << 20, Duration.ofHours(1)), 3);
+		ElasticWriterPool writers = new ElasticWriterPool(2, 4);
+		this.resources.add(writers);
+		Broker broker = new Broker(lossy, options(100, SlowSubscriberPolicy.CLOSE), writers);
+		this.resources.add(broker);
+		RecordingConnection connection = new RecordingConnection();
+		broker.subscribe("s", null, null, connection);
+		await().atMost(WAIT).until(() -> connection.writes() == 1);
+		for (int i = 0; i < 5; i++) {
+			lossy.append("s", SseEvent.of("e" + i));
+		}
+		await().atMost(WAIT).until(() -> connection.sequences().size() == 5);
+		assertThat(connection.sequences()).containsExactly(1L, 2L, 3L, 4L, 5L);
+	}
+
+	@Test
+	void heartbeatsAreWrittenToIdleConnections() {
+		broker(new BrokerOptions(10, SlowSubscriberPolicy.CLOSE, Duration.ofMillis(300), null, "resync", 10, 10,
+				Duration.ofSeconds(1)));
+		RecordingConnection connection = subscribe("s", null);
+		await().atMost(WAIT).until(() -> connection.text().split(": heartbeat\n\n", -1).length > 3);
+		assertThat(connection.blocks().get(0)).startsWith("id: ");
+		assertThat(this.broker.statistics().getHeartbeats()).isGreaterThanOrEqualTo(2);
+	}
+
+	@Test
+	void heartbeatsFindDeadConnections() throws InterruptedException {
+		broker(new BrokerOptions(10, SlowSubscriberPolicy.CLOSE, Duration.ofMillis(200), null, "resync", 10, 10,
+				Duration.ofSeconds(1)));
+		RecordingConnection connection = subscribe("s", null);
+		await().atMost(WAIT).until(() -> connection.writes() == 1);
+		connection.fail();
+		assertThat(connection.awaitClosed(20)).isTrue();
+		assertThat(this.broker.connectionCount()).isZero();
+	}
+
+	@Test
+	void eventNameFilterDeliversOnlyTheNamedEvents() {
+		broker(options(100, SlowSubscriberPolicy.CLOSE));
+		RecordingConnection connection = new RecordingConnection();
+		Predicate<String> names = Set.of("wanted", "message")::contains;
+		this.broker.subscribe("s", null, names, connection);
+		await().atMost(WAIT).until(() -> connection.writes() == 1);
+		this.store.append("s", SseEvent.of("wanted", "1"));
+		this.store.append("s", SseEvent.of("other", "2"));
+		this.store.append("s", SseEvent.of("3"));
+		await().atMost(WAIT).until(() -> connection.sequences().size() == 2);
+		assertThat(connection.sequences()).containsExactly(1L, 3L);
+	}
+
+	@Test
+	void connectionsAreLimited() {
+		broker(new BrokerOptions(10, SlowSubscriberPolicy.CLOSE, Duration.ZERO, null, "resync", 2, 10,
+				Duration.ofSeconds(1)));
+		subscribe("s", null);
+		Subscription second = this.broker.subscribe("s", null, null, new RecordingConnection());
+		assertThatExceptionOfType(TooManyConnectionsException.class).isThrownBy(() -> subscribe("s", null))
+			.withMessageContaining("sse.replay.max-connections");
+		assertThat(this.broker.statistics().getRejected()).isEqualTo(1);
+		second.disconnected();
+		second.disconnected();
+		second.cancel();
+		assertThat(this.broker.connectionCount()).isEqualTo(1);
+		subscribe("s", null);
+		assertThat(this.broker.connectionCount()).isEqualTo(2);
+	}
+
+	@Test
+	void cancelEndsTheConnectionOnceAndNothingIsWrittenAfter() throws InterruptedException {
+		broker(options(100, SlowSubscriberPolicy.CLOSE));
+		RecordingConnection connection = new RecordingConnection();
+		Subscription subscription = this.broker.subscribe("s", null, null, connection);
+		await().atMost(WAIT).until(() -> connection.writes() == 1);
+		subscription.cancel();
+		assertThat(connection.awaitClosed(20)).isTrue();
+		assertThat(subscription.isActive()).isFalse();
+		publish("s", 5);
+		assertThat(connection.sequences()).isEmpty();
+		assertThat(connection.wroteAfterClose()).isFalse();
+		assertThat(this.broker.hasSubscribers("s")).isFalse();
+	}
+
+	@Test
+	void closingTheBrokerEndsEveryConnection() throws InterruptedException {
+		broker(options(100, SlowSubscriberPolicy.CLOSE));
+		RecordingConnection a = subscribe("a", null);
+		RecordingConnection b = subscribe("b", null);
+		this.broker.close();
+		assertThat(a.awaitClosed(20)).isTrue();
+		assertThat(b.awaitClosed(20)).isTrue();
+		assertThat(this.broker.connectionCount()).isZero();
+	}
+
+	@Test
+	void blockedWritesGetCompensatingThreads() {
+		ElasticWriterPool writers = new ElasticWriterPool(1, 8);
+		this.resources.add(writers);
+		InMemoryReplayStore store = new InMemoryReplayStore(1000, 1 << 20, Duration.ofHours(1));
+		Broker broker = new Broker(store, options(1000, SlowSubscriberPolicy.CLOSE), writers);
+		this.resources.add(broker);
+		List<RecordingConnection> stuck = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			RecordingConnection connection = new RecordingConnection();
+			connection.block();
+			stuck.add(connection);
+			broker.subscribe("s", null, null, connection);
+		}
+		RecordingConnection healthy = new RecordingConnection();
+		broker.subscribe("s", null, null, healthy);
+		store.append("s", SseEvent.of("x"));
+		// With one thread and three blocked writers, only compensation lets this through.
+		await().atMost(WAIT).until(() -> healthy.sequences().size() == 1);
+		assertThat(writers.poolSize()).isGreaterThan(1);
+		stuck.forEach(RecordingConnection::unblock);
+		await().atMost(WAIT).until(() -> writers.poolSize() == 1);
+	}
+
+	private static long last(List<Long> values) {
+		return values.get(values.size() - 1);
+	}
+
+	/**
+	 * A store that does not pass one appended event to its listeners, like a lost
+	 * pub/sub message.
+	 */
+	private static final class LossyStore implements ReplayStore {
+
+		private final ReplayStore delegate;
+
+		private final long lostSequence;
+
+		private final List<Consumer<StoredEvent>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		LossyStore(ReplayStore delegate, long lostSequence) {
+			this.delegate = delegate;
+			this.lostSequence = lostSequence;
+			delegate.addListener((event) -> {
+				if (event.sequence() != this.lostSequence) {
+					this.listeners.forEach((listener) -> listener.accept(event));
+				}
+			});
+		}
+
+		@Override
+		public StoredEvent append(String stream, SseEvent event) {
+			return this.delegate.append(stream, event);
+		}
+
+		@Override
+		public EventId head(String stream) {
+			return this.delegate.head(stream);
+		}
+
+		@Override
+		public ReadResult readAfter(String stream, EventId after, int limit) {
+			return this.delegate.readAfter(stream, after, limit);
+		}
+
+		@Override
+		public void addListener(Consumer<StoredEvent> listener) {
+			this.listeners.add(listener);
+		}
+
+		@Override
+		public long eventCount() {
+			return this.delegate.eventCount();
+		}
+
+		@Override
+		public long byteCount() {
+			return this.delegate.byteCount();
+		}
+
+	}
+
+}

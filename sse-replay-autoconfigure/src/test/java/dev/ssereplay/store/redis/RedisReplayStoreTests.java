@@ -1,0 +1,325 @@
+package dev.ssereplay.store.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import dev.ssereplay.event.EventId;
+import dev.ssereplay.event.SseEvent;
+import dev.ssereplay.event.SseFormat;
+import dev.ssereplay.event.StoredEvent;
+import dev.ssereplay.store.EvictionReason;
+import dev.ssereplay.store.ReadResult;
+import dev.ssereplay.store.ResyncReason;
+import dev.ssereplay.store.StoreUnavailableException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What the Redis store does beyond the store contract (see
+ * {@code RedisReplayStoreContractTests}): its keys, time to live, idle streams,
+ * the live path as a hint, and outages. Against a private Redis server that keeps
+ * its data on disk, so that it can be killed and started again.
+ */
+class RedisReplayStoreTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(20);
+
+	private static final AtomicInteger prefixes = new AtomicInteger();
+
+	private static RedisTestServer redis;
+
+	private static LettuceConnectionFactory connectionFactory;
+
+	private final List<RedisReplayStore> stores = new ArrayList<>();
+
+	@BeforeAll
+	static void startRedis() {
+		redis = RedisTestServer.startPersistent();
+		connectionFactory = redis.connectionFactory();
+	}
+
+	@AfterAll
+	static void stopRedis() {
+		connectionFactory.destroy();
+		redis.close();
+	}
+
+	@AfterEach
+	void closeStores() {
+		this.stores.forEach(RedisReplayStore::close);
+	}
+
+	@Test
+	void keysOfAStreamShareAHashTagAndEntriesAreSequenceIds() {
+		RedisReplayStore store = store(100, Duration.ofHours(1));
+		StoredEvent event = store.append("orders.eu", SseEvent.of("x"));
+		String prefix = store.keyPrefix();
+		assertThat(redis.command("TYPE", prefix + "{orders.eu}:log")).isEqualTo("+stream");
+		assertThat(redis.command("TYPE", prefix + "{orders.eu}:meta")).isEqualTo("+hash");
+		assertThat(redis.command("HGET", prefix + "{orders.eu}:meta", "seq")).isEqualTo("$1");
+		assertThat(redis.command("XLEN", prefix + "{orders.eu}:log")).isEqualTo(":1");
+		assertThat(redis.command("EXISTS", prefix + "{orders.eu}:log")).isEqualTo(":1");
+		assertThat(event.sequence()).isEqualTo(1);
+	}
+
+	@Test
+	void theStoredPublishedAndReturnedFramesAreTheSameBytes() {
+		RedisReplayStore store = store(100, Duration.ofHours(1));
+		List<StoredEvent> received = new CopyOnWriteArrayList<>();
+		store.addListener(received::add);
+		EventId start = store.head("s");
+		StoredEvent appended = store.append("s", SseEvent.of("prix \u00e9t\u00e9 \u20ac", "ligne 1\r\nligne 2 \uD83D\uDE00"));
+		await().atMost(WAIT).until(() -> received.size() == 1);
+		StoredEvent replayed = ((ReadResult.Events) store.readAfter("s", start, 10)).events().get(0);
+		assertThat(received.get(0).frame()).isEqualTo(appended.frame()).isEqualTo(replayed.frame());
+		assertThat(new String(appended.frame(), StandardCharsets.UTF_8)).isEqualTo("id: " + appended.id()
+				+ "\nevent: prix \u00e9t\u00e9 \u20ac\ndata: ligne 1\ndata: ligne 2 \uD83D\uDE00\n\n");
+		for (StoredEvent event : List.of(received.get(0), replayed)) {
+			assertThat(event.id()).isEqualTo(appended.id());
+			assertThat(event.name()).isEqualTo("prix \u00e9t\u00e9 \u20ac");
+			assertThat(event.stream()).isEqualTo("s");
+			assertThat(event.timestamp()).isEqualTo(appended.timestamp());
+		}
+	}
+
+	@Test
+	void countBoundIsCountedAsEviction() {
+		RedisReplayStore store = store(2, Duration.ofHours(1));
+		for (int i = 0; i < 5; i++) {
+			store.append("s", SseEvent.of("e" + i));
+		}
+		assertThat(store.evictions(EvictionReason.COUNT)).isEqualTo(3);
+		assertThat(store.eventCount()).isEqualTo(-1);
+		assertThat(store.byteCount()).isEqualTo(-1);
+	}
+
+	@Test
+	void eventsOlderThanTheTimeToLiveAreExpired() throws InterruptedException {
+		RedisReplayStore store = store(100, Duration.ofMillis(1500));
+		EventId start = store.head("s");
+		StoredEvent old = store.append("s", SseEvent.of("old"));
+		Thread.sleep(1000);
+		StoredEvent recent = store.append("s", SseEvent.of("recent"));
+		await().atMost(WAIT)
+			.until(() -> store.readAfter("s", start, 10)
+				.equals(new ReadResult.CannotServe(ResyncReason.EXPIRED, recent.id())));
+		ReadResult fromOld = store.readAfter("s", old.id(), 10);
+		assertThat(fromOld).isInstanceOf(ReadResult.Events.class);
+		assertThat(((ReadResult.Events) fromOld).events()).extracting(StoredEvent::id).containsExactly(recent.id());
+		assertThat(store.evictions(EvictionReason.AGE)).isEqualTo(1);
+	}
+
+	@Test
+	void anIdleStreamDisappearsAndComesBackInANewEpoch() {
+		RedisReplayStore store = store(100, Duration.ofMillis(500));
+		StoredEvent before = store.append("s", SseEvent.of("x"));
+		await().atMost(WAIT).until(() -> redis.command("EXISTS", store.keyPrefix() + "{s}:meta").equals(":0"));
+		assertThat(redis.command("EXISTS", store.keyPrefix() + "{s}:log")).isEqualTo(":0");
+		StoredEvent after = store.append("s", SseEvent.of("y"));
+		assertThat(after.id().epoch()).isNotEqualTo(before.id().epoch());
+		assertThat(after.sequence()).isEqualTo(1);
+		assertThat(store.readAfter("s", before.id(), 10))
+			.isEqualTo(new ReadResult.CannotServe(ResyncReason.OTHER_EPOCH, after.id()));
+	}
+
+	@Test
+	void aStreamWithSubscribersKeepsItsEpochWhileIdle() throws InterruptedException {
+		RedisReplayStore store = store(100, Duration.ofMillis(600));
+		store.retainWhile("kept"::equals);
+		EventId kept = store.head("kept");
+		EventId other = store.head("other");
+		for (int i = 0; i < 8; i++) {
+			Thread.sleep(250);
+			store.evictExpired();
+		}
+		assertThat(store.head("kept")).isEqualTo(kept);
+		assertThat(store.head("other").epoch()).isNotEqualTo(other.epoch());
+	}
+
+	@Test
+	void aLiveMessageThatNeverArrivesIsPassedOnFromTheHistory() {
+		RedisReplayStore store = store(100, Duration.ofHours(1));
+		List<StoredEvent> received = new CopyOnWriteArrayList<>();
+		store.addListener(received::add);
+		store.retainWhile("s"::equals);
+		store.head("s");
+		StoredEvent published = store.append("s", SseEvent.of("published"));
+		await().atMost(WAIT).until(() -> received.size() == 1);
+		EventId silent = appendWithoutPublishing(connectionFactory, store.keyPrefix(), "s", "silent");
+		assertThat(silent).isEqualTo(published.id().next());
+		// The first pass sees the live path behind, the second passes the event on.
+		await().atMost(WAIT).until(() -> {
+			store.evictExpired();
+			return received.size() == 2;
+		});
+		assertThat(received).extracting(StoredEvent::id).containsExactly(published.id(), silent);
+		assertThat(new String(received.get(1).frame(), StandardCharsets.UTF_8)).contains("data: silent\n");
+	}
+
+	@Test
+	void aFlushedRedisStartsANewEpochWhoseEventsReachListeners() {
+		RedisReplayStore store = store(100, Duration.ofHours(1));
+		List<StoredEvent> received = new CopyOnWriteArrayList<>();
+		store.addListener(received::add);
+		StoredEvent before = store.append("s", SseEvent.of("before"));
+		redis.flushAll();
+		StoredEvent after = store.append("s", SseEvent.of("after"));
+		assertThat(after.id().epoch()).isNotEqualTo(before.id().epoch());
+		await().atMost(WAIT).until(() -> received.size() == 2);
+		assertThat(received).extracting(StoredEvent::id).containsExactly(before.id(), after.id());
+		assertThat(store.readAfter("s", before.id(), 10))
+			.isEqualTo(new ReadResult.CannotServe(ResyncReason.OTHER_EPOCH, after.id()));
+	}
+
+	@Test
+	void foreignMessagesOnTheChannelsAreIgnored() {
+		RedisReplayStore store = store(100, Duration.ofHours(1));
+		List<StoredEvent> received = new CopyOnWriteArrayList<>();
+		store.addListener(received::add);
+		redis.command("PUBLISH", store.keyPrefix() + "{s}:live", "not an event");
+		redis.command("PUBLISH", store.keyPrefix() + "{bad name!}:live", "1\nid: 1-1\ndata: x\n\n");
+		StoredEvent event = store.append("s", SseEvent.of("x"));
+		await().atMost(WAIT).until(() -> received.size() == 1);
+		assertThat(received.get(0).id()).isEqualTo(event.id());
+	}
+
+	@Test
+	void anOutageFailsFastAndLosesNothingStored() {
+		// Redis writes every command to disk before it answers: the epoch can be kept.
+		RedisReplayStore store = new RedisReplayStore(connectionFactory, "outage:", 100, Duration.ofHours(1),
+				Duration.ofSeconds(3), true);
+		this.stores.add(store);
+		List<StoredEvent> received = new CopyOnWriteArrayList<>();
+		store.addListener(received::add);
+		EventId start = store.head("s");
+		StoredEvent before = store.append("s", SseEvent.of("before"));
+		// Live delivery is asynchronous: let it arrive before the server goes away.
+		await().atMost(WAIT).until(() -> received.stream().anyMatch((event) -> event.id().equals(before.id())));
+		redis.kill();
+		try {
+			assertThatExceptionOfType(StoreUnavailableException.class)
+				.isThrownBy(() -> store.append("s", SseEvent.of("lost")))
+				.withMessageContaining("append to stream 's'");
+			// Nothing is sent while the connection is down: calls fail at once, not
+			// after the command timeout.
+			long failing = System.nanoTime();
+			assertThatExceptionOfType(StoreUnavailableException.class)
+				.isThrownBy(() -> store.readAfter("s", start, 10))
+				.withMessageContaining("read stream 's'");
+			assertThat(Duration.ofNanos(System.nanoTime() - failing)).isLessThan(Duration.ofSeconds(2));
+			assertThat(store.isReachable()).isFalse();
+			store.evictExpired();
+		}
+		finally {
+			redis.startAgain();
+		}
+		StoredEvent after = await().atMost(WAIT).ignoreException(StoreUnavailableException.class)
+			.until(() -> store.append("s", SseEvent.of("after")), (event) -> event != null);
+		assertThat(after.id()).isEqualTo(before.id().next());
+		ReadResult history = store.readAfter("s", start, 10);
+		assertThat(((ReadResult.Events) history).events()).extracting(StoredEvent::id)
+			.containsExactly(before.id(), after.id());
+		// The subscription came back by itself; later events are live again.
+		StoredEvent later = await().atMost(WAIT).until(() -> {
+			StoredEvent appended = store.append("s", SseEvent.of("later"));
+			Thread.sleep(200);
+			return received.stream().anyMatch((event) -> event.id().equals(appended.id())) ? appended : null;
+		}, (event) -> event != null);
+		assertThat(received).extracting(StoredEvent::id).contains(before.id()).contains(later.id());
+	}
+
+	@Test
+	void aRestartedRedisStartsANewEpochUnlessTheEpochIsKept() {
+		RedisReplayStore store = store(100, Duration.ofHours(1));
+		EventId start = store.head("s");
+		StoredEvent before = store.append("s", SseEvent.of("before"));
+		redis.kill();
+		redis.startAgain();
+		// Redis kept the event, but cannot promise it kept every acknowledged one.
+		assertThat(redis.command("XLEN", store.keyPrefix() + "{s}:log")).isEqualTo(":1");
+		StoredEvent after = await().atMost(WAIT).ignoreException(StoreUnavailableException.class)
+			.until(() -> store.append("s", SseEvent.of("after")), (event) -> event != null);
+		assertThat(after.id().epoch()).isNotEqualTo(before.id().epoch());
+		assertThat(after.sequence()).isEqualTo(1);
+		assertThat(store.readAfter("s", start, 10))
+			.isEqualTo(new ReadResult.CannotServe(ResyncReason.OTHER_EPOCH, after.id()));
+	}
+
+	@Test
+	void aStoreCreatedWhileRedisIsDownSubscribesOnceItIsBack() {
+		redis.kill();
+		RedisReplayStore store;
+		List<StoredEvent> received = new CopyOnWriteArrayList<>();
+		try {
+			store = store(100, Duration.ofHours(1));
+			store.addListener(received::add);
+			assertThat(store.isListening()).isFalse();
+			store.evictExpired();
+		}
+		finally {
+			redis.startAgain();
+		}
+		await().atMost(WAIT).until(() -> {
+			store.evictExpired();
+			return store.isListening();
+		});
+		StoredEvent event = await().atMost(WAIT).ignoreException(StoreUnavailableException.class)
+			.until(() -> store.append("s", SseEvent.of("x")), (appended) -> appended != null);
+		await().atMost(WAIT).until(() -> received.size() == 1);
+		assertThat(received.get(0).id()).isEqualTo(event.id());
+	}
+
+	@Test
+	void aKeyPrefixWithBracesIsRejected() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new RedisReplayStore(connectionFactory, "a{b}", 10, Duration.ofHours(1),
+					Duration.ofSeconds(1), false))
+			.withMessageContaining("'a{b}'");
+	}
+
+	@Test
+	void patternMatchesPrefixesWithGlobCharactersLiterally() {
+		RedisKeys keys = new RedisKeys("app*[1]:");
+		assertThat(keys.pattern()).isEqualTo("app\\*\\[1\\]:{*}:live");
+		assertThat(keys.streamOf(keys.channel("orders"))).isEqualTo("orders");
+		assertThat(keys.streamOf("app*[1]:{bad name}:live".getBytes(StandardCharsets.UTF_8))).isNull();
+		assertThat(keys.streamOf("other:{orders}:live".getBytes(StandardCharsets.UTF_8))).isNull();
+	}
+
+	/**
+	 * Appends the way the store does, but publishes to a channel nobody listens
+	 * to: the live message of this event is lost.
+	 */
+	static EventId appendWithoutPublishing(LettuceConnectionFactory connectionFactory, String keyPrefix,
+			String stream, String data) {
+		RedisKeys keys = new RedisKeys(keyPrefix);
+		List<Object> reply = new ScriptRunner(connectionFactory, Duration.ofSeconds(10)).run(RedisScript.APPEND,
+				"append without publishing", keys.of(stream), RedisKeys.bytes(Long.toString(EventId.newEpoch(), 36)),
+				SseFormat.body(SseEvent.of(data)), RedisKeys.bytes("1000"), RedisKeys.bytes("3600000"),
+				RedisKeys.bytes("nobody-listens"), RedisKeys.bytes(""));
+		return new EventId(Long.parseLong(new String((byte[]) reply.get(0), StandardCharsets.US_ASCII), 36),
+				(Long) reply.get(1));
+	}
+
+	private RedisReplayStore store(int maxEventsPerStream, Duration timeToLive) {
+		RedisReplayStore store = new RedisReplayStore(connectionFactory, "store-" + prefixes.incrementAndGet() + ":",
+				maxEventsPerStream, timeToLive, Duration.ofSeconds(1), false);
+		this.stores.add(store);
+		return store;
+	}
+
+}

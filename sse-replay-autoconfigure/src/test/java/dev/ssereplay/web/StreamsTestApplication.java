@@ -1,0 +1,45 @@
+package dev.ssereplay.web;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * A minimal application that uses the starter the way a user would, for end to
+ * end tests.
+ */
+@SpringBootApplication
+public class StreamsTestApplication {
+
+	@RestController
+	static class StreamsController {
+
+		private final SseReplay sseReplay;
+
+		StreamsController(SseReplay sseReplay) {
+			this.sseReplay = sseReplay;
+		}
+
+		@GetMapping("/streams/{stream}")
+		SseEmitter subscribe(@PathVariable String stream) {
+			return this.sseReplay.subscribe(stream);
+		}
+
+		@PostMapping("/streams/{stream}")
+		Map<String, String> publish(@PathVariable String stream, @RequestBody(required = false) byte[] body,
+				@RequestParam(required = false) String event) {
+			String data = (body != null) ? new String(body, StandardCharsets.UTF_8) : "";
+			return Map.of("id", this.sseReplay.publish(stream, event, data));
+		}
+
+	}
+
+}
