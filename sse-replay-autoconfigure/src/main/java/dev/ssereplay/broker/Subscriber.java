@@ -263,6 +263,11 @@ final class Subscriber implements Subscription, Runnable {
 			}
 		}
 		write(batch);
+		if (batch.caughtUp) {
+			// Only now, with history written, may an overflow count as slowness;
+			// one that happened meanwhile sends the writer back to the store.
+			this.catchingUp = this.missed;
+		}
 	}
 
 	private void start(Batch batch) {
@@ -352,7 +357,7 @@ final class Subscriber implements Subscription, Runnable {
 		}
 		if (result instanceof ReadResult.CannotServe cannotServe) {
 			resync(batch, cannotServe.reason(), cannotServe.head());
-			this.catchingUp = false;
+			batch.caughtUp = true;
 			return;
 		}
 		ReadResult.Events page = (ReadResult.Events) result;
@@ -366,7 +371,7 @@ final class Subscriber implements Subscription, Runnable {
 		}
 		if (events.size() < this.broker.options().replayBatchSize()
 				|| this.position.sequence() >= page.head().sequence()) {
-			this.catchingUp = this.missed;
+			batch.caughtUp = true;
 		}
 	}
 
@@ -465,6 +470,8 @@ final class Subscriber implements Subscription, Runnable {
 		int replayed;
 
 		boolean heartbeat;
+
+		boolean caughtUp;
 
 		void add(byte[] frame) {
 			if (this.count == 0) {

@@ -183,12 +183,36 @@ class BrokerTests {
 		broker(options(2, SlowSubscriberPolicy.CLOSE));
 		EventId start = this.store.head("s");
 		publish("s", 600);
-		RecordingConnection connection = subscribe("s", start.toString());
-		connection.delay(5);
+		RecordingConnection connection = new RecordingConnection();
+		connection.block();
+		this.broker.subscribe("s", start.toString(), null, connection);
+		// Live events arrive while the first page of history is being written.
+		await().atMost(WAIT).until(connection::writing);
 		publish("s", 100);
+		connection.delay(5);
+		connection.unblock();
 		await().atMost(WAIT).untilAsserted(() -> assertThat(connection.sequences()).hasSize(700));
 		assertThat(connection.isClosed()).isFalse();
 		assertThat(connection.sequences()).containsExactlyElementsOf(LongStream.rangeClosed(1, 700).boxed().toList());
+		assertThat(this.broker.statistics().getDropped(SlowSubscriberPolicy.CLOSE)).isZero();
+	}
+
+	@Test
+	void liveEventsThatArriveWhileTheLastPageIsWrittenAreNotSlowness() {
+		broker(options(2, SlowSubscriberPolicy.CLOSE));
+		EventId start = this.store.head("s");
+		publish("s", 50);
+		RecordingConnection connection = new RecordingConnection();
+		connection.block();
+		this.broker.subscribe("s", start.toString(), null, connection);
+		// The whole history fits one page: the writer has read up to the head and
+		// is writing it when the live events overflow the queue.
+		await().atMost(WAIT).until(connection::writing);
+		publish("s", 20);
+		connection.unblock();
+		await().atMost(WAIT).untilAsserted(() -> assertThat(connection.sequences()).hasSize(70));
+		assertThat(connection.isClosed()).isFalse();
+		assertThat(connection.sequences()).containsExactlyElementsOf(LongStream.rangeClosed(1, 70).boxed().toList());
 		assertThat(this.broker.statistics().getDropped(SlowSubscriberPolicy.CLOSE)).isZero();
 	}
 

@@ -112,6 +112,11 @@ final class RecordingConnection implements Connection {
 		return this.writes.get();
 	}
 
+	/** Whether a write has started and not yet returned (for example, blocked). */
+	boolean writing() {
+		return this.concurrentWrites.get() > 0;
+	}
+
 	boolean overlapped() {
 		return this.overlapped;
 	}
