@@ -1,0 +1,714 @@
+package dev.ssereplay.client;
+
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A Server-Sent Events client that reconnects and never loses its place: the Java
+ * counterpart of a browser's {@code EventSource}, on {@link HttpClient} alone.
+ *
+ * <p>Create one with {@link #builder(URI)}, subscribe a {@link SseListener} (in the
+ * builder) or any number of {@link Flow.Subscriber Flow subscribers}, then
+ * {@link #start()} it:
+ *
+ * <pre>{@code
+ * SseClient client = SseClient.builder(URI.create("http://localhost:8080/streams/orders"))
+ *     .listener(event -> System.out.println(event.id() + " " + event.data()))
+ *     .build()
+ *     .start();
+ * }</pre>
+ *
+ * <p>When the connection drops, when the server ends the stream, or when nothing
+ * (not even a heartbeat) arrives for the {@linkplain Builder#readTimeout read
+ * timeout}, the client reconnects with a {@code Last-Event-ID} header carrying the
+ * last event id it saw, so a server that keeps history (such as sse-replay) sends
+ * exactly the events that were missed. Reconnection waits the server's
+ * {@code retry:} time (or {@linkplain Builder#reconnectDelay the configured delay}),
+ * doubled after each attempt that fails in a row up to a
+ * {@linkplain Builder#maxReconnectDelay maximum}, shortened by a random
+ * {@linkplain Builder#jitter jitter}; the doubling starts over once a connection has
+ * stayed open for {@linkplain Builder#backoffResetAfter a while}. An HTTP 204 answer
+ * closes the client for good; any other answer that is not a {@code 200} event
+ * stream is reported as an {@link SseResponseException} and retried with the same
+ * backoff unless the {@linkplain Builder#retryPolicy retry policy} says otherwise.
+ *
+ * <p>As a {@link Flow.Publisher} the client is hot and multicast: a subscriber gets
+ * the events that arrive after it subscribed, never more than it requested. Reading
+ * from the server waits while any subscriber has events it has not requested yet, so
+ * the slowest subscriber sets the pace and no buffer grows without bound. Subscribers
+ * complete when the client is closed or the server answers 204, and receive
+ * {@code onError} when an unexpected answer is not retried; connection errors that
+ * are retried are only reported to the {@link SseListener}.
+ *
+ * <p>The client is thread-safe. It uses no thread of its own per connection: reading
+ * runs on the {@code HttpClient}'s threads and delays on one timer thread shared by
+ * all clients.
+ */
+public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable {
+
+	private static final System.Logger logger = System.getLogger(SseClient.class.getName());
+
+	private final URI uri;
+
+	private final List<Map.Entry<String, String>> headers;
+
+	private final HttpClient httpClient;
+
+	private final Duration readTimeout;
+
+	private final Backoff backoff;
+
+	private final long backoffResetAfterNanos;
+
+	private final Predicate<? super SseResponseException> retryPolicy;
+
+	private final String resyncEventName;
+
+	private final Dispatcher dispatcher;
+
+	private final Object lock = new Object();
+
+	// Guarded by lock.
+	private boolean started;
+
+	// Guarded by lock.
+	private boolean closed;
+
+	// Guarded by lock.
+	private Connection current;
+
+	// Guarded by lock.
+	private ScheduledFuture<?> pendingReconnect;
+
+	// Guarded by lock: tells a reconnection task that fires late that it was
+	// replaced.
+	private long reconnectGeneration;
+
+	// Guarded by lock.
+	private int failures;
+
+	// Guarded by lock.
+	private long reconnectDelayMillis;
+
+	private volatile ReadyState readyState = ReadyState.CONNECTING;
+
+	private volatile String lastEventId;
+
+	private SseClient(Builder builder) {
+		this.uri = builder.uri;
+		this.headers = List.copyOf(builder.headers);
+		this.httpClient = (builder.httpClient != null) ? builder.httpClient : DefaultHttpClient.INSTANCE;
+		this.readTimeout = builder.readTimeout;
+		this.backoff = new Backoff(millis(builder.maxReconnectDelay), builder.jitter);
+		this.backoffResetAfterNanos = Connection.nanos(builder.backoffResetAfter);
+		this.retryPolicy = builder.retryPolicy;
+		this.resyncEventName = builder.resyncEventName;
+		this.dispatcher = new Dispatcher(builder.listener);
+		this.reconnectDelayMillis = millis(builder.reconnectDelay);
+		this.lastEventId = builder.lastEventId;
+	}
+
+	/**
+	 * Starts building a client for an event stream.
+	 * @param uri the {@code http} or {@code https} address of the event stream
+	 * @return a builder
+	 */
+	public static Builder builder(URI uri) {
+		return new Builder(uri);
+	}
+
+	/**
+	 * Connects for the first time. Subscribe {@code Flow} subscribers before, to be
+	 * sure they miss no event.
+	 * @return this client
+	 * @throws IllegalStateException if the client was started or closed before
+	 */
+	public SseClient start() {
+		Connection connection;
+		synchronized (this.lock) {
+			if (this.closed) {
+				throw new IllegalStateException("The client for " + this.uri + " is closed");
+			}
+			if (this.started) {
+				throw new IllegalStateException("The client for " + this.uri + " is already started");
+			}
+			this.started = true;
+			connection = connectLocked();
+		}
+		send(connection);
+		return this;
+	}
+
+	/**
+	 * Subscribes to the events that arrive from now on. See the class description for
+	 * how demand and the end of the client reach subscribers.
+	 * @param subscriber the subscriber
+	 */
+	@Override
+	public void subscribe(Flow.Subscriber<? super SseEvent> subscriber) {
+		Objects.requireNonNull(subscriber, "subscriber");
+		this.dispatcher.subscribe(subscriber);
+	}
+
+	/**
+	 * Returns the state of the connection. A client that was not started yet is
+	 * {@link ReadyState#CONNECTING}.
+	 * @return the ready state
+	 */
+	public ReadyState readyState() {
+		return this.readyState;
+	}
+
+	/**
+	 * Returns the last event id: the position the client resumes from when it
+	 * reconnects. It is set by every block that the server ended with a blank line,
+	 * including blocks with an id and no data; the empty string means no position, and
+	 * no {@code Last-Event-ID} header is sent.
+	 * @return the last event id, never {@code null}
+	 */
+	public String lastEventId() {
+		return this.lastEventId;
+	}
+
+	/**
+	 * Returns the address of the event stream.
+	 * @return the URI
+	 */
+	public URI uri() {
+		return this.uri;
+	}
+
+	/**
+	 * Drops the current connection, if any, and connects again at once from the last
+	 * event id, with the backoff reset. Does nothing once the client is closed.
+	 * @throws IllegalStateException if the client was not started
+	 */
+	public void forceReconnect() {
+		reconnectNow(null);
+	}
+
+	/**
+	 * Drops the current connection, if any, and connects again at once from the given
+	 * position, with the backoff reset: the server replays what came after it. Does
+	 * nothing once the client is closed.
+	 * @param lastEventId the id to resume after, or the empty string to connect
+	 * without a {@code Last-Event-ID} header
+	 * @throws IllegalArgumentException if the id has a character that an HTTP header
+	 * cannot carry as it is (anything but printable ASCII)
+	 * @throws IllegalStateException if the client was not started
+	 */
+	public void forceReconnect(String lastEventId) {
+		reconnectNow(checkLastEventId(lastEventId));
+	}
+
+	/**
+	 * Closes the client: drops the connection, stops reconnecting, completes the
+	 * {@code Flow} subscribers (events they have not taken yet are dropped) and calls
+	 * {@link SseListener#onClosed()}. Calling it again does nothing.
+	 */
+	@Override
+	public void close() {
+		Connection connection;
+		synchronized (this.lock) {
+			if (this.closed) {
+				return;
+			}
+			closeLocked();
+			connection = this.current;
+			this.current = null;
+			this.dispatcher.offerTerminal(null, true);
+		}
+		if (connection != null) {
+			connection.abort();
+		}
+		this.dispatcher.drain();
+	}
+
+	@Override
+	public String toString() {
+		return "SseClient[" + this.uri + ", " + this.readyState + ", lastEventId=" + this.lastEventId + "]";
+	}
+
+	/**
+	 * Returns the attempts that failed in a row, which the next delay doubles for.
+	 */
+	int failures() {
+		synchronized (this.lock) {
+			return this.failures;
+		}
+	}
+
+	/**
+	 * Returns the base reconnection delay: the server's {@code retry:} once it sent
+	 * one.
+	 */
+	long reconnectDelayMillis() {
+		synchronized (this.lock) {
+			return this.reconnectDelayMillis;
+		}
+	}
+
+	void onOpen(Connection connection) {
+		synchronized (this.lock) {
+			if (this.current != connection) {
+				return;
+			}
+			connection.opened = true;
+			connection.openedAtNanos = System.nanoTime();
+			this.readyState = ReadyState.OPEN;
+			this.dispatcher.offerOpen();
+		}
+		this.dispatcher.drain();
+	}
+
+	void onBlock(Connection connection, String lastEventId, SseEvent event) {
+		// The dispatcher runs these once the connection's chunk is parsed; the lock
+		// keeps the position and the event together, so that a reconnection forced
+		// meanwhile cannot resume after an event that was never delivered.
+		synchronized (this.lock) {
+			if (this.current != connection) {
+				return;
+			}
+			this.lastEventId = lastEventId;
+			if (event != null) {
+				this.dispatcher.offerEvent(event, event.name().equals(this.resyncEventName));
+			}
+		}
+	}
+
+	void onRetry(Connection connection, long millis) {
+		synchronized (this.lock) {
+			if (this.current == connection) {
+				this.reconnectDelayMillis = millis;
+			}
+		}
+	}
+
+	void onNoContent(Connection connection) {
+		synchronized (this.lock) {
+			if (this.current != connection) {
+				return;
+			}
+			this.current = null;
+			if (this.closed) {
+				return;
+			}
+			closeLocked();
+			this.dispatcher.offerTerminal(null, false);
+		}
+		this.dispatcher.drain();
+	}
+
+	void onEnd(Connection connection, Throwable cause) {
+		boolean retry = !(cause instanceof SseResponseException) || shouldRetry((SseResponseException) cause);
+		Connection next = null;
+		synchronized (this.lock) {
+			if (this.current != connection) {
+				return;
+			}
+			this.current = null;
+			if (this.closed) {
+				return;
+			}
+			if (connection.opened && System.nanoTime() - connection.openedAtNanos >= this.backoffResetAfterNanos) {
+				this.failures = 0;
+			}
+			this.dispatcher.offerError(cause);
+			if (!retry) {
+				closeLocked();
+				this.dispatcher.offerTerminal(cause, false);
+			}
+			else {
+				this.readyState = ReadyState.CONNECTING;
+				long delay = this.backoff.delayMillis(this.reconnectDelayMillis, this.failures);
+				this.failures = (this.failures == Integer.MAX_VALUE) ? this.failures : this.failures + 1;
+				if (delay <= 0) {
+					next = connectLocked();
+				}
+				else {
+					long generation = ++this.reconnectGeneration;
+					this.pendingReconnect = Timers.scheduler()
+						.schedule(() -> reconnectLater(generation), delay, TimeUnit.MILLISECONDS);
+				}
+			}
+		}
+		this.dispatcher.drain();
+		send(next);
+	}
+
+	private boolean shouldRetry(SseResponseException ex) {
+		try {
+			return this.retryPolicy.test(ex);
+		}
+		catch (RuntimeException policyFailure) {
+			logger.log(Level.WARNING, "SSE retry policy threw; not retrying", policyFailure);
+			return false;
+		}
+	}
+
+	private void reconnectLater(long generation) {
+		Connection connection;
+		synchronized (this.lock) {
+			if (this.closed || this.current != null || generation != this.reconnectGeneration) {
+				return;
+			}
+			this.pendingReconnect = null;
+			connection = connectLocked();
+		}
+		this.dispatcher.drain();
+		send(connection);
+	}
+
+	private void reconnectNow(String lastEventId) {
+		Connection previous;
+		Connection connection;
+		synchronized (this.lock) {
+			if (!this.started) {
+				throw new IllegalStateException("The client for " + this.uri + " is not started");
+			}
+			if (this.closed) {
+				return;
+			}
+			if (lastEventId != null) {
+				this.lastEventId = lastEventId;
+			}
+			this.failures = 0;
+			cancelPendingReconnectLocked();
+			previous = this.current;
+			this.current = null;
+			connection = connectLocked();
+		}
+		if (previous != null) {
+			previous.abort();
+		}
+		this.dispatcher.drain();
+		send(connection);
+	}
+
+	/**
+	 * Makes the next connection current, or closes the client when its request cannot
+	 * be made. The caller sends it once it released the lock.
+	 */
+	private Connection connectLocked() {
+		HttpRequest request;
+		try {
+			request = request(this.lastEventId);
+		}
+		catch (IllegalArgumentException ex) {
+			// Only an id from the server can get here (the others are checked when
+			// given): reconnecting without it would silently lose the position.
+			closeLocked();
+			this.dispatcher.offerError(ex);
+			this.dispatcher.offerTerminal(ex, false);
+			return null;
+		}
+		this.readyState = ReadyState.CONNECTING;
+		Connection connection = new Connection(this, this.dispatcher, request, this.readTimeout, this.lastEventId);
+		this.current = connection;
+		return connection;
+	}
+
+	private void send(Connection connection) {
+		if (connection != null) {
+			connection.send(this.httpClient);
+		}
+	}
+
+	private void closeLocked() {
+		this.closed = true;
+		this.readyState = ReadyState.CLOSED;
+		cancelPendingReconnectLocked();
+	}
+
+	private void cancelPendingReconnectLocked() {
+		this.reconnectGeneration++;
+		if (this.pendingReconnect != null) {
+			this.pendingReconnect.cancel(false);
+			this.pendingReconnect = null;
+		}
+	}
+
+	private HttpRequest request(String lastEventId) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(this.uri).GET();
+		boolean accept = false;
+		boolean cacheControl = false;
+		for (Map.Entry<String, String> header : this.headers) {
+			request.header(header.getKey(), header.getValue());
+			accept |= header.getKey().equalsIgnoreCase("Accept");
+			cacheControl |= header.getKey().equalsIgnoreCase("Cache-Control");
+		}
+		if (!accept) {
+			request.header("Accept", "text/event-stream");
+		}
+		if (!cacheControl) {
+			request.header("Cache-Control", "no-cache");
+		}
+		if (!lastEventId.isEmpty()) {
+			request.header("Last-Event-ID", checkLastEventId(lastEventId));
+		}
+		if (!this.readTimeout.isZero()) {
+			// Bounds connecting and waiting for the answer's headers, so that the
+			// HttpClient gives up on the exchange itself; the connection's own read
+			// timeout covers the body.
+			request.timeout(this.readTimeout);
+		}
+		return request.build();
+	}
+
+	private static String checkLastEventId(String lastEventId) {
+		Objects.requireNonNull(lastEventId, "lastEventId");
+		for (int i = 0; i < lastEventId.length(); i++) {
+			char c = lastEventId.charAt(i);
+			// The HttpClient writes header values as ASCII: anything else would reach the
+			// server changed, and a position that is not the one seen is worse than none.
+			if (c < 0x20 || c > 0x7E) {
+				throw new IllegalArgumentException("Last event id '" + lastEventId
+						+ "' cannot be sent in a Last-Event-ID header: it has the character U+"
+						+ String.format("%04X", (int) c) + "; only printable ASCII can be sent");
+			}
+		}
+		return lastEventId;
+	}
+
+	private static long millis(Duration duration) {
+		try {
+			return duration.toMillis();
+		}
+		catch (ArithmeticException ex) {
+			return Long.MAX_VALUE;
+		}
+	}
+
+	private static Duration checkPositive(Duration duration, String setting) {
+		Objects.requireNonNull(duration, setting);
+		if (duration.isNegative()) {
+			throw new IllegalArgumentException(setting + " must not be negative, got " + duration);
+		}
+		return duration;
+	}
+
+	/**
+	 * Builds an {@link SseClient}. Only the address is required; every other setting
+	 * has the default its method names.
+	 */
+	public static final class Builder {
+
+		private final URI uri;
+
+		private final List<Map.Entry<String, String>> headers = new ArrayList<>();
+
+		private HttpClient httpClient;
+
+		private String lastEventId = "";
+
+		private Duration reconnectDelay = Duration.ofSeconds(1);
+
+		private Duration maxReconnectDelay = Duration.ofSeconds(30);
+
+		private double jitter = 0.5;
+
+		private Duration backoffResetAfter = Duration.ofSeconds(10);
+
+		private Duration readTimeout = Duration.ofSeconds(60);
+
+		private Predicate<? super SseResponseException> retryPolicy = (response) -> true;
+
+		private String resyncEventName = "resync";
+
+		private SseListener listener = (event) -> {
+		};
+
+		private Builder(URI uri) {
+			this.uri = Objects.requireNonNull(uri, "uri");
+		}
+
+		/**
+		 * Adds a header to every request, such as {@code Authorization}. The client
+		 * sends {@code Accept: text/event-stream} and {@code Cache-Control: no-cache}
+		 * unless headers of these names are added, and manages
+		 * {@code Last-Event-ID} itself.
+		 * @param name the header name
+		 * @param value the header value
+		 * @return this builder
+		 */
+		public Builder header(String name, String value) {
+			Objects.requireNonNull(name, "name");
+			Objects.requireNonNull(value, "value");
+			if (name.equalsIgnoreCase("Last-Event-ID")) {
+				throw new IllegalArgumentException(
+						"Last-Event-ID is managed by the client; set the starting position with lastEventId(String)");
+			}
+			this.headers.add(Map.entry(name, value));
+			return this;
+		}
+
+		/**
+		 * Sets the {@code HttpClient} to send requests with, to share its connection
+		 * pool, executor, proxy, TLS and authentication settings. By default all
+		 * clients that are not given one share one {@code HttpClient}, which follows
+		 * redirects (except from {@code https} to {@code http}) as a browser does.
+		 * @param httpClient the HTTP client
+		 * @return this builder
+		 */
+		public Builder httpClient(HttpClient httpClient) {
+			this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
+			return this;
+		}
+
+		/**
+		 * Sets the position to start from: the first request carries it as
+		 * {@code Last-Event-ID}. Empty by default: no header, the server's current
+		 * position.
+		 * @param lastEventId the last event id already processed
+		 * @return this builder
+		 * @throws IllegalArgumentException if the id has a character an HTTP header
+		 * cannot carry as it is (anything but printable ASCII)
+		 */
+		public Builder lastEventId(String lastEventId) {
+			this.lastEventId = checkLastEventId(lastEventId);
+			return this;
+		}
+
+		/**
+		 * Sets the base delay before reconnecting, used until the server sends a
+		 * {@code retry:} field, which then replaces it. Defaults to 1 second.
+		 * @param reconnectDelay the base delay, zero or more
+		 * @return this builder
+		 */
+		public Builder reconnectDelay(Duration reconnectDelay) {
+			this.reconnectDelay = checkPositive(reconnectDelay, "reconnectDelay");
+			return this;
+		}
+
+		/**
+		 * Sets the longest delay that doubling after failed attempts reaches. A
+		 * server's {@code retry:} above it is still obeyed. Defaults to 30 seconds.
+		 * @param maxReconnectDelay the maximum delay, zero or more
+		 * @return this builder
+		 */
+		public Builder maxReconnectDelay(Duration maxReconnectDelay) {
+			this.maxReconnectDelay = checkPositive(maxReconnectDelay, "maxReconnectDelay");
+			return this;
+		}
+
+		/**
+		 * Sets how much of each delay may be taken off at random, so that clients
+		 * dropped together do not come back together: 0 keeps delays exact, 0.5 (the
+		 * default) waits between half and all of the delay.
+		 * @param jitter the random fraction, from 0 to 1
+		 * @return this builder
+		 */
+		public Builder jitter(double jitter) {
+			if (!(jitter >= 0 && jitter <= 1)) {
+				throw new IllegalArgumentException("jitter must be between 0 and 1, got " + jitter);
+			}
+			this.jitter = jitter;
+			return this;
+		}
+
+		/**
+		 * Sets how long a connection must stay open for the backoff to start over from
+		 * the base delay; a connection that ends sooner counts as a failed attempt.
+		 * Defaults to 10 seconds.
+		 * @param backoffResetAfter the time a connection must stay open
+		 * @return this builder
+		 */
+		public Builder backoffResetAfter(Duration backoffResetAfter) {
+			this.backoffResetAfter = checkPositive(backoffResetAfter, "backoffResetAfter");
+			return this;
+		}
+
+		/**
+		 * Sets how long the client waits for the answer, and then for each next byte
+		 * of the stream (heartbeats count), before it gives up on the connection and
+		 * reconnects. Set it above the server's heartbeat interval. Time spent waiting
+		 * for a {@code Flow} subscriber's demand does not count. Defaults to 60
+		 * seconds; {@link Duration#ZERO} waits forever.
+		 * @param readTimeout the read timeout, zero to disable
+		 * @return this builder
+		 */
+		public Builder readTimeout(Duration readTimeout) {
+			this.readTimeout = checkPositive(readTimeout, "readTimeout");
+			return this;
+		}
+
+		/**
+		 * Sets whether to retry, with backoff, after an answer that is not an event
+		 * stream. The client closes, and subscribers receive the exception, when the
+		 * policy returns {@code false}. By default every such answer is retried; for
+		 * example {@code e -> e.statusCode() >= 500} gives up on a 401 or 404 at once.
+		 * @param retryPolicy decides from the unexpected answer
+		 * @return this builder
+		 */
+		public Builder retryPolicy(Predicate<? super SseResponseException> retryPolicy) {
+			this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+			return this;
+		}
+
+		/**
+		 * Sets the name of the event by which the server says it cannot resume from
+		 * the client's position. Such events go to {@link SseListener#onResync}.
+		 * Defaults to {@code resync}, the name an sse-replay server uses unless it is
+		 * configured otherwise.
+		 * @param resyncEventName the event name
+		 * @return this builder
+		 */
+		public Builder resyncEventName(String resyncEventName) {
+			Objects.requireNonNull(resyncEventName, "resyncEventName");
+			if (resyncEventName.isEmpty()) {
+				throw new IllegalArgumentException("resyncEventName must not be empty");
+			}
+			this.resyncEventName = resyncEventName;
+			return this;
+		}
+
+		/**
+		 * Sets the listener that receives events and connection changes. None by
+		 * default.
+		 * @param listener the listener
+		 * @return this builder
+		 */
+		public Builder listener(SseListener listener) {
+			this.listener = Objects.requireNonNull(listener, "listener");
+			return this;
+		}
+
+		/**
+		 * Builds the client, not started yet.
+		 * @return the client
+		 * @throws IllegalArgumentException if the address is not an {@code http} or
+		 * {@code https} URI, or a header is one that the {@code HttpClient} does not
+		 * allow to set
+		 */
+		public SseClient build() {
+			SseClient client = new SseClient(this);
+			// Fails now, rather than on the first connection, for a bad address or
+			// header.
+			client.request(this.lastEventId);
+			return client;
+		}
+
+	}
+
+	private static final class DefaultHttpClient {
+
+		// Follows redirects as a browser's EventSource does, except from https to http.
+		static final HttpClient INSTANCE = HttpClient.newBuilder()
+			.followRedirects(HttpClient.Redirect.NORMAL)
+			.connectTimeout(Duration.ofSeconds(30))
+			.build();
+
+	}
+
+}
