@@ -1,0 +1,153 @@
+package dev.ssereplay.sample;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The sample's HTTP API, as other tools use it.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+class SampleApplicationTests {
+
+	private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+	@LocalServerPort
+	private int port;
+
+	private URI uri(String path) {
+		return URI.create("http://127.0.0.1:" + this.port + path);
+	}
+
+	private HttpResponse<String> post(String path, byte[] body, String contentType) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+			.POST(HttpRequest.BodyPublishers.ofByteArray(body));
+		if (contentType != null) {
+			request.header("Content-Type", contentType);
+		}
+		return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static String id(HttpResponse<String> response) {
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).startsWith("{\"id\":\"");
+		return response.body().substring(7, response.body().length() - 2);
+	}
+
+	@Test
+	void publishesTheBodyVerbatimAndStreamsItWithItsId() throws Exception {
+		String first = id(post("/streams/verbatim", "placeholder".getBytes(StandardCharsets.UTF_8), null));
+		String data = "  leading spaces\r\nsecond line\rthird: 100% \u00e9\u4e16\ud83d\ude00";
+		String id = id(post("/streams/verbatim?event=note", data.getBytes(StandardCharsets.UTF_8),
+				"application/x-www-form-urlencoded"));
+		String empty = id(post("/streams/verbatim", new byte[0], "text/plain"));
+		List<String> lines = readLines("/streams/verbatim", first, 3);
+		assertThat(lines).containsSubsequence("id: " + id, "event: note", "data:   leading spaces",
+				"data: second line", "data: third: 100% \u00e9\u4e16\ud83d\ude00", "", "id: " + empty, "data: ", "");
+	}
+
+	@Test
+	void rejectsBadStreamNamesWithA400() throws Exception {
+		HttpResponse<String> get = HTTP.send(HttpRequest.newBuilder(uri("/streams/bad%20name")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(get.statusCode()).isEqualTo(400);
+		assertThat(get.body()).contains("Invalid stream name");
+		HttpResponse<String> postResponse = post("/streams/" + "x".repeat(129), "x".getBytes(StandardCharsets.UTF_8),
+				null);
+		assertThat(postResponse.statusCode()).isEqualTo(400);
+	}
+
+	@Test
+	void rejectsOversizedBodiesWithA413() throws Exception {
+		HttpResponse<String> response = post("/streams/big", new byte[200_000], "text/plain");
+		assertThat(response.statusCode()).isEqualTo(413);
+		assertThat(response.body()).contains("sse.replay.max-event-size");
+	}
+
+	@Test
+	void rejectsBodiesThatAreNotUtf8AndEventNamesWithLineBreaks() throws Exception {
+		HttpResponse<String> invalid = post("/streams/utf8", new byte[] { 'a', (byte) 0xC3 }, "text/plain");
+		assertThat(invalid.statusCode()).isEqualTo(400);
+		assertThat(invalid.body()).contains("not valid UTF-8");
+		HttpResponse<String> name = post("/streams/utf8?event=a%0Ab", "x".getBytes(StandardCharsets.UTF_8), null);
+		assertThat(name.statusCode()).isEqualTo(400);
+		assertThat(name.body()).contains("must not contain LF");
+	}
+
+	@Test
+	void malformedLastEventIdGetsAResync() throws Exception {
+		List<String> lines = readLines("/streams/resync", "junk", 2);
+		assertThat(lines).anySatisfy((line) -> assertThat(line).isEqualTo("event: resync"));
+		assertThat(lines).anySatisfy((line) -> assertThat(line).contains("\"reason\":\"malformed\""));
+	}
+
+	@Test
+	void servesThePageHealthAndMetrics() throws Exception {
+		HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(uri("/")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(page.statusCode()).isEqualTo(200);
+		assertThat(page.body()).contains("new EventSource(");
+		HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(uri("/actuator/health")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(health.body()).contains("\"status\":\"UP\"");
+		HttpResponse<String> metric = HTTP.send(
+				HttpRequest.newBuilder(uri("/actuator/metrics/sse.replay.events.published")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(metric.statusCode()).isEqualTo(200);
+	}
+
+	private List<String> readLines(String path, String lastEventId, int blocks) throws Exception {
+		HttpRequest request = HttpRequest.newBuilder(uri(path)).header("Last-Event-ID", lastEventId).build();
+		HttpResponse<InputStream> response = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
+		assertThat(response.statusCode()).isEqualTo(200);
+		List<String> lines = new ArrayList<>();
+		CompletableFuture<Void> reading = CompletableFuture.runAsync(() -> {
+			try (BufferedReader reader = new BufferedReader(
+					new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+				int seen = 0;
+				String line;
+				while (seen < blocks && (line = reader.readLine()) != null) {
+					synchronized (lines) {
+						lines.add(line);
+					}
+					if (line.isEmpty()) {
+						seen++;
+					}
+				}
+			}
+			catch (java.io.IOException ex) {
+				throw new java.io.UncheckedIOException(ex);
+			}
+		});
+		try {
+			reading.get(3, TimeUnit.SECONDS);
+		}
+		catch (java.util.concurrent.TimeoutException ex) {
+			// Fewer blocks than asked for; the assertions say what was missing.
+		}
+		finally {
+			response.body().close();
+		}
+		synchronized (lines) {
+			return List.copyOf(lines);
+		}
+	}
+
+}
