@@ -1,0 +1,449 @@
+package dev.ssereplay.benchmarks.load;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import dev.ssereplay.benchmarks.server.Contender;
+
+/**
+ * Runs the scenarios against every server configuration and writes the results:
+ * {@code results.csv} (every repetition), {@code results.md} (medians, ratios)
+ * and each server's log, under the output directory.
+ * <p>
+ * Each configuration runs in one server process, warmed up once. The servers of
+ * one JDK are started and measured in scenario 1 one after the other and stay up
+ * (idle, on the same CPU); the fixed rate of the other scenarios is half the
+ * publish rate of the slowest contender there, on the first JDK with platform
+ * threads. Then each server in turn runs scenarios 2, 5, 4 and 3, and stops:
+ * slow subscribers after the others, as they can leave a server that blocks on
+ * them in a poor state, and the 10,000 idle connections last, as they can
+ * exhaust the heap of a server that spends 100 KB on each.
+ * <p>
+ * Options (all optional): {@code --java17=HOME}, {@code --java25=HOME},
+ * {@code --contenders=a,b}, {@code --scenarios=S1,S2}, {@code --contenders25=},
+ * {@code --scenarios25=}, {@code --virtual25=a,b} (also run these contenders on
+ * JDK 25 with virtual threads), {@code --repeats=3}, {@code --idle-repeats=1},
+ * {@code --rate=N}, {@code --server-cpus=0}, {@code --base-port=28180}, {@code --out=DIR},
+ * {@code --subscribers=N}, {@code --idle-connections=N},
+ * {@code --measure-seconds=N}, {@code --warmup-seconds=30}, {@code --warmup-cpus=0-1}, {@code --server-jvm-flags="-Xa -Xb"}, and
+ * {@code --server-args="--a=1 --b=2"} (separated by spaces).
+ */
+public final class BenchmarkRunner {
+
+	// Away from the 8080 and 18080 of applications run by hand on the same machine.
+	private static final int BASE_PORT = 28180;
+
+	private final Map<String, String> options;
+
+	private final Settings settings;
+
+	private final Path out;
+
+	private final List<Result> results = new ArrayList<>();
+
+	private final PrintStream log = System.out;
+
+	private BenchmarkRunner(Map<String, String> options) {
+		this.options = options;
+		Settings full = Settings.full();
+		int measure = Integer.parseInt(option("measure-seconds", Long.toString(full.measure().toSeconds())));
+		this.settings = new Settings(Integer.parseInt(option("subscribers", Integer.toString(full.subscribers()))),
+				Integer.parseInt(option("idle-connections", Integer.toString(full.idleConnections()))),
+				Integer.parseInt(option("slow-connections", Integer.toString(full.slowConnections()))),
+				full.payloadBytes(), full.window(), full.warmup(), Duration.ofSeconds(measure), full.slowFill(),
+				full.reconnectAfter(), full.catchUpTimeout(), full.heartbeatWait(), full.workers(),
+				full.connectConcurrency());
+		this.out = Path.of(option("out", "target/benchmark-results"));
+	}
+
+	/**
+	 * Runs the benchmark.
+	 * @param args {@code --name=value} options
+	 */
+	public static void main(String[] args) throws Exception {
+		Map<String, String> options = new LinkedHashMap<>();
+		for (String arg : args) {
+			if (!arg.startsWith("--") || !arg.contains("=")) {
+				throw new IllegalArgumentException("Expected --name=value, got '" + arg + "'");
+			}
+			options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+		}
+		new BenchmarkRunner(options).run();
+	}
+
+	private void run() throws IOException, InterruptedException {
+		Files.createDirectories(this.out.resolve("logs"));
+		Instant started = Instant.now();
+		List<Configuration> configurations = plan();
+		this.log.printf("%d configurations, settings %s%n", configurations.size(), this.settings);
+		double rate = Double.NaN;
+		// One JDK at a time: its servers all stay up from scenario 1 until their last
+		// scenario, so each is warmed up once.
+		Map<String, List<Configuration>> byJdk = new LinkedHashMap<>();
+		for (Configuration configuration : configurations) {
+			byJdk.computeIfAbsent(configuration.jdk(), (key) -> new ArrayList<>()).add(configuration);
+		}
+		int port = Integer.parseInt(option("base-port", Integer.toString(BASE_PORT)));
+		for (List<Configuration> group : byJdk.values()) {
+			Map<Configuration, ServerProcess> servers = new LinkedHashMap<>();
+			try {
+				for (Configuration configuration : group) {
+					ServerProcess server = start(configuration, port++);
+					servers.put(configuration, server);
+					run(configuration, server, List.of(Scenario.S1), Double.NaN);
+				}
+				if (Double.isNaN(rate)) {
+					rate = rate(group);
+					this.log.printf("%nFixed publish rate for scenarios 2, 4 and 5: %.0f events/s%n", rate);
+				}
+				for (Configuration configuration : group) {
+					run(configuration, servers.get(configuration),
+							List.of(Scenario.S2, Scenario.S5, Scenario.S4, Scenario.S3), rate);
+					servers.remove(configuration).close();
+				}
+			}
+			finally {
+				servers.values().forEach(ServerProcess::close);
+			}
+		}
+		Duration took = Duration.between(started, Instant.now());
+		Report report = new Report(this.results, rate, this.settings, took, environment(configurations),
+				String.join(" ", command()));
+		Files.writeString(this.out.resolve("results.csv"), report.csv());
+		Files.writeString(this.out.resolve("results.md"), report.markdown());
+		this.log.println(report.markdown());
+		this.log.printf("Results in %s (took %d min %d s)%n", this.out.toAbsolutePath(), took.toMinutes(),
+				took.toSecondsPart());
+	}
+
+	private List<Configuration> plan() {
+		List<Configuration> plan = new ArrayList<>();
+		Path java17 = Path.of(option("java17", System.getProperty("java.home")));
+		Set<Scenario> scenarios = scenarios(option("scenarios", "S1,S2,S3,S4,S5"));
+		for (Contender contender : contenders(option("contenders", all()))) {
+			plan.add(new Configuration("17", java17, contender, false, scenarios));
+		}
+		String java25 = option("java25", "");
+		if (!java25.isEmpty()) {
+			Set<Scenario> scenarios25 = scenarios(option("scenarios25", option("scenarios", "S1,S2,S3,S4,S5")));
+			for (Contender contender : contenders(option("contenders25", option("contenders", all())))) {
+				plan.add(new Configuration("25", Path.of(java25), contender, false, scenarios25));
+			}
+			for (Contender contender : contenders(option("virtual25", ""))) {
+				if (!contender.servlet()) {
+					throw new IllegalArgumentException(contender.id() + " has no virtual thread option");
+				}
+				plan.add(new Configuration("25", Path.of(java25), contender, true, scenarios25));
+			}
+		}
+		return plan;
+	}
+
+	/**
+	 * Starts a server and warms it up: publishing and fan-out at full speed, not
+	 * recorded, until the JIT has compiled the delivery path. On one core the
+	 * compiler competes with the server; a Spring server under this load keeps it
+	 * busy for most of a minute.
+	 */
+	private ServerProcess start(Configuration configuration, int port) throws IOException, InterruptedException {
+		Path logFile = this.out.resolve("logs").resolve(configuration.name() + ".log");
+		List<String> arguments = new ArrayList<>(words(option("server-args", "")));
+		if (configuration.virtualThreads()) {
+			arguments.add("--spring.threads.virtual.enabled=true");
+		}
+		this.log.printf("%n== %s on port %d%n", configuration.name(), port);
+		awaitPortFree(port);
+		ServerProcess server = ServerProcess.start(configuration.contender(), configuration.javaHome(), serverCpus(),
+				words(option("server-jvm-flags", "")), System.getProperty("java.class.path"), port, arguments,
+				logFile);
+		try {
+			String info = server.info();
+			this.log.println("   " + info);
+			checkServer(configuration, info);
+			// In rounds, each with its connects and closes like a measured run: code
+			// compiled after a long stretch of publishing alone is deoptimized when the
+			// next subscribers connect, and compiled again at the cost of the run.
+			int rounds = 3;
+			Duration warmup = Duration.ofSeconds(Integer.parseInt(option("warmup-seconds", "30")) / rounds);
+			Scenarios warming = new Scenarios(server.target(), this.settings.withMeasure(warmup));
+			long start = System.nanoTime();
+			// The JIT compiler gets the load generator's CPU too while warming up, and
+			// is done sooner; everything is measured with the server on its own CPU.
+			String cpus = serverCpus();
+			if (cpus != null) {
+				server.target().pin(option("warmup-cpus", onlineCpus()));
+			}
+			for (int round = 1; round <= rounds; round++) {
+				String stream = prefix(configuration) + "_warm_" + round;
+				attempt(() -> warming.fanOut(stream));
+			}
+			if (cpus != null) {
+				server.target().pin(cpus);
+			}
+			double compiler = server.target().compilerCpuSeconds();
+			this.log.printf("   warmed up in %.1f s; JIT compiler CPU so far %.1f s of %.1f s%n",
+					(System.nanoTime() - start) / 1e9, compiler, server.target().cpuSeconds());
+			return server;
+		}
+		catch (RuntimeException ex) {
+			server.close();
+			throw ex;
+		}
+	}
+
+	private void run(Configuration configuration, ServerProcess server, List<Scenario> order, double rate) {
+		this.log.printf("%n== %s%n", configuration.name());
+		Scenarios runs = new Scenarios(server.target(), this.settings);
+		int repeats = Integer.parseInt(option("repeats", "3"));
+		for (Scenario scenario : order) {
+			if (!configuration.scenarios().contains(scenario)) {
+				continue;
+			}
+			int times = (scenario == Scenario.S3) ? Integer.parseInt(option("idle-repeats", "1")) : repeats;
+			for (int repeat = 1; repeat <= times; repeat++) {
+				String stream = prefix(configuration) + "_" + scenario.name().toLowerCase() + "_" + repeat;
+				long start = System.nanoTime();
+				Result result = attempt(configuration, scenario, repeat, () -> switch (scenario) {
+					case S1 -> runs.fanOut(stream);
+					case S2 -> runs.latency(stream, rate);
+					case S3 -> runs.idleConnections(stream);
+					case S4 -> runs.slowSubscribers(stream, rate);
+					case S5 -> runs.reconnectStorm(stream, rate);
+				});
+				this.results.add(result);
+				this.log.printf("   %s #%d (%.1f s): %s%n", scenario, repeat, (System.nanoTime() - start) / 1e9,
+						(result.error() != null) ? "FAILED " + result.error() : result.metrics());
+			}
+		}
+	}
+
+	private static String prefix(Configuration configuration) {
+		return configuration.contender().id().replace('-', '_') + "_" + configuration.threads();
+	}
+
+	private void checkServer(Configuration configuration, String info) {
+		String server = Target.text(info, "server");
+		String expected = configuration.contender().servlet() ? "TomcatWebServer"
+				: (configuration.contender() == Contender.NETTY) ? "NettyServer" : "NettyWebServer";
+		if (!expected.equals(server)) {
+			throw new IllegalStateException(configuration.name() + " runs on " + server + ", not " + expected);
+		}
+		String thread = Target.text(info, "requestThread");
+		if (configuration.virtualThreads() && !"VirtualThread".equals(thread)) {
+			throw new IllegalStateException(configuration.name() + " answers on a " + thread);
+		}
+	}
+
+	private double rate(List<Configuration> configurations) {
+		String fixed = option("rate", "");
+		if (!fixed.isEmpty()) {
+			return Double.parseDouble(fixed);
+		}
+		double slowest = Double.MAX_VALUE;
+		for (Configuration configuration : configurations) {
+			if (!configuration.virtualThreads()) {
+				// From deliveries, not publishes: the throughput publisher sends in bursts,
+				// so its count in a short window moves in steps of a burst.
+				double median = Report.median(this.results, configuration, Scenario.S1, Metric.DELIVERED_PER_SECOND)
+						/ this.settings.subscribers();
+				if (!Double.isNaN(median)) {
+					slowest = Math.min(slowest, median);
+				}
+			}
+		}
+		if (slowest == Double.MAX_VALUE) {
+			throw new IllegalStateException("No scenario 1 result to derive the rate from; pass --rate=N");
+		}
+		// Rounded, so that the rate reads as a setting.
+		return Math.max(1, Math.round(slowest / 2 / 10.0) * 10.0);
+	}
+
+	private Result attempt(Configuration configuration, Scenario scenario, int repeat, Run run) {
+		try {
+			return new Result(configuration, scenario, repeat, run.run(), null);
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			return new Result(configuration, scenario, repeat, Map.of(), ex.toString());
+		}
+	}
+
+	private void attempt(Run run) {
+		try {
+			run.run();
+		}
+		catch (Exception ex) {
+			this.log.println("   warm-up failed: " + ex);
+		}
+	}
+
+	private static String onlineCpus() {
+		try {
+			return Files.readString(Path.of("/sys/devices/system/cpu/online")).trim();
+		}
+		catch (IOException ex) {
+			return "0";
+		}
+	}
+
+	private String serverCpus() {
+		String cpus = option("server-cpus", "0");
+		return cpus.isEmpty() ? null : cpus;
+	}
+
+	private static void awaitPortFree(int port) throws InterruptedException {
+		// The previous server of the same contender may still be exiting.
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+		while (true) {
+			try (ServerSocket socket = new ServerSocket()) {
+				socket.setReuseAddress(true);
+				socket.bind(new InetSocketAddress("127.0.0.1", port));
+				return;
+			}
+			catch (IOException ex) {
+				if (System.nanoTime() > deadline) {
+					throw new IllegalStateException("Port " + port + " is in use; choose others with --base-port=N");
+				}
+				Thread.sleep(200);
+			}
+		}
+	}
+
+	private Map<String, String> environment(List<Configuration> configurations) {
+		Map<String, String> environment = new LinkedHashMap<>();
+		environment.put("CPU", firstLine("lscpu", "Model name") + ", " + Runtime.getRuntime().availableProcessors()
+				+ " cores visible to the load generator");
+		environment.put("Kernel", System.getProperty("os.version"));
+		for (Configuration configuration : configurations) {
+			environment.computeIfAbsent("JDK " + configuration.jdk(), (key) -> javaVersion(configuration.javaHome()));
+		}
+		environment.put("Load generator JDK", System.getProperty("java.vm.name") + " "
+				+ System.getProperty("java.runtime.version"));
+		environment.put("Pinning", (serverCpus() != null)
+				? "server on CPU " + serverCpus() + " (taskset), load generator on the CPUs it was started on"
+				: "none");
+		environment.put("Server JVM flags", String.join(" ", ServerProcess.JVM_FLAGS) + " "
+				+ String.join(" ", words(option("server-jvm-flags", ""))));
+		environment.put("Server arguments (all)", String.join(" ", ServerProcess.COMMON_ARGUMENTS));
+		environment.put("sse-replay-tuned arguments", String.join(" ", Contender.SSE_REPLAY_TUNED.arguments()));
+		return environment;
+	}
+
+	private List<String> command() {
+		List<String> command = new ArrayList<>();
+		this.options.forEach((name, value) -> command.add("--" + name + "=" + value));
+		return command;
+	}
+
+	private static String javaVersion(Path home) {
+		try {
+			Process process = new ProcessBuilder(home.resolve("bin/java").toString(), "-version")
+				.redirectErrorStream(true)
+				.start();
+			String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			process.waitFor(30, TimeUnit.SECONDS);
+			String[] lines = text.split("\n");
+			return (lines.length > 1) ? lines[1].trim() : text.trim();
+		}
+		catch (IOException ex) {
+			return "unknown (" + ex.getMessage() + ")";
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return "unknown";
+		}
+	}
+
+	private static String firstLine(String command, String prefix) {
+		try {
+			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+			String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			process.waitFor(30, TimeUnit.SECONDS);
+			for (String line : text.split("\n")) {
+				if (line.startsWith(prefix)) {
+					return line.substring(line.indexOf(':') + 1).trim();
+				}
+			}
+		}
+		catch (IOException ex) {
+			// Reported as unknown.
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		return "unknown";
+	}
+
+	private String option(String name, String fallback) {
+		return this.options.getOrDefault(name, fallback);
+	}
+
+	private static String all() {
+		StringBuilder all = new StringBuilder();
+		for (Contender contender : Contender.values()) {
+			all.append((all.length() > 0) ? "," : "").append(contender.id());
+		}
+		return all.toString();
+	}
+
+	private static List<Contender> contenders(String ids) {
+		List<Contender> contenders = new ArrayList<>();
+		for (String id : list(ids)) {
+			contenders.add(Contender.of(id));
+		}
+		return contenders;
+	}
+
+	private static Set<Scenario> scenarios(String names) {
+		Set<Scenario> scenarios = EnumSet.noneOf(Scenario.class);
+		for (String name : list(names)) {
+			scenarios.add(Scenario.valueOf(name.toUpperCase()));
+		}
+		return scenarios;
+	}
+
+	private static List<String> words(String text) {
+		List<String> words = new ArrayList<>();
+		for (String word : text.trim().split("\\s+")) {
+			if (!word.isEmpty()) {
+				words.add(word);
+			}
+		}
+		return words;
+	}
+
+	private static List<String> list(String text) {
+		List<String> items = new ArrayList<>();
+		for (String item : Arrays.asList(text.split(","))) {
+			if (!item.isBlank()) {
+				items.add(item.trim());
+			}
+		}
+		return items;
+	}
+
+	@FunctionalInterface
+	private interface Run {
+
+		Map<String, Double> run() throws Exception;
+
+	}
+
+}

@@ -1,0 +1,290 @@
+package dev.ssereplay.benchmarks.load;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * The five scenarios, each run against one server; each returns its numbers by
+ * name (see {@link Metric}).
+ */
+public final class Scenarios {
+
+	private final Target target;
+
+	private final Settings settings;
+
+	private final long origin = System.nanoTime();
+
+	private final Target self = new Target(null, ProcessHandle.current().pid(), null);
+
+	/**
+	 * Creates the scenarios for one server.
+	 * @param target the server
+	 * @param settings sizes and durations
+	 */
+	Scenarios(Target target, Settings settings) {
+		this.target = target;
+		this.settings = settings;
+	}
+
+	/**
+	 * Scenario 1, fan-out throughput: subscribers on one stream, publishing as fast
+	 * as they receive.
+	 * @param stream a stream name not used before
+	 * @return delivered events per second, server CPU seconds per million
+	 * deliveries, and the latencies seen on the way
+	 */
+	Map<String, Double> fanOut(String stream) throws IOException, InterruptedException {
+		Map<String, Double> result = new LinkedHashMap<>();
+		try (LoadClient client = client()) {
+			List<SseConnection> subscribers = connect(client, stream, this.settings.subscribers(), false, false);
+			try (Publisher publisher = publisher(stream)) {
+				client.onProgress(publisher::wake);
+				publisher.startWindowed(this.settings.window(), () -> client.minAcknowledged(subscribers));
+				sleep(this.settings.warmup());
+				client.latencies();
+				long delivered = client.delivered();
+				long published = publisher.sent();
+				double cpu = this.target.cpuSeconds();
+				double clientCpu = this.self.cpuSeconds();
+				double writes = this.target.writeCalls();
+				double compiler = this.target.compilerCpuSeconds();
+				long start = System.nanoTime();
+				sleep(this.settings.measure());
+				double seconds = (System.nanoTime() - start) / 1e9;
+				double cpuUsed = this.target.cpuSeconds() - cpu;
+				double clientCpuUsed = this.self.cpuSeconds() - clientCpu;
+				double writesMade = this.target.writeCalls() - writes;
+				double compilerUsed = this.target.compilerCpuSeconds() - compiler;
+				long deliveredInWindow = client.delivered() - delivered;
+				long publishedInWindow = publisher.sent() - published;
+				Histogram latencies = client.latencies();
+				publisher.stop();
+				client.onProgress(null);
+				result.put(Metric.DELIVERED_PER_SECOND, deliveredInWindow / seconds);
+				result.put(Metric.PUBLISHED_PER_SECOND, publishedInWindow / seconds);
+				result.put(Metric.CPU_SECONDS_PER_MILLION, cpuUsed / (deliveredInWindow / 1e6));
+				result.put(Metric.CPU_UTILIZATION, cpuUsed / seconds);
+				result.put(Metric.CLIENT_CPU_UTILIZATION, clientCpuUsed / seconds);
+				result.put(Metric.EVENTS_PER_WRITE, deliveredInWindow / writesMade);
+				result.put(Metric.COMPILER_CPU_SHARE, compilerUsed / cpuUsed);
+				putLatencies(result, latencies);
+				result.put(Metric.CLOSED_BY_SERVER, (double) client.count(subscribers, (c) -> c.ended || c.failed));
+				result.put(Metric.PUBLISH_ERRORS, (double) publisher.errors());
+			}
+			client.close(subscribers);
+		}
+		return result;
+	}
+
+	/**
+	 * Scenario 2, latency under load: subscribers on one stream, publishing at a
+	 * fixed rate.
+	 * @param stream a stream name not used before
+	 * @param rate events published per second
+	 * @return publish-to-receive percentiles in milliseconds, and the share of
+	 * events delivered
+	 */
+	Map<String, Double> latency(String stream, double rate) throws IOException, InterruptedException {
+		Map<String, Double> result = new LinkedHashMap<>();
+		try (LoadClient client = client()) {
+			List<SseConnection> subscribers = connect(client, stream, this.settings.subscribers(), false, false);
+			measurePaced(client, subscribers, stream, rate, this.settings.warmup(), result);
+			client.close(subscribers);
+		}
+		return result;
+	}
+
+	/**
+	 * Scenario 4, slow subscribers: connections that stop reading alongside normal
+	 * ones, at the rate of scenario 2.
+	 * @param stream a stream name not used before
+	 * @param rate events published per second
+	 * @return the normal subscribers' percentiles and delivered share, and what
+	 * became of the slow connections
+	 */
+	Map<String, Double> slowSubscribers(String stream, double rate) throws IOException, InterruptedException {
+		Map<String, Double> result = new LinkedHashMap<>();
+		try (LoadClient client = client()) {
+			List<SseConnection> normal = connect(client, stream, this.settings.subscribers(), false, false);
+			List<SseConnection> slow = client.connect(this.settings.slowConnections(), path(stream),
+					this.settings.subscribers(), true, false, this.settings.connectConcurrency(),
+					Duration.ofSeconds(60));
+			result.put(Metric.SLOW_CONNECTED, (double) client.count(slow, (c) -> c.streaming));
+			measurePaced(client, normal, stream, rate, this.settings.slowFill(), result);
+			result.put(Metric.SLOW_CLOSED_BY_SERVER, (double) client.count(slow, (c) -> c.ended || c.failed));
+			client.close(normal);
+			client.close(slow);
+		}
+		return result;
+	}
+
+	/**
+	 * Scenario 5, reconnect storm: every subscriber drops at once and reconnects
+	 * with {@code Last-Event-ID} while publishing goes on.
+	 * @param stream a stream name not used before
+	 * @param rate events published per second
+	 * @return the time until every subscriber has caught up, and events lost and
+	 * duplicated
+	 */
+	Map<String, Double> reconnectStorm(String stream, double rate) throws IOException, InterruptedException {
+		Map<String, Double> result = new LinkedHashMap<>();
+		try (LoadClient client = client()) {
+			List<SseConnection> subscribers = connect(client, stream, this.settings.subscribers(), false, true);
+			try (Publisher publisher = publisher(stream)) {
+				publisher.startPaced(rate);
+				sleep(this.settings.reconnectAfter());
+				// Caught up: has received the first event published after the drop, so
+				// it is connected again and has everything before it, or lost it.
+				long target = publisher.sent() + 1;
+				long dropped = System.nanoTime() - this.origin;
+				client.dropAndReconnect(subscribers, target);
+				long deadline = System.nanoTime() + this.settings.catchUpTimeout().toNanos();
+				long caughtUp = 0;
+				while (System.nanoTime() < deadline) {
+					caughtUp = client.count(subscribers, (c) -> c.caughtUpAt != 0);
+					if (caughtUp == subscribers.size()) {
+						break;
+					}
+					Thread.sleep(20);
+				}
+				long last = client.max(subscribers, (c) -> c.caughtUpAt);
+				result.put(Metric.CAUGHT_UP, (double) caughtUp);
+				result.put(Metric.CATCH_UP_SECONDS,
+						(caughtUp == subscribers.size()) ? Math.max(0, last - dropped) / 1e9 : Double.POSITIVE_INFINITY);
+				// Publish on for a moment, stop, and let the last events arrive.
+				sleep(Duration.ofSeconds(1));
+				publisher.stop();
+				long published = publisher.sent();
+				long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+				while (System.nanoTime() < settle
+						&& client.count(subscribers, (c) -> c.maxSequence >= published) < subscribers.size()) {
+					Thread.sleep(20);
+				}
+				result.put(Metric.LOST, (double) client.sum(subscribers,
+						(c) -> c.missingIn(Math.max(1, c.firstTracked()), published)));
+				result.put(Metric.DUPLICATED, (double) client.sum(subscribers, SseConnection::trackedDuplicates));
+				result.put(Metric.RESYNCS, (double) client.sum(subscribers, (c) -> c.resyncs));
+				result.put(Metric.RECONNECTED, (double) client.count(subscribers, (c) -> c.streaming));
+				result.put(Metric.PUBLISHED, (double) published);
+			}
+			client.close(subscribers);
+		}
+		return result;
+	}
+
+	/**
+	 * Scenario 3, many idle connections: the heap each one costs the server after a
+	 * full GC, once heartbeats have flowed, and the resident memory.
+	 * @param stream a stream name not used before
+	 * @return heap and resident memory per connection, file descriptors and threads
+	 */
+	Map<String, Double> idleConnections(String stream) throws IOException, InterruptedException {
+		Map<String, Double> result = new LinkedHashMap<>();
+		try (LoadClient client = client()) {
+			// The cost of a connection is measured between half and all of the
+			// population: the caches a server fills with its first connections (Tomcat
+			// keeps up to 200 processors for reuse) are full by then, and scenarios
+			// run before leave nothing behind that would count.
+			int count = this.settings.idleConnections();
+			int half = count / 2;
+			List<SseConnection> first = connect(client, stream, half, false, false);
+			sleep(this.settings.heartbeatWait());
+			String before = this.target.admin("/admin/heap");
+			double liveBefore = liveHeap(before);
+			List<SseConnection> second = client.connect(count - half, path(stream), half, false, false,
+					this.settings.connectConcurrency(), Duration.ofSeconds(120));
+			List<SseConnection> connections = new ArrayList<>(first);
+			connections.addAll(second);
+			sleep(this.settings.heartbeatWait());
+			String after = this.target.admin("/admin/heap");
+			double liveAfter = liveHeap(after);
+			long added = client.count(second, (c) -> c.streaming);
+			result.put(Metric.IDLE_CONNECTED, (double) client.count(connections, (c) -> c.streaming));
+			result.put(Metric.HEARTBEAT_SHARE, client.count(connections, (c) -> c.heartbeats > 0) / (double) count);
+			result.put(Metric.HEAP_KB_PER_CONNECTION, (liveAfter - liveBefore) / added / 1024);
+			result.put(Metric.RSS_KB_PER_CONNECTION,
+					(Target.number(after, "rss") - Target.number(before, "rss")) / added / 1024);
+			result.put(Metric.SERVER_FDS, Target.number(after, "fds"));
+			result.put(Metric.SERVER_THREADS, Target.number(after, "threads"));
+			client.close(connections);
+		}
+		return result;
+	}
+
+	// Live objects from a class histogram when the server runs in its own JVM;
+	// the heap in use after System.gc() otherwise.
+	private double liveHeap(String heapReport) throws IOException, InterruptedException {
+		return (this.target.javaHome() != null) ? this.target.liveHeapBytes() : Target.number(heapReport, "heapUsed");
+	}
+
+	private void measurePaced(LoadClient client, List<SseConnection> subscribers, String stream, double rate,
+			Duration warmup, Map<String, Double> result) throws IOException, InterruptedException {
+		try (Publisher publisher = publisher(stream)) {
+			publisher.startPaced(rate);
+			sleep(warmup);
+			client.latencies();
+			long received = client.sum(subscribers, (c) -> c.received);
+			long published = publisher.sent();
+			sleep(this.settings.measure());
+			long publishedInWindow = publisher.sent() - published;
+			Histogram latencies = client.latencies();
+			long receivedInWindow = client.sum(subscribers, (c) -> c.received) - received;
+			publisher.stop();
+			putLatencies(result, latencies);
+			result.put(Metric.PUBLISHED_PER_SECOND, publishedInWindow * 1e9 / this.settings.measure().toNanos());
+			result.put(Metric.DELIVERED_SHARE, (publishedInWindow == 0) ? 0.0
+					: receivedInWindow / (double) (publishedInWindow * subscribers.size()));
+			result.put(Metric.CLOSED_BY_SERVER, (double) client.count(subscribers, (c) -> c.ended || c.failed));
+			result.put(Metric.PUBLISH_ERRORS, (double) publisher.errors());
+		}
+	}
+
+	private static void putLatencies(Map<String, Double> result, Histogram latencies) {
+		result.put(Metric.P50_MS, latencies.getValueAtPercentile(50) / 1000.0);
+		result.put(Metric.P99_MS, latencies.getValueAtPercentile(99) / 1000.0);
+		result.put(Metric.P999_MS, latencies.getValueAtPercentile(99.9) / 1000.0);
+		result.put(Metric.MAX_MS, latencies.getMaxValue() / 1000.0);
+		result.put(Metric.SAMPLES, (double) latencies.getTotalCount());
+	}
+
+	private LoadClient client() throws IOException {
+		return new LoadClient(this.target.address(), this.settings.workers(), this.origin);
+	}
+
+	private Publisher publisher(String stream) throws IOException {
+		return new Publisher(this.target.address(), stream, this.settings.payloadBytes(), this.origin);
+	}
+
+	private List<SseConnection> connect(LoadClient client, String stream, int count, boolean slow, boolean track)
+			throws InterruptedException {
+		List<SseConnection> connections = client.connect(count, path(stream), 0, slow, track,
+				this.settings.connectConcurrency(), Duration.ofSeconds(120));
+		long streaming = client.count(connections, (c) -> c.streaming);
+		if (streaming < count) {
+			throw new IllegalStateException(
+					"Only " + streaming + " of " + count + " connections to " + this.target.address() + " stream ("
+							+ client.failedCount() + " failed, " + client.endedCount() + " ended)");
+		}
+		return connections;
+	}
+
+	// The client id is for sse-eventbus, which identifies clients by it across
+	// reconnects; the other servers ignore it.
+	private static IntFunction<String> path(String stream) {
+		return (index) -> "/streams/" + stream + "?client=c" + index;
+	}
+
+	private static void sleep(Duration duration) throws InterruptedException {
+		Thread.sleep(duration.toMillis());
+	}
+
+}

@@ -1,0 +1,117 @@
+package dev.ssereplay.benchmarks.server;
+
+import java.util.List;
+import java.util.function.Function;
+
+import dev.ssereplay.benchmarks.server.eventbus.SseEventBusServer;
+import dev.ssereplay.benchmarks.server.handwritten.HandWrittenServer;
+import dev.ssereplay.benchmarks.server.netty.NettyServer;
+import dev.ssereplay.benchmarks.server.replay.SseReplayServer;
+import dev.ssereplay.benchmarks.server.webflux.WebFluxServer;
+
+/**
+ * The servers compared. Each is a main class of this module, started the same
+ * way: the same JVM flags, a port from the same scheme and the same HTTP API.
+ */
+public enum Contender {
+
+	/** sse-replay with its default settings. */
+	SSE_REPLAY("sse-replay", SseReplayServer.class, SseReplayServer::start, true, List.of()),
+
+	/** sse-replay with the settings this benchmark found best; see BENCHMARKS.md. */
+	SSE_REPLAY_TUNED("sse-replay-tuned", SseReplayServer.class, SseReplayServer::start, true,
+			SseReplayServer.TUNED_ARGUMENTS),
+
+	/** A CopyOnWriteArrayList of SseEmitters and a loop that sends to each. */
+	HAND_WRITTEN("hand-written", HandWrittenServer.class, HandWrittenServer::start, true, List.of()),
+
+	/** The ch.rasc:sse-eventbus library. */
+	SSE_EVENTBUS("sse-eventbus", SseEventBusServer.class, SseEventBusServer::start, true, List.of()),
+
+	/** Spring WebFlux on Reactor Netty with a multicast sink. */
+	WEBFLUX("webflux", WebFluxServer.class, WebFluxServer::start, false, List.of()),
+
+	/** Netty writing pre-formatted bytes to every socket: the bound of this machine. */
+	NETTY("netty-limit", NettyServer.class, NettyServer::start, false, List.of());
+
+	private final String id;
+
+	private final Class<?> mainClass;
+
+	private final Function<String[], ServerHandle> starter;
+
+	private final boolean servlet;
+
+	private final List<String> arguments;
+
+	Contender(String id, Class<?> mainClass, Function<String[], ServerHandle> starter, boolean servlet,
+			List<String> arguments) {
+		this.id = id;
+		this.mainClass = mainClass;
+		this.starter = starter;
+		this.servlet = servlet;
+		this.arguments = arguments;
+	}
+
+	/**
+	 * Returns the name used in results and on the command line.
+	 * @return the id, such as {@code sse-replay}
+	 */
+	public String id() {
+		return this.id;
+	}
+
+	/**
+	 * Returns the class whose {@code main} starts this server.
+	 * @return the main class
+	 */
+	public Class<?> mainClass() {
+		return this.mainClass;
+	}
+
+	/**
+	 * Whether this server runs on Spring MVC and Tomcat, where virtual threads
+	 * change the request threads.
+	 * @return {@code true} for the servlet contenders
+	 */
+	public boolean servlet() {
+		return this.servlet;
+	}
+
+	/**
+	 * Returns the arguments this contender always gets, after the common ones.
+	 * @return command line arguments
+	 */
+	public List<String> arguments() {
+		return this.arguments;
+	}
+
+	/**
+	 * Starts this server in the current process.
+	 * @param arguments command line arguments, such as {@code --server.port=0}
+	 * @return the running server
+	 */
+	public ServerHandle start(String... arguments) {
+		return this.starter.apply(arguments);
+	}
+
+	/**
+	 * Finds a contender by its id.
+	 * @param id an id as returned by {@link #id()}
+	 * @return the contender
+	 * @throws IllegalArgumentException naming the known ids
+	 */
+	public static Contender of(String id) {
+		for (Contender contender : values()) {
+			if (contender.id.equals(id)) {
+				return contender;
+			}
+		}
+		StringBuilder known = new StringBuilder();
+		for (Contender contender : values()) {
+			known.append((known.length() > 0) ? ", " : "").append(contender.id);
+		}
+		throw new IllegalArgumentException("Unknown contender '" + id + "'; known: " + known);
+	}
+
+}

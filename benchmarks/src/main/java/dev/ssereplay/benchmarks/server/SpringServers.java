@@ -1,0 +1,71 @@
+package dev.ssereplay.benchmarks.server;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.Banner;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Starts the Spring contenders. WebMVC, WebFlux, Tomcat and Reactor Netty share
+ * this module's classpath, so each contender names its web application type and
+ * excludes the auto-configurations that belong to the others; the admin endpoint
+ * reports the web server that actually answers.
+ */
+public final class SpringServers {
+
+	/** The sse-replay auto-configurations, excluded from the other contenders. */
+	public static final List<String> SSE_REPLAY_AUTO_CONFIGURATIONS = List.of(
+			"dev.ssereplay.autoconfigure.SseReplayAutoConfiguration",
+			"dev.ssereplay.autoconfigure.SseReplayMetricsAutoConfiguration");
+
+	/** Tomcat can serve WebFlux too; the WebFlux contender is about Reactor Netty. */
+	public static final List<String> TOMCAT_REACTIVE_AUTO_CONFIGURATIONS = List
+		.of("org.springframework.boot.tomcat.autoconfigure.reactive.TomcatReactiveWebServerAutoConfiguration");
+
+	private SpringServers() {
+	}
+
+	/**
+	 * Starts a Spring Boot application as a contender.
+	 * @param application the application class
+	 * @param contender the contender id, reported by {@code /admin/info}
+	 * @param type the web application type
+	 * @param excluded auto-configuration classes to exclude
+	 * @param arguments command line arguments
+	 * @return the running server
+	 */
+	public static ServerHandle start(Class<?> application, String contender, WebApplicationType type,
+			List<String> excluded, String... arguments) {
+		SpringApplication spring = new SpringApplication(application);
+		spring.setWebApplicationType(type);
+		spring.setBannerMode(Banner.Mode.OFF);
+		spring.setRegisterShutdownHook(false);
+		Map<String, Object> defaults = new LinkedHashMap<>();
+		defaults.put("bench.contender", contender);
+		defaults.put("spring.autoconfigure.exclude", String.join(",", excluded));
+		defaults.put("logging.level.root", "warn");
+		defaults.put("spring.main.log-startup-info", "false");
+		spring.setDefaultProperties(defaults);
+		ConfigurableApplicationContext context = spring.run(arguments);
+		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+		return new ServerHandle() {
+
+			@Override
+			public int port() {
+				return port;
+			}
+
+			@Override
+			public void close() {
+				context.close();
+			}
+
+		};
+	}
+
+}

@@ -1,0 +1,97 @@
+package dev.ssereplay.benchmarks.load;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import dev.ssereplay.benchmarks.server.Contender;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Checks that the harness works: every contender starts on the server it is
+ * meant to run on and serves the common API, and a tiny run of each scenario
+ * completes. No timing is asserted; the numbers come from the benchmark run.
+ */
+class HarnessSmokeTests {
+
+	// Heartbeats every second, so the idle scenario sees one within its wait.
+	private static final List<String> ARGUMENTS = List.of("--bench.heartbeat=1s",
+			"--sse.replay.heartbeat.interval=1s");
+
+	private static final Settings SETTINGS = Settings.smoke();
+
+	private static final double RATE = 50;
+
+	@Test
+	void everyScenarioCompletesAgainstSseReplay() throws Exception {
+		try (ServerProcess server = ServerProcess.inProcess(Contender.SSE_REPLAY, ARGUMENTS)) {
+			assertThat(Target.text(server.info(), "server")).isEqualTo("TomcatWebServer");
+			Scenarios scenarios = new Scenarios(server.target(), SETTINGS);
+
+			Map<String, Double> fanOut = scenarios.fanOut("s1");
+			assertThat(fanOut.get(Metric.DELIVERED_PER_SECOND)).isPositive();
+			assertThat(fanOut.get(Metric.CLOSED_BY_SERVER)).isZero();
+
+			Map<String, Double> latency = scenarios.latency("s2", RATE);
+			assertThat(latency.get(Metric.SAMPLES)).isPositive();
+			assertThat(latency.get(Metric.P99_MS)).isPositive();
+
+			Map<String, Double> idle = scenarios.idleConnections("s3");
+			assertThat(idle.get(Metric.IDLE_CONNECTED)).isEqualTo(SETTINGS.idleConnections());
+			assertThat(idle.get(Metric.HEARTBEAT_SHARE)).isEqualTo(1.0);
+			assertThat(idle.get(Metric.SERVER_FDS)).isPositive();
+
+			Map<String, Double> slow = scenarios.slowSubscribers("s4", RATE);
+			assertThat(slow.get(Metric.SLOW_CONNECTED)).isEqualTo(SETTINGS.slowConnections());
+			assertThat(slow.get(Metric.SAMPLES)).isPositive();
+
+			Map<String, Double> storm = scenarios.reconnectStorm("s5", RATE);
+			assertThat(storm.get(Metric.RECONNECTED)).isEqualTo(SETTINGS.subscribers());
+			assertThat(storm.get(Metric.CATCH_UP_SECONDS)).isFinite();
+			assertThat(storm.get(Metric.LOST)).isZero();
+			assertThat(storm.get(Metric.DUPLICATED)).isZero();
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(names = { "SSE_REPLAY_TUNED", "HAND_WRITTEN", "SSE_EVENTBUS", "WEBFLUX", "NETTY" })
+	void contenderServesTheApiOnItsServer(Contender contender) throws Exception {
+		try (ServerProcess server = ServerProcess.inProcess(contender, ARGUMENTS)) {
+			String expected = contender.servlet() ? "TomcatWebServer"
+					: (contender == Contender.NETTY) ? "NettyServer" : "NettyWebServer";
+			assertThat(Target.text(server.info(), "server")).isEqualTo(expected);
+			Scenarios scenarios = new Scenarios(server.target(), SETTINGS);
+			assertThat(scenarios.fanOut("s1").get(Metric.DELIVERED_PER_SECOND)).isPositive();
+			assertThat(scenarios.latency("s2", RATE).get(Metric.SAMPLES)).isPositive();
+		}
+	}
+
+	@Test
+	void parsesTheEventStreamAcrossReadsAndChunks() throws Exception {
+		try (LoadClient client = new LoadClient(new java.net.InetSocketAddress("127.0.0.1", 1), 1, 0)) {
+			SseConnection connection = new SseConnection(client, 0, "/", false);
+			connection.worker = new Worker(client, "test");
+			String body = "id: e-1\ndata: 1 5 xx\n\n: heartbeat\n\nevent: resync\ndata: {}\n\nid: e-3\ndata: 3 7\n\n";
+			String chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(7)
+					+ "\r\n" + body.substring(0, 7) + "\r\n" + Integer.toHexString(body.length() - 7) + "\r\n"
+					+ body.substring(7) + "\r\n";
+			byte[] bytes = chunked.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+			// Fed in two reads that split a line, a chunk header and a field.
+			int split = chunked.indexOf("data: 3") + 3;
+			assertThat(connection.onBytes(bytes, 0, split, 10)).isTrue();
+			assertThat(connection.onBytes(bytes, split, bytes.length, 10)).isTrue();
+			assertThat(connection.received).isEqualTo(2);
+			assertThat(connection.gaps).isEqualTo(1);
+			assertThat(connection.heartbeats).isEqualTo(1);
+			assertThat(connection.resyncs).isEqualTo(1);
+			assertThat(connection.maxSequence).isEqualTo(3);
+			assertThat(new String(connection.request("h").array(), java.nio.charset.StandardCharsets.US_ASCII))
+				.contains("Last-Event-ID: e-3\r\n");
+		}
+	}
+
+}
