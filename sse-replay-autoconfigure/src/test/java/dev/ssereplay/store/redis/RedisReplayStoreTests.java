@@ -109,10 +109,12 @@ class RedisReplayStoreTests {
 
 	@Test
 	void eventsOlderThanTheTimeToLiveAreExpired() throws InterruptedException {
-		RedisReplayStore store = store(100, Duration.ofMillis(1500));
+		// Between the two expiries there is a window of 2 s for the checks below,
+		// wide enough for a loaded machine.
+		RedisReplayStore store = store(100, Duration.ofMillis(3000));
 		EventId start = store.head("s");
 		StoredEvent old = store.append("s", SseEvent.of("old"));
-		Thread.sleep(1000);
+		Thread.sleep(2000);
 		StoredEvent recent = store.append("s", SseEvent.of("recent"));
 		await().atMost(WAIT)
 			.until(() -> store.readAfter("s", start, 10)
