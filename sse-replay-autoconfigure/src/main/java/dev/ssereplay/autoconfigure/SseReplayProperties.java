@@ -48,6 +48,8 @@ public class SseReplayProperties {
 
 	private final Writer writer = new Writer();
 
+	private final Tomcat tomcat = new Tomcat();
+
 	public Duration getRetry() {
 		return this.retry;
 	}
@@ -112,10 +114,21 @@ public class SseReplayProperties {
 		return this.writer;
 	}
 
+	public Tomcat getTomcat() {
+		return this.tomcat;
+	}
+
 	static void requirePositive(String property, long value) {
 		if (value < 1) {
 			throw new IllegalArgumentException(property + " must be positive, was " + value);
 		}
+	}
+
+	static DataSize requireBufferSize(String property, DataSize value) {
+		if (value != null && (value.toBytes() < 1 || value.toBytes() > Integer.MAX_VALUE)) {
+			throw new IllegalArgumentException(property + " must be between 1B and 2GB, was " + value);
+		}
+		return value;
 	}
 
 	static void requireNotNegative(String property, Duration value) {
@@ -337,6 +350,65 @@ public class SseReplayProperties {
 						"sse.replay.writer.max-extra-threads must not be negative, was " + maxExtraThreads);
 			}
 			this.maxExtraThreads = maxExtraThreads;
+		}
+
+	}
+
+	/**
+	 * Per-connection buffer sizes of an embedded Tomcat, for applications that hold
+	 * many idle event streams. Every connection keeps these buffers for as long as
+	 * its stream is open; unset, Tomcat's defaults (8 KB each) stay. They apply to
+	 * every connection of the server, not only to event streams.
+	 */
+	public static class Tomcat {
+
+		/**
+		 * Size of the buffer each connection's socket reads into (Tomcat's
+		 * 'socket.appReadBufSize'). Requests are read in pieces of this size.
+		 */
+		private DataSize socketReadBuffer;
+
+		/**
+		 * Size of the buffer each connection's socket writes from (Tomcat's
+		 * 'socket.appWriteBufSize'). A write larger than it takes more than one
+		 * system call.
+		 */
+		private DataSize socketWriteBuffer;
+
+		/**
+		 * Size of each response's output buffer, in bytes and in characters (Tomcat
+		 * allocates both). A response that outgrows it is committed and sent in
+		 * chunks rather than with a Content-Length. Needs Tomcat's default HTTP/1.1
+		 * NIO protocol.
+		 */
+		private DataSize responseBuffer;
+
+		public DataSize getSocketReadBuffer() {
+			return this.socketReadBuffer;
+		}
+
+		public void setSocketReadBuffer(DataSize socketReadBuffer) {
+			this.socketReadBuffer = requireBufferSize("sse.replay.tomcat.socket-read-buffer", socketReadBuffer);
+		}
+
+		public DataSize getSocketWriteBuffer() {
+			return this.socketWriteBuffer;
+		}
+
+		public void setSocketWriteBuffer(DataSize socketWriteBuffer) {
+			this.socketWriteBuffer = requireBufferSize("sse.replay.tomcat.socket-write-buffer", socketWriteBuffer);
+		}
+
+		public DataSize getResponseBuffer() {
+			return this.responseBuffer;
+		}
+
+		public void setResponseBuffer(DataSize responseBuffer) {
+			this.responseBuffer = requireBufferSize("sse.replay.tomcat.response-buffer", responseBuffer);
+		}
+
+		boolean isSet() {
+			return this.socketReadBuffer != null || this.socketWriteBuffer != null || this.responseBuffer != null;
 		}
 
 	}

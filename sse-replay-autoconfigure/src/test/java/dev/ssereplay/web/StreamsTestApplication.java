@@ -19,12 +19,15 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 @SpringBootApplication
 public class StreamsTestApplication {
 
+	/**
+	 * Subscribes and publishes over HTTP, as a user's controller would.
+	 */
 	@RestController
-	static class StreamsController {
+	public static class StreamsController {
 
 		private final SseReplay sseReplay;
 
-		StreamsController(SseReplay sseReplay) {
+		public StreamsController(SseReplay sseReplay) {
 			this.sseReplay = sseReplay;
 		}
 

@@ -1,0 +1,84 @@
+package dev.ssereplay.autoconfigure;
+
+import org.apache.catalina.connector.Connector;
+import org.apache.coyote.ProtocolHandler;
+import org.apache.coyote.http11.Http11NioProtocol;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.util.unit.DataSize;
+
+import dev.ssereplay.autoconfigure.tomcat.SizedResponseBufferProtocol;
+
+/**
+ * Auto-configuration of the embedded Tomcat's per-connection buffers from
+ * {@code sse.replay.tomcat.*}. Nothing changes unless one of those properties is
+ * set.
+ */
+@AutoConfiguration
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass({ TomcatServletWebServerFactory.class, Http11NioProtocol.class })
+@EnableConfigurationProperties(SseReplayProperties.class)
+public final class SseReplayTomcatAutoConfiguration {
+
+	@Bean
+	WebServerFactoryCustomizer<TomcatServletWebServerFactory> sseReplayTomcatBuffers(SseReplayProperties properties) {
+		return new BufferCustomizer(properties.getTomcat());
+	}
+
+	private static final class BufferCustomizer implements WebServerFactoryCustomizer<TomcatServletWebServerFactory> {
+
+		private final SseReplayProperties.Tomcat tomcat;
+
+		BufferCustomizer(SseReplayProperties.Tomcat tomcat) {
+			this.tomcat = tomcat;
+		}
+
+		@Override
+		public void customize(TomcatServletWebServerFactory factory) {
+			if (!this.tomcat.isSet()) {
+				return;
+			}
+			DataSize responseBuffer = this.tomcat.getResponseBuffer();
+			if (responseBuffer != null) {
+				String protocol = factory.getProtocol();
+				if (!TomcatServletWebServerFactory.DEFAULT_PROTOCOL.equals(protocol)
+						&& !SizedResponseBufferProtocol.class.getName().equals(protocol)) {
+					throw new IllegalStateException("sse.replay.tomcat.response-buffer needs Tomcat's default protocol "
+							+ TomcatServletWebServerFactory.DEFAULT_PROTOCOL + ", but the server is set up with "
+							+ protocol + "; remove the property or the other protocol");
+				}
+				factory.setProtocol(SizedResponseBufferProtocol.class.getName());
+			}
+			factory.addConnectorCustomizers(this::customize);
+		}
+
+		private void customize(Connector connector) {
+			DataSize readBuffer = this.tomcat.getSocketReadBuffer();
+			if (readBuffer != null) {
+				connector.setProperty("socket.appReadBufSize", Long.toString(readBuffer.toBytes()));
+			}
+			DataSize writeBuffer = this.tomcat.getSocketWriteBuffer();
+			if (writeBuffer != null) {
+				connector.setProperty("socket.appWriteBufSize", Long.toString(writeBuffer.toBytes()));
+			}
+			DataSize responseBuffer = this.tomcat.getResponseBuffer();
+			if (responseBuffer != null) {
+				ProtocolHandler handler = connector.getProtocolHandler();
+				if (!(handler instanceof SizedResponseBufferProtocol sized)) {
+					throw new IllegalStateException("sse.replay.tomcat.response-buffer needs the connector's protocol "
+							+ SizedResponseBufferProtocol.class.getName() + ", but it is "
+							+ handler.getClass().getName() + "; remove the property or the other protocol");
+				}
+				sized.setResponseBufferSize((int) responseBuffer.toBytes());
+			}
+		}
+
+	}
+
+}
