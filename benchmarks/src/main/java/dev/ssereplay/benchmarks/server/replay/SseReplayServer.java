@@ -28,18 +28,18 @@ import dev.ssereplay.web.SseReplay;
 public final class SseReplayServer {
 
 	/**
-	 * The settings of the tuned variant, measured in BENCHMARKS.md: an accept
-	 * queue that takes a reconnect storm; a writer pool that adds a thread after
-	 * 100 ms rather than 500 ms of a write blocked on a client that stopped
-	 * reading; fewer request threads (an event stream holds none); and smaller
-	 * per-connection Tomcat buffers, which an idle connection keeps for its whole
-	 * life. The socket write buffer stays at 8 KB: a batch of events larger than
-	 * it takes more than one write.
+	 * The settings of the tuned variant, measured in BENCHMARKS.md: the profile for
+	 * many idle connections from the README. An accept queue that takes a
+	 * reconnect storm; fewer request threads (an event stream holds none); and
+	 * smaller per-connection Tomcat buffers, which an idle connection keeps for its
+	 * whole life, through Boot's properties and the starter's
+	 * {@code sse.replay.tomcat.*}. The socket write buffer stays at 8 KB: a batch of
+	 * events larger than it takes more than one write.
 	 */
 	public static final List<String> TUNED_ARGUMENTS = List.of("--server.tomcat.accept-count=2048",
-			"--sse.replay.writer.stall-threshold=100ms", "--server.tomcat.threads.max=32",
-			"--server.max-http-request-header-size=4KB", "--server.tomcat.max-http-response-header-size=1KB",
-			"--bench.tomcat.socket-read-buffer=1KB");
+			"--server.tomcat.threads.max=32", "--server.max-http-request-header-size=4KB",
+			"--server.tomcat.max-http-response-header-size=1KB", "--sse.replay.tomcat.socket-read-buffer=1KB",
+			"--sse.replay.tomcat.response-buffer=1KB");
 
 	/**
 	 * Starts the server.
