@@ -16,7 +16,7 @@ import dev.ssereplay.benchmarks.server.ServerHandle;
  * A contender server under test, in a process of its own (how the benchmark
  * runs) or in this process (how the tests run).
  */
-abstract class ServerProcess implements AutoCloseable {
+final class ServerProcess implements AutoCloseable {
 
 	/**
 	 * JVM flags every server gets, whatever the contender: a fixed heap, so that
@@ -36,13 +36,28 @@ abstract class ServerProcess implements AutoCloseable {
 			"--sse.replay.heartbeat.interval=5s", "--server.tomcat.max-connections=20000",
 			"--sse.replay.max-connections=20000", "--server.tomcat.max-keep-alive-requests=-1");
 
-	abstract Target target();
+	private final Target target;
+
+	private final Runnable stop;
+
+	private ServerProcess(Target target, Runnable stop) {
+		this.target = target;
+		this.stop = stop;
+	}
+
+	Target target() {
+		return this.target;
+	}
 
 	/** The answer of {@code /admin/info}. */
-	abstract String info() throws IOException, InterruptedException;
+	String info() throws IOException, InterruptedException {
+		return this.target.admin("/admin/info");
+	}
 
 	@Override
-	public abstract void close();
+	public void close() {
+		this.stop.run();
+	}
 
 	/**
 	 * Starts a contender in this process on any free port.
@@ -52,24 +67,7 @@ abstract class ServerProcess implements AutoCloseable {
 		ServerHandle handle = contender.start(arguments.toArray(new String[0]));
 		Target target = new Target(new InetSocketAddress("127.0.0.1", handle.port()), ProcessHandle.current().pid(),
 				null);
-		return new ServerProcess() {
-
-			@Override
-			Target target() {
-				return target;
-			}
-
-			@Override
-			String info() throws IOException, InterruptedException {
-				return target.admin("/admin/info");
-			}
-
-			@Override
-			public void close() {
-				handle.close();
-			}
-
-		};
+		return new ServerProcess(target, handle::close);
 	}
 
 	/**
@@ -97,34 +95,7 @@ abstract class ServerProcess implements AutoCloseable {
 			.redirectOutput(log.toFile())
 			.start();
 		Target target = new Target(new InetSocketAddress("127.0.0.1", port), process.pid(), java);
-		ServerProcess server = new ServerProcess() {
-
-			@Override
-			Target target() {
-				return target;
-			}
-
-			@Override
-			String info() throws IOException, InterruptedException {
-				return target.admin("/admin/info");
-			}
-
-			@Override
-			public void close() {
-				process.destroy();
-				try {
-					if (!process.waitFor(15, TimeUnit.SECONDS)) {
-						process.destroyForcibly();
-						process.waitFor(15, TimeUnit.SECONDS);
-					}
-				}
-				catch (InterruptedException ex) {
-					process.destroyForcibly();
-					Thread.currentThread().interrupt();
-				}
-			}
-
-		};
+		ServerProcess server = new ServerProcess(target, () -> stop(process));
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
 		while (true) {
 			try {
@@ -138,6 +109,20 @@ abstract class ServerProcess implements AutoCloseable {
 				}
 				Thread.sleep(200);
 			}
+		}
+	}
+
+	private static void stop(Process process) {
+		process.destroy();
+		try {
+			if (!process.waitFor(15, TimeUnit.SECONDS)) {
+				process.destroyForcibly();
+				process.waitFor(15, TimeUnit.SECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			process.destroyForcibly();
+			Thread.currentThread().interrupt();
 		}
 	}
 
