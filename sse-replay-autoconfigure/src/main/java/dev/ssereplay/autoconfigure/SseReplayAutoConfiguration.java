@@ -5,6 +5,7 @@ import java.util.concurrent.Executor;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -17,6 +18,7 @@ import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.VirtualThreadTaskExecutor;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import dev.ssereplay.broker.Broker;
@@ -28,6 +30,7 @@ import dev.ssereplay.store.InMemoryReplayStore;
 import dev.ssereplay.store.ReplayStore;
 import dev.ssereplay.web.SseReplay;
 import dev.ssereplay.web.SseReplayExceptionHandler;
+import dev.ssereplay.web.SseReplayReturnValueHandler;
 
 /**
  * Auto-configuration for sse-replay in a servlet web application: the replay
@@ -74,6 +77,16 @@ public final class SseReplayAutoConfiguration {
 		return new SseReplayExceptionHandler();
 	}
 
+	/**
+	 * Serves the emitters of {@link SseReplay#subscribe} with non-blocking output.
+	 * @return the post-processor that installs the return value handler
+	 */
+	@Bean
+	@ConditionalOnProperty(name = "sse.replay.writer.non-blocking", havingValue = "true", matchIfMissing = true)
+	static BeanPostProcessor sseReplayReturnValueHandlerInstaller() {
+		return new ReturnValueHandlerInstaller();
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnProperty(name = "sse.replay.store.type", havingValue = "memory", matchIfMissing = true)
 	static class InMemoryStoreConfiguration {
@@ -105,6 +118,22 @@ public final class SseReplayAutoConfiguration {
 			int threads = (writer.getThreads() > 0) ? writer.getThreads()
 					: Math.max(2, Runtime.getRuntime().availableProcessors());
 			return new ElasticWriterPool(threads, writer.getMaxExtraThreads());
+		}
+
+	}
+
+	/**
+	 * Puts {@link SseReplayReturnValueHandler} in front of Spring MVC's emitter
+	 * handling in every {@link RequestMappingHandlerAdapter}.
+	 */
+	static final class ReturnValueHandlerInstaller implements BeanPostProcessor {
+
+		@Override
+		public Object postProcessAfterInitialization(Object bean, String beanName) {
+			if (bean instanceof RequestMappingHandlerAdapter adapter) {
+				SseReplayReturnValueHandler.install(adapter);
+			}
+			return bean;
 		}
 
 	}

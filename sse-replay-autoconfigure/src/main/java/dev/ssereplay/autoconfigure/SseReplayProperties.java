@@ -304,6 +304,14 @@ public class SseReplayProperties {
 	public static class Writer {
 
 		/**
+		 * Whether to write event streams with non-blocking servlet output, so that a
+		 * client that stops reading holds no thread and its events wait in its queue.
+		 * When off, streams are written through SseEmitter.send, whose writes block on
+		 * such a client and are made up for by extra writer threads.
+		 */
+		private boolean nonBlocking = true;
+
+		/**
 		 * Number of writer threads for normal work; 0 for the number of processors.
 		 * Not used with virtual threads (spring.threads.virtual.enabled on Java 21+).
 		 */
@@ -311,7 +319,8 @@ public class SseReplayProperties {
 
 		/**
 		 * How long a write may block on a client that is not reading before another
-		 * writer thread is added to make up for it.
+		 * writer thread is added to make up for it. Only blocking writes block: with
+		 * non-blocking output, those of a ResponseEntity-wrapped or custom connection.
 		 */
 		private Duration stallThreshold = Duration.ofMillis(500);
 
@@ -319,6 +328,14 @@ public class SseReplayProperties {
 		 * Maximum number of writer threads added for blocked writes.
 		 */
 		private int maxExtraThreads = 512;
+
+		public boolean isNonBlocking() {
+			return this.nonBlocking;
+		}
+
+		public void setNonBlocking(boolean nonBlocking) {
+			this.nonBlocking = nonBlocking;
+		}
 
 		public int getThreads() {
 			return this.threads;

@@ -6,20 +6,49 @@ import java.io.IOException;
  * The transport of one subscriber, such as an HTTP response. The broker calls it
  * from one writer at a time, never concurrently, so an implementation needs no
  * locking of its own for these calls.
+ * <p>
+ * A blocking connection only implements {@link #write} and {@link #close}; its
+ * writes may block while the peer is not reading, and the broker's writer pool
+ * makes up for them. A non-blocking connection also answers {@link #isWritable}:
+ * the broker writes only after it answered {@code true}, so a write never blocks,
+ * and while it answers {@code false} events wait in the subscriber's bounded queue,
+ * where the slow-subscriber policy sees them.
  */
 public interface Connection {
 
 	/**
-	 * Writes whole event-stream blocks and flushes them. May block while the peer
-	 * is not reading.
+	 * Writes whole event-stream blocks and flushes them. A blocking connection may
+	 * block while the peer is not reading; a non-blocking one takes the frames
+	 * whole and does not block.
 	 * @param frames one or more complete blocks as UTF-8; must not be modified
 	 * @throws IOException when the peer is gone
 	 */
 	void write(byte[] frames) throws IOException;
 
 	/**
+	 * Whether the connection can take a write now without blocking. When it
+	 * answers {@code false}, it runs the callback given to
+	 * {@link #onWritable(Runnable)} once it can. A blocking connection is always
+	 * writable.
+	 * @return {@code true} when {@link #write} may be called
+	 * @throws IOException when the peer is gone
+	 */
+	default boolean isWritable() throws IOException {
+		return true;
+	}
+
+	/**
+	 * Sets what to run when the connection becomes writable after
+	 * {@link #isWritable()} answered {@code false}. Called once, before the first
+	 * write; the callback may run on any thread and must not block.
+	 * @param callback schedules the subscriber's writer
+	 */
+	default void onWritable(Runnable callback) {
+	}
+
+	/**
 	 * Ends the connection normally. Called once, after the last write; must not
-	 * throw.
+	 * throw or block.
 	 */
 	void close();
 

@@ -31,6 +31,12 @@ import dev.ssereplay.store.ResyncReason;
  * which is the truth. Catching up runs in pages at the client's pace and is never
  * treated as slowness.
  * <p>
+ * The writer writes only to a connection that can take the write without
+ * blocking ({@link Connection#isWritable()}); until it can, live events wait in
+ * the queue and the connection's callback runs the writer again. A client that
+ * stops reading therefore fills its own queue, and the slow-subscriber policy
+ * applies, instead of holding a thread.
+ * <p>
  * Publishers touch only {@link #offer}; the fields they share with the writer
  * are volatile or atomic. Everything else is confined to the writer task, which
  * the {@link #state} hand-off makes visible from one run to the next.
@@ -80,6 +86,8 @@ final class Subscriber implements Subscription, Runnable {
 	private volatile boolean heartbeatDue;
 
 	private volatile boolean finished;
+
+	private volatile boolean awaitingWritable;
 
 	private volatile long lastWriteNanos = System.nanoTime();
 
@@ -235,6 +243,10 @@ final class Subscriber implements Subscription, Runnable {
 		if (this.finished) {
 			return false;
 		}
+		if (this.awaitingWritable && this.closeReason.get() == null) {
+			// The connection runs becameWritable when it can take more.
+			return false;
+		}
 		if (this.closeReason.get() != null || !this.started || this.heartbeatDue || this.missed) {
 			return true;
 		}
@@ -245,6 +257,10 @@ final class Subscriber implements Subscription, Runnable {
 	}
 
 	private void step() throws IOException {
+		if (!connectionWritable()) {
+			// Events wait in the queue, where the slow-subscriber policy sees them.
+			return;
+		}
 		Batch batch = new Batch();
 		if (!this.started) {
 			start(batch);
@@ -298,8 +314,24 @@ final class Subscriber implements Subscription, Runnable {
 	 * @param head the head for a fresh subscriber, {@code null} for a resume
 	 */
 	void ready(EventId head) {
+		this.connection.onWritable(this::becameWritable);
 		this.position = head;
 		this.ready = true;
+		schedule();
+	}
+
+	private boolean connectionWritable() throws IOException {
+		// Set before asking, so a callback that runs in between is not lost.
+		this.awaitingWritable = true;
+		if (!this.connection.isWritable()) {
+			return false;
+		}
+		this.awaitingWritable = false;
+		return true;
+	}
+
+	private void becameWritable() {
+		this.awaitingWritable = false;
 		schedule();
 	}
 
@@ -414,7 +446,7 @@ final class Subscriber implements Subscription, Runnable {
 			CloseReason reason = this.closeReason.get();
 			SlowSubscriberPolicy policy = this.broker.options().slowPolicy();
 			if (reason == CloseReason.SLOW && policy == SlowSubscriberPolicy.CLOSE && this.started
-					&& !this.catchingUp) {
+					&& !this.catchingUp && this.connection.isWritable()) {
 				Batch batch = new Batch();
 				drainLive(batch);
 				write(batch);

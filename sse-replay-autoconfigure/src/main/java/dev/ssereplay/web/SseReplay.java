@@ -2,7 +2,6 @@ package dev.ssereplay.web;
 
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -13,7 +12,6 @@ import org.springframework.web.context.request.ServletRequestAttributes;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import dev.ssereplay.broker.Broker;
-import dev.ssereplay.broker.Subscription;
 import dev.ssereplay.event.EventTooLargeException;
 import dev.ssereplay.event.InvalidEventException;
 import dev.ssereplay.event.PayloadSerializer;
@@ -41,6 +39,13 @@ import dev.ssereplay.store.ReplayStore;
  * that id cannot be served it receives the resync event first. A fresh
  * subscriber first receives the current head id, so it resumes from the right
  * place even if it drops before the first event.
+ * <p>
+ * The emitter {@code subscribe} returns is written by sse-replay: return it from
+ * the handler method as it is. With {@link SseReplayReturnValueHandler} installed
+ * (the auto-configuration's default) it is written with non-blocking servlet
+ * output, so a client that stops reading holds no thread. Its {@code send}
+ * methods throw, since an event that does not go through {@link #publish} would
+ * be neither stored nor resumable; {@code complete()} ends the stream.
  * <p>
  * Thread-safe.
  */
@@ -117,22 +122,12 @@ public final class SseReplay {
 	public SseEmitter subscribe(String stream, String lastEventId, Set<String> eventNames) {
 		StreamNames.check(stream);
 		long timeout = this.connectionTimeout.isZero() ? -1L : this.connectionTimeout.toMillis();
-		SseEmitter emitter = new SseEmitter(timeout);
+		ReplayEmitter emitter = new ReplayEmitter(timeout);
 		preventBuffering();
 		String resumeFrom = (lastEventId == null || lastEventId.isEmpty()) ? null : lastEventId;
 		Set<String> names = (eventNames == null || eventNames.isEmpty()) ? null : Set.copyOf(eventNames);
-		AtomicReference<Subscription> subscription = new AtomicReference<>();
-		Runnable disconnected = () -> {
-			Subscription current = subscription.get();
-			if (current != null) {
-				current.disconnected();
-			}
-		};
-		emitter.onCompletion(disconnected);
-		emitter.onTimeout(disconnected);
-		emitter.onError((ex) -> disconnected.run());
-		subscription.set(this.broker.subscribe(stream, resumeFrom, (names != null) ? names::contains : null,
-				new SseEmitterConnection(emitter)));
+		emitter.subscription(
+				this.broker.subscribe(stream, resumeFrom, (names != null) ? names::contains : null, emitter));
 		return emitter;
 	}
 

@@ -1,0 +1,257 @@
+package dev.ssereplay.web;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.web.context.request.async.DeferredResult;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+import dev.ssereplay.broker.Subscription;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIOException;
+
+/**
+ * The emitter as a connection: when it may be written, what a write and a close
+ * do to the response, and what its public emitter API does.
+ */
+class ReplayEmitterTests {
+
+	private final ReplayEmitter emitter = new ReplayEmitter(null);
+
+	private final FakeSubscription subscription = new FakeSubscription();
+
+	private final AtomicInteger writable = new AtomicInteger();
+
+	private final FakeOutput output = new FakeOutput();
+
+	private final DeferredResult<Object> result = new DeferredResult<>();
+
+	ReplayEmitterTests() {
+		this.emitter.subscription(this.subscription);
+		this.emitter.onWritable(this.writable::incrementAndGet);
+	}
+
+	@Test
+	void nothingIsWritableBeforeTheResponseIsHandled() throws IOException {
+		assertThat(this.emitter.isWritable()).isFalse();
+	}
+
+	@Test
+	void writesOnlyWhenTheContainerCanTakeThemAndRunsTheCallbackWhenItCan() throws IOException {
+		attach();
+		assertThat(this.output.listener).isNotNull();
+		this.output.ready = false;
+		assertThat(this.emitter.isWritable()).isFalse();
+		this.output.listener.onWritePossible();
+		assertThat(this.writable).hasValue(1);
+		this.output.ready = true;
+		assertThat(this.emitter.isWritable()).isTrue();
+		this.emitter.write(bytes("data: one\n\n"));
+		assertThat(this.output.written()).isEqualTo("data: one\n\n");
+		assertThat(this.output.flushes).isEqualTo(1);
+	}
+
+	@Test
+	void aWriteTheContainerCouldNotSendYetIsFlushedOnceItCan() throws IOException {
+		attach();
+		this.output.readyAfterWrite = false;
+		this.emitter.write(bytes("data: one\n\n"));
+		assertThat(this.output.flushes).as("no flush while not ready").isZero();
+		assertThat(this.emitter.isWritable()).isFalse();
+		this.output.ready = true;
+		assertThat(this.emitter.isWritable()).isTrue();
+		assertThat(this.output.flushes).isEqualTo(1);
+		assertThat(this.emitter.isWritable()).isTrue();
+		assertThat(this.output.flushes).as("flushed once").isEqualTo(1);
+	}
+
+	@Test
+	void aContainerWithoutNonBlockingOutputIsWrittenBlocking() throws IOException {
+		this.output.supportsListener = false;
+		attach();
+		assertThat(this.writable).as("the writer is told it can write").hasValue(1);
+		this.output.ready = false;
+		assertThat(this.emitter.isWritable()).isTrue();
+		this.emitter.write(bytes("data: one\n\n"));
+		assertThat(this.output.flushes).isEqualTo(1);
+	}
+
+	@Test
+	void closingEndsTheAsynchronousResult() {
+		attach();
+		this.emitter.close();
+		assertThat(this.result.hasResult()).isTrue();
+		assertThat(this.result.getResult()).isNull();
+	}
+
+	@Test
+	void closedBeforeTheResponseIsHandledEndsItAsSoonAsItIs() {
+		this.emitter.close();
+		attach();
+		assertThat(this.result.hasResult()).isTrue();
+		assertThat(this.output.listener).as("nothing more is written").isNull();
+	}
+
+	@Test
+	void aWriteAfterTheResponseCompletedFailsWithAnIoException() {
+		attach();
+		this.output.completed = true;
+		assertThatIOException().isThrownBy(() -> this.emitter.write(bytes("data: late\n\n")))
+			.withMessageContaining("completed");
+		assertThatIOException().isThrownBy(this.emitter::isWritable);
+	}
+
+	@Test
+	void containerErrorsAndTimeoutsEndTheSubscriptionAndReachTheApplicationsCallbacks() {
+		AtomicInteger timeouts = new AtomicInteger();
+		AtomicInteger errors = new AtomicInteger();
+		this.emitter.onTimeout(timeouts::incrementAndGet);
+		this.emitter.onError((ex) -> errors.incrementAndGet());
+		attach();
+		this.output.listener.onError(new IOException("Broken pipe"));
+		assertThat(errors).hasValue(1);
+		assertThat(this.subscription.disconnected).hasValue(1);
+		assertThat(timeouts).hasValue(0);
+	}
+
+	@Test
+	void afterAContainerErrorClosingLeavesTheResponseToTheContainer() throws IOException {
+		attach();
+		this.output.listener.onError(new IOException("Broken pipe"));
+		this.emitter.close();
+		assertThat(this.result.hasResult()).as("an application thread may not dispatch after an error").isFalse();
+		assertThatIOException().isThrownBy(this.emitter::isWritable);
+	}
+
+	@Test
+	void sendIsRejectedSoEveryEventIsStoredAndResumable() {
+		assertThatExceptionOfType(UnsupportedOperationException.class).isThrownBy(() -> this.emitter.send("x"))
+			.withMessageContaining("SseReplay.publish");
+		assertThatExceptionOfType(UnsupportedOperationException.class)
+			.isThrownBy(() -> this.emitter.send(SseEmitter.event().data("x")));
+	}
+
+	@Test
+	void completeEndsTheSubscriptionThroughTheBroker() {
+		this.emitter.complete();
+		assertThat(this.subscription.cancelled).hasValue(1);
+		this.emitter.completeWithError(new IllegalStateException("done"));
+		assertThat(this.subscription.cancelled).hasValue(2);
+	}
+
+	private void attach() {
+		this.emitter.prepare(this.result);
+		this.emitter.attach(this.output, this.result);
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * An output stream that is ready or not as the test says, like a servlet
+	 * container's in non-blocking mode.
+	 */
+	private static final class FakeOutput extends ServletOutputStream {
+
+		private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+		WriteListener listener;
+
+		boolean supportsListener = true;
+
+		boolean ready = true;
+
+		boolean readyAfterWrite = true;
+
+		boolean completed;
+
+		int flushes;
+
+		@Override
+		public boolean isReady() {
+			checkOpen();
+			return this.ready;
+		}
+
+		@Override
+		public void setWriteListener(WriteListener writeListener) {
+			if (!this.supportsListener) {
+				throw new UnsupportedOperationException();
+			}
+			this.listener = writeListener;
+		}
+
+		@Override
+		public void write(int b) {
+			write(new byte[] { (byte) b }, 0, 1);
+		}
+
+		@Override
+		public void write(byte[] b, int off, int len) {
+			checkOpen();
+			if (this.listener != null && !this.ready) {
+				throw new IllegalStateException("not ready");
+			}
+			this.bytes.write(b, off, len);
+			this.ready = this.readyAfterWrite;
+		}
+
+		@Override
+		public void flush() {
+			checkOpen();
+			if (this.listener != null && !this.ready) {
+				throw new IllegalStateException("not ready");
+			}
+			this.flushes++;
+		}
+
+		String written() {
+			return this.bytes.toString(StandardCharsets.UTF_8);
+		}
+
+		private void checkOpen() {
+			if (this.completed) {
+				throw new IllegalStateException("completed");
+			}
+		}
+
+	}
+
+	private static final class FakeSubscription implements Subscription {
+
+		final AtomicInteger disconnected = new AtomicInteger();
+
+		final AtomicInteger cancelled = new AtomicInteger();
+
+		@Override
+		public String stream() {
+			return "fake";
+		}
+
+		@Override
+		public boolean isActive() {
+			return true;
+		}
+
+		@Override
+		public void disconnected() {
+			this.disconnected.incrementAndGet();
+		}
+
+		@Override
+		public void cancel() {
+			this.cancelled.incrementAndGet();
+		}
+
+	}
+
+}
