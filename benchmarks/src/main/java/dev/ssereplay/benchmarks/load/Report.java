@@ -118,7 +118,8 @@ final class Report {
 								(c) -> format(m(c, Scenario.S4, Metric.P99_MS) / m(c, Scenario.S2, Metric.P99_MS), 2)),
 						column("delivered share", (c) -> format(m(c, Scenario.S4, Metric.DELIVERED_SHARE), 4)),
 						column("slow closed by server",
-								(c) -> format(m(c, Scenario.S4, Metric.SLOW_CLOSED_BY_SERVER), 0))));
+								(c) -> format(m(c, Scenario.S4, Metric.SLOW_CLOSED_BY_SERVER), 0)),
+						column("server threads", (c) -> format(m(c, Scenario.S4, Metric.SERVER_THREADS), 0))));
 		table(md, Scenario.S5, "all subscribers drop and resume", List.of(
 				column("catch-up s", (c) -> format(m(c, Scenario.S5, Metric.CATCH_UP_SECONDS), 3)),
 				column("lost", (c) -> format(m(c, Scenario.S5, Metric.LOST), 0)),

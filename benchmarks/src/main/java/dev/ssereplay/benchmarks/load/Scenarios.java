@@ -17,6 +17,12 @@ import org.HdrHistogram.Histogram;
  */
 public final class Scenarios {
 
+	/** Bytes published to scenario 4's slow connections before it measures. */
+	static final long SLOW_FILL_BYTES = 6L * 1024 * 1024;
+
+	/** The size of each of those events' data. */
+	static final int SLOW_FILL_EVENT_BYTES = 32 * 1024;
+
 	private final Target target;
 
 	private final Settings settings;
@@ -114,17 +120,37 @@ public final class Scenarios {
 	Map<String, Double> slowSubscribers(String stream, double rate) throws IOException, InterruptedException {
 		Map<String, Double> result = new LinkedHashMap<>();
 		try (LoadClient client = client()) {
-			List<SseConnection> normal = connect(client, stream, this.settings.subscribers(), false, false);
 			List<SseConnection> slow = client.connect(this.settings.slowConnections(), path(stream),
 					this.settings.subscribers(), true, false, this.settings.connectConcurrency(),
 					Duration.ofSeconds(60));
 			result.put(Metric.SLOW_CONNECTED, (double) client.count(slow, (c) -> c.streaming));
-			measurePaced(client, normal, stream, rate, this.settings.slowFill(), result);
+			fillSlowConnections(stream);
+			List<SseConnection> normal = connect(client, stream, this.settings.subscribers(), false, false);
+			measurePaced(client, normal, stream, rate, this.settings.warmup(), result);
 			result.put(Metric.SLOW_CLOSED_BY_SERVER, (double) client.count(slow, (c) -> c.ended || c.failed));
+			result.put(Metric.SERVER_THREADS, Target.number(this.target.admin("/admin/heap"), "threads"));
 			client.close(normal);
 			client.close(slow);
 		}
 		return result;
+	}
+
+	/**
+	 * Publishes more bytes than the buffers between a server and a client that
+	 * stopped reading hold (the client's small receive buffer and a server socket
+	 * send buffer that the kernel grows up to {@code net.ipv4.tcp_wmem}, 4 MB by
+	 * default), while only the slow connections listen, so that the server's next
+	 * write to each of them would block. A server whose publisher waits on such
+	 * a write takes longer than the fill time, which is its result.
+	 */
+	private void fillSlowConnections(String stream) throws IOException, InterruptedException {
+		int events = (int) (SLOW_FILL_BYTES / SLOW_FILL_EVENT_BYTES);
+		double perSecond = events / (this.settings.slowFill().toMillis() / 1000.0);
+		try (Publisher filler = new Publisher(this.target.address(), stream, SLOW_FILL_EVENT_BYTES, this.origin)) {
+			filler.startPaced(perSecond);
+			sleep(this.settings.slowFill());
+			filler.stop();
+		}
 	}
 
 	/**

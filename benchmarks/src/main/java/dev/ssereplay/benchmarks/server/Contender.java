@@ -18,6 +18,13 @@ public enum Contender {
 	/** sse-replay with its default settings. */
 	SSE_REPLAY("sse-replay", SseReplayServer.class, SseReplayServer::start, true, List.of()),
 
+	/**
+	 * sse-replay writing through {@code SseEmitter.send} instead of non-blocking
+	 * servlet output, as it did before that output was its default.
+	 */
+	SSE_REPLAY_BLOCKING("sse-replay-blocking", SseReplayServer.class, SseReplayServer::start, true,
+			List.of("--sse.replay.writer.non-blocking=false")),
+
 	/** sse-replay with the settings this benchmark found best; see BENCHMARKS.md. */
 	SSE_REPLAY_TUNED("sse-replay-tuned", SseReplayServer.class, SseReplayServer::start, true,
 			SseReplayServer.TUNED_ARGUMENTS),
