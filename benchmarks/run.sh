@@ -49,7 +49,7 @@ if [ -x "$JAVA25_HOME/bin/java" ]; then
 fi
 if [ "$MODE" = quick ]; then
 	RUNNER+=(--subscribers=150 --idle-connections=200 --slow-connections=20 --repeats=1 --warmup-seconds=9
-		--measure-seconds=2 --contenders=sse-replay,hand-written,webflux,netty-limit
+		--measure-seconds=2 --throughput-seconds=2 --contenders=sse-replay,hand-written,webflux,netty-limit
 		--contenders25=sse-replay --virtual25=sse-replay)
 fi
 

@@ -23,17 +23,20 @@ final class Report {
 
 	private final Settings settings;
 
+	private final int throughputSeconds;
+
 	private final Duration took;
 
 	private final Map<String, String> environment;
 
 	private final String command;
 
-	Report(List<Result> results, double rate, Settings settings, Duration took, Map<String, String> environment,
-			String command) {
+	Report(List<Result> results, double rate, Settings settings, int throughputSeconds, Duration took,
+			Map<String, String> environment, String command) {
 		this.results = results;
 		this.rate = rate;
 		this.settings = settings;
+		this.throughputSeconds = throughputSeconds;
 		this.took = took;
 		this.environment = environment;
 		this.command = command;
@@ -80,7 +83,8 @@ final class Report {
 		StringBuilder md = new StringBuilder();
 		md.append("Medians of ").append(repeats()).append(" repetitions; ").append(this.settings.subscribers())
 			.append(" subscribers, ").append(this.settings.payloadBytes()).append("-byte payloads, ")
-			.append(this.settings.measure().toSeconds()).append(" s windows; fixed rate ")
+			.append(this.settings.measure().toSeconds()).append(" s windows (scenario 1: ")
+			.append(this.throughputSeconds).append(" s); fixed rate ")
 			.append(String.format(Locale.ROOT, "%.0f", this.rate)).append(" events/s; run took ")
 			.append(this.took.toMinutes()).append(" min.\n\n");
 		this.environment.forEach((name, value) -> md.append("- ").append(name).append(": ").append(value).append('\n'));

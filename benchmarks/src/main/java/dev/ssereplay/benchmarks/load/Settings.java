@@ -47,7 +47,7 @@ public record Settings(int subscribers, int idleConnections, int slowConnections
 	 * @return the settings
 	 */
 	public static Settings full() {
-		return new Settings(1000, 10_000, 100, 64, 128, Duration.ofSeconds(2), Duration.ofSeconds(4),
+		return new Settings(1000, 10_000, 100, 64, 128, Duration.ofSeconds(2), Duration.ofSeconds(20),
 				Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(20),
 				HEARTBEAT.plusMillis(1500), 1, 256);
 	}
