@@ -94,20 +94,28 @@ public final class SseReplayReturnValueHandler implements HandlerMethodReturnVal
 			emitter.abandon();
 			throw new IllegalStateException("An event stream needs a servlet request and response");
 		}
+		DeferredResult<Object> result = new DeferredResult<>(emitter.getTimeout());
+		boolean started = false;
 		try {
 			if (response.getContentType() == null) {
 				response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
 			}
 			ShallowEtagHeaderFilter.disableContentCaching(request);
-			response.flushBuffer();
-			DeferredResult<Object> result = new DeferredResult<>(emitter.getTimeout());
 			emitter.prepare(result);
+			// Before anything is committed, so that a failure can still be answered.
 			WebAsyncUtils.getAsyncManager(webRequest).startDeferredResultProcessing(result, mavContainer);
+			started = true;
+			response.flushBuffer();
 			emitter.attach(response.getOutputStream(), result);
 		}
 		catch (Exception | Error ex) {
 			emitter.abandon();
-			throw ex;
+			if (!started) {
+				throw ex;
+			}
+			// Asynchronous processing has started: end it through Spring MVC's error
+			// handling (typically the client went away while the headers were sent).
+			result.setErrorResult(ex);
 		}
 	}
 
