@@ -5,6 +5,7 @@ import java.util.function.Function;
 
 import dev.ssereplay.benchmarks.server.eventbus.SseEventBusServer;
 import dev.ssereplay.benchmarks.server.handwritten.HandWrittenServer;
+import dev.ssereplay.benchmarks.server.jetty.SseReplayJettyServer;
 import dev.ssereplay.benchmarks.server.netty.NettyServer;
 import dev.ssereplay.benchmarks.server.replay.SseReplayServer;
 import dev.ssereplay.benchmarks.server.webflux.WebFluxServer;
@@ -24,6 +25,12 @@ public enum Contender {
 	 */
 	SSE_REPLAY_BLOCKING("sse-replay-blocking", SseReplayServer.class, SseReplayServer::start, true,
 			List.of("--sse.replay.writer.non-blocking=false")),
+
+	/**
+	 * sse-replay with its default settings on Jetty instead of Tomcat: Jetty
+	 * returns the buffers of an idle connection to a pool.
+	 */
+	SSE_REPLAY_JETTY("sse-replay-jetty", SseReplayJettyServer.class, SseReplayJettyServer::start, true, List.of()),
 
 	/** sse-replay with the settings this benchmark found best; see BENCHMARKS.md. */
 	SSE_REPLAY_TUNED("sse-replay-tuned", SseReplayServer.class, SseReplayServer::start, true,

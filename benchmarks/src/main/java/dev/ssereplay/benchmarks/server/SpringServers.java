@@ -1,5 +1,6 @@
 package dev.ssereplay.benchmarks.server;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +12,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Starts the Spring contenders. WebMVC, WebFlux, Tomcat and Reactor Netty share
+ * Starts the Spring contenders. WebMVC, WebFlux, Tomcat, Jetty and Reactor Netty share
  * this module's classpath, so each contender names its web application type and
  * excludes the auto-configurations that belong to the others; the admin endpoint
  * reports the web server that actually answers.
@@ -26,6 +27,17 @@ public final class SpringServers {
 	/** Tomcat can serve WebFlux too; the WebFlux contender is about Reactor Netty. */
 	public static final List<String> TOMCAT_REACTIVE_AUTO_CONFIGURATIONS = List
 		.of("org.springframework.boot.tomcat.autoconfigure.reactive.TomcatReactiveWebServerAutoConfiguration");
+
+	/** Tomcat's servlet web server, excluded from the contender that runs on Jetty. */
+	public static final List<String> TOMCAT_SERVLET_AUTO_CONFIGURATIONS = List.of(
+			"org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration",
+			"org.springframework.boot.tomcat.autoconfigure.metrics.TomcatMetricsAutoConfiguration");
+
+	/** Jetty's web servers, excluded from every contender but the one that runs on it. */
+	public static final List<String> JETTY_AUTO_CONFIGURATIONS = List.of(
+			"org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration",
+			"org.springframework.boot.jetty.autoconfigure.reactive.JettyReactiveWebServerAutoConfiguration",
+			"org.springframework.boot.jetty.autoconfigure.metrics.JettyMetricsAutoConfiguration");
 
 	private SpringServers() {
 	}
@@ -47,7 +59,11 @@ public final class SpringServers {
 		spring.setRegisterShutdownHook(false);
 		Map<String, Object> defaults = new LinkedHashMap<>();
 		defaults.put("bench.contender", contender);
-		defaults.put("spring.autoconfigure.exclude", String.join(",", excluded));
+		List<String> exclusions = new ArrayList<>(excluded);
+		if (!excluded.containsAll(TOMCAT_SERVLET_AUTO_CONFIGURATIONS)) {
+			exclusions.addAll(JETTY_AUTO_CONFIGURATIONS);
+		}
+		defaults.put("spring.autoconfigure.exclude", String.join(",", exclusions));
 		defaults.put("logging.level.root", "warn");
 		defaults.put("spring.main.log-startup-info", "false");
 		spring.setDefaultProperties(defaults);

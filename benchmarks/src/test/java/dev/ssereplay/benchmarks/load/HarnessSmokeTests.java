@@ -58,10 +58,11 @@ class HarnessSmokeTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(names = { "SSE_REPLAY_TUNED", "HAND_WRITTEN", "SSE_EVENTBUS", "WEBFLUX", "NETTY" })
+	@EnumSource(names = { "SSE_REPLAY_TUNED", "SSE_REPLAY_JETTY", "HAND_WRITTEN", "SSE_EVENTBUS", "WEBFLUX", "NETTY" })
 	void contenderServesTheApiOnItsServer(Contender contender) throws Exception {
 		try (ServerProcess server = ServerProcess.inProcess(contender, ARGUMENTS)) {
-			String expected = contender.servlet() ? "TomcatWebServer"
+			String expected = (contender == Contender.SSE_REPLAY_JETTY) ? "JettyServletWebServer"
+					: contender.servlet() ? "TomcatWebServer"
 					: (contender == Contender.NETTY) ? "NettyServer" : "NettyWebServer";
 			assertThat(Target.text(server.info(), "server")).isEqualTo(expected);
 			Scenarios scenarios = new Scenarios(server.target(), SETTINGS);

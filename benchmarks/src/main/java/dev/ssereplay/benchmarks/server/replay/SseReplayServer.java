@@ -59,11 +59,11 @@ public final class SseReplayServer {
 	}
 
 	@RestController
-	static final class Streams {
+	public static final class Streams {
 
 		private final SseReplay sseReplay;
 
-		Streams(SseReplay sseReplay) {
+		public Streams(SseReplay sseReplay) {
 			this.sseReplay = sseReplay;
 		}
 

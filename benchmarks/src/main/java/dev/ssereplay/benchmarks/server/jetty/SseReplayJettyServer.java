@@ -1,0 +1,39 @@
+package dev.ssereplay.benchmarks.server.jetty;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Import;
+
+import dev.ssereplay.benchmarks.server.AdminController;
+import dev.ssereplay.benchmarks.server.ServerHandle;
+import dev.ssereplay.benchmarks.server.SpringServers;
+import dev.ssereplay.benchmarks.server.replay.SseReplayServer;
+
+/**
+ * sse-replay on Spring MVC and Jetty, with the same controller as
+ * {@link SseReplayServer}: what an application gets by replacing
+ * {@code spring-boot-starter-tomcat} with {@code spring-boot-starter-jetty}.
+ */
+@SpringBootApplication(proxyBeanMethods = false)
+@Import({ AdminController.class, SseReplayServer.Streams.class })
+public final class SseReplayJettyServer {
+
+	/**
+	 * Starts the server.
+	 * @param args Spring Boot command line arguments
+	 */
+	public static void main(String[] args) {
+		start(args);
+	}
+
+	/**
+	 * Starts the server in this process.
+	 * @param args Spring Boot command line arguments
+	 * @return the running server
+	 */
+	public static ServerHandle start(String... args) {
+		return SpringServers.start(SseReplayJettyServer.class, "sse-replay-jetty", WebApplicationType.SERVLET,
+				SpringServers.TOMCAT_SERVLET_AUTO_CONFIGURATIONS, args);
+	}
+
+}

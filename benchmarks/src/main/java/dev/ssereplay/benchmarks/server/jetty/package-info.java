@@ -1,0 +1,4 @@
+/**
+ * sse-replay on Jetty.
+ */
+package dev.ssereplay.benchmarks.server.jetty;
