@@ -246,8 +246,7 @@ public final class BenchmarkRunner {
 
 	private void checkServer(Configuration configuration, String info) {
 		String server = Target.text(info, "server");
-		String expected = configuration.contender().servlet() ? "TomcatWebServer"
-				: (configuration.contender() == Contender.NETTY) ? "NettyServer" : "NettyWebServer";
+		String expected = configuration.contender().webServer();
 		if (!expected.equals(server)) {
 			throw new IllegalStateException(configuration.name() + " runs on " + server + ", not " + expected);
 		}

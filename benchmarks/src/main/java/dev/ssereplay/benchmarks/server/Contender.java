@@ -93,6 +93,20 @@ public enum Contender {
 	}
 
 	/**
+	 * Returns the simple class name of the web server the contender must answer
+	 * from, as its {@code /admin/info} reports it.
+	 * @return the web server's class name
+	 */
+	public String webServer() {
+		return switch (this) {
+			case SSE_REPLAY_JETTY -> "JettyServletWebServer";
+			case WEBFLUX -> "NettyWebServer";
+			case NETTY -> "NettyServer";
+			default -> "TomcatWebServer";
+		};
+	}
+
+	/**
 	 * Returns the arguments this contender always gets, after the common ones.
 	 * @return command line arguments
 	 */

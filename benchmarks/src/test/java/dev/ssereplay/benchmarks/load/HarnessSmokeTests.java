@@ -61,9 +61,7 @@ class HarnessSmokeTests {
 	@EnumSource(names = { "SSE_REPLAY_TUNED", "SSE_REPLAY_JETTY", "HAND_WRITTEN", "SSE_EVENTBUS", "WEBFLUX", "NETTY" })
 	void contenderServesTheApiOnItsServer(Contender contender) throws Exception {
 		try (ServerProcess server = ServerProcess.inProcess(contender, ARGUMENTS)) {
-			String expected = (contender == Contender.SSE_REPLAY_JETTY) ? "JettyServletWebServer"
-					: contender.servlet() ? "TomcatWebServer"
-					: (contender == Contender.NETTY) ? "NettyServer" : "NettyWebServer";
+			String expected = contender.webServer();
 			assertThat(Target.text(server.info(), "server")).isEqualTo(expected);
 			Scenarios scenarios = new Scenarios(server.target(), SETTINGS);
 			assertThat(scenarios.fanOut("s1").get(Metric.DELIVERED_PER_SECOND)).isPositive();
