@@ -11,8 +11,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * threads for normal work, plus one more for each write that is blocked on a
  * client that stopped reading.
  * <p>
- * A servlet container blocks a write to a full socket until the peer reads or
- * the write times out. Without compensation a handful of such clients would hold
+ * With blocking output (a connection that does not answer
+ * {@link Connection#isWritable()}, such as an emitter written through
+ * {@code SseEmitter.send}), a servlet container blocks a write to a full socket
+ * until the peer reads or the write times out. Without compensation a handful of such clients would hold
  * every writer thread and stall delivery to everyone else; with it, each blocked
  * write costs one parked thread until its connection times out, and the pool
  * shrinks back when the writes return. On a runtime with virtual threads the
