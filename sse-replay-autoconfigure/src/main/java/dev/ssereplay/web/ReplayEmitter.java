@@ -128,7 +128,8 @@ final class ReplayEmitter extends SseEmitter implements Connection {
 	}
 
 	/**
-	 * Gives up on a response that could not be set up; ends the subscription.
+	 * Ends the subscription as disconnected: the response could not be set up, or
+	 * the container ended it.
 	 */
 	void abandon() {
 		Subscription current = this.subscription;
@@ -317,41 +318,33 @@ final class ReplayEmitter extends SseEmitter implements Connection {
 	}
 
 	private void completed() {
-		this.responseDone = true;
-		disconnected();
-		Runnable callback = this.completionCallback;
-		if (callback != null) {
-			callback.run();
-		}
+		responseEnded();
+		run(this.completionCallback);
 	}
 
 	private void timedOut() {
-		this.responseDone = true;
-		disconnected();
-		Runnable callback = this.timeoutCallback;
-		if (callback != null) {
-			callback.run();
-		}
+		responseEnded();
+		run(this.timeoutCallback);
 	}
 
 	private void failed(Throwable ex) {
-		this.responseDone = true;
-		disconnected();
+		responseEnded();
 		Consumer<Throwable> callback = this.errorCallback;
 		if (callback != null) {
 			callback.accept(ex);
 		}
 	}
 
-	private void disconnected() {
-		Subscription current = this.subscription;
-		if (current != null) {
-			current.disconnected();
-		}
+	private void responseEnded() {
+		this.responseDone = true;
+		abandon();
 	}
 
 	private void runWritableCallback() {
-		Runnable callback = this.writableCallback;
+		run(this.writableCallback);
+	}
+
+	private static void run(Runnable callback) {
 		if (callback != null) {
 			callback.run();
 		}

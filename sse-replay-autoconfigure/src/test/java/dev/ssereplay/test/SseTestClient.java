@@ -4,7 +4,10 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -70,6 +73,35 @@ public final class SseTestClient implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Opens a stream on a raw socket with a 4 KB receive buffer, reads the start of
+	 * the response and then never reads again: a client that stopped reading, whose
+	 * server-side writes back up.
+	 * @param uri the stream's URI
+	 * @return the socket, to close when done
+	 * @throws IOException when the connection fails or the server sends nothing
+	 */
+	public static Socket stopReading(URI uri) throws IOException {
+		Socket socket = new Socket();
+		try {
+			socket.setReceiveBufferSize(4096);
+			socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()));
+			OutputStream request = socket.getOutputStream();
+			request.write(("GET " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost()
+					+ "\r\nAccept: text/event-stream\r\n\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
+			request.flush();
+			if (socket.getInputStream().read(new byte[64]) <= 0) {
+				throw new IOException("No response from " + uri);
+			}
+			return socket;
+		}
+		catch (IOException ex) {
+			socket.close();
+			throw ex;
 		}
 	}
 

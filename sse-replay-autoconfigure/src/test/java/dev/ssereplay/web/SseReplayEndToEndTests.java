@@ -1,15 +1,11 @@
 package dev.ssereplay.web;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -210,16 +206,9 @@ class SseReplayEndToEndTests {
 		long slowClosedBefore = this.broker.statistics().getClosed(CloseReason.SLOW);
 		long droppedBefore = this.broker.statistics().getDropped(SlowSubscriberPolicy.CLOSE);
 		String payload = "p".repeat(8 * 1024);
-		try (Socket stuck = new Socket(); SseTestClient reader = SseTestClient.connect(stream("stuck"), null)) {
-			stuck.setReceiveBufferSize(4096);
-			stuck.connect(new InetSocketAddress("127.0.0.1", this.port));
-			OutputStream request = stuck.getOutputStream();
-			request.write(("GET /streams/stuck HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
-				.getBytes(StandardCharsets.US_ASCII));
-			request.flush();
-			InputStream head = stuck.getInputStream();
-			byte[] some = new byte[64];
-			assertThat(head.read(some)).isPositive();
+		try (SseTestClient reader = SseTestClient.connect(stream("stuck"), null);
+				Socket stuck = SseTestClient.stopReading(stream("stuck"))) {
+			assertThat(stuck.isConnected()).isTrue();
 			await().atMost(WAIT).until(() -> this.broker.connectionCount() >= 2);
 			int events = 1500;
 			for (int i = 0; i < events; i++) {
