@@ -65,9 +65,9 @@ public final class SseReplayAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SseReplay sseReplay(ReplayStore store, Broker broker, ObjectProvider<PayloadSerializer> serializer,
+	SseReplay sseReplay(Broker broker, ObjectProvider<PayloadSerializer> serializer,
 			SseReplayProperties properties) {
-		return new SseReplay(store, broker, serializer.getIfAvailable(), properties.getConnectionTimeout(),
+		return new SseReplay(broker, serializer.getIfAvailable(), properties.getConnectionTimeout(),
 				properties.getMaxEventSize().toBytes());
 	}
 

@@ -17,6 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.ssereplay.event.EventId;
+import dev.ssereplay.event.Position;
+import dev.ssereplay.event.SseEvent;
 import dev.ssereplay.event.StoredEvent;
 import dev.ssereplay.event.StreamNames;
 import dev.ssereplay.store.ReplayStore;
@@ -62,6 +64,8 @@ public final class Broker implements AutoCloseable {
 
 	private final ScheduledExecutorService housekeeping;
 
+	private final SubscriberContext context;
+
 	private long ticks;
 
 	/**
@@ -76,6 +80,7 @@ public final class Broker implements AutoCloseable {
 		this.store = store;
 		this.options = options;
 		this.writers = writers;
+		this.context = new SubscriberContext(options, store, writers, this.statistics, this::unregister);
 		this.housekeeping = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "sse-replay-housekeeping");
 			thread.setDaemon(true);
@@ -87,20 +92,38 @@ public final class Broker implements AutoCloseable {
 	}
 
 	/**
+	 * Appends an event to the store and counts it. The store then passes it to
+	 * {@link #dispatch}, its listener, which fans it out here; with a store shared
+	 * by several instances, every instance's broker receives it that way.
+	 * @param stream a valid stream name
+	 * @param event the event
+	 * @return the stored event with its id
+	 * @throws dev.ssereplay.store.StoreUnavailableException when the event could
+	 * not be stored
+	 */
+	public StoredEvent publish(String stream, SseEvent event) {
+		StoredEvent stored = this.store.append(stream, event);
+		this.statistics.published();
+		return stored;
+	}
+
+	/**
 	 * Subscribes a connection to a stream. The subscriber is registered before
 	 * anything is read from the store, so no event falls between its replay and
-	 * its live part; a fresh subscriber receives every event appended after this
-	 * call, starting from the head it reads here.
+	 * its live part; a fresh subscriber, and one whose position was malformed,
+	 * receives every event appended after this call, starting from the head read
+	 * here.
 	 * @param stream a valid stream name
-	 * @param lastEventId the client's last event id, or {@code null} for a fresh
-	 * connect
+	 * @param from the client's position
 	 * @param eventNames which event names to deliver, or {@code null} for all
 	 * (unnamed events are named {@code message})
 	 * @param connection the connection to write to
 	 * @return the subscription
 	 * @throws TooManyConnectionsException when the maximum is reached
+	 * @throws dev.ssereplay.store.StoreUnavailableException when the head could
+	 * not be read; nothing is left registered
 	 */
-	public Subscription subscribe(String stream, String lastEventId, Predicate<String> eventNames,
+	public Subscription subscribe(String stream, Position from, Predicate<String> eventNames,
 			Connection connection) {
 		StreamNames.check(stream);
 		if (this.closed.get()) {
@@ -111,7 +134,7 @@ public final class Broker implements AutoCloseable {
 			this.statistics.rejected();
 			throw new TooManyConnectionsException(this.options.maxConnections());
 		}
-		Subscriber subscriber = new Subscriber(this, stream, lastEventId, eventNames, connection);
+		Subscriber subscriber = new Subscriber(this.context, stream, from, eventNames, connection);
 		this.subscribers.compute(stream, (key, current) -> {
 			Subscriber[] present = (current != null) ? current : NONE;
 			Subscriber[] grown = Arrays.copyOf(present, present.length + 1);
@@ -119,16 +142,16 @@ public final class Broker implements AutoCloseable {
 			return grown;
 		});
 		EventId head = null;
-		if (lastEventId == null) {
+		if (!(from instanceof Position.After)) {
 			try {
 				head = this.store.head(stream);
 			}
 			catch (RuntimeException ex) {
-				unregister(subscriber, CloseReason.DISCONNECTED);
+				subscriber.close(CloseReason.DISCONNECTED);
 				throw ex;
 			}
 		}
-		subscriber.ready(head);
+		subscriber.start(head);
 		return subscriber;
 	}
 
@@ -208,15 +231,7 @@ public final class Broker implements AutoCloseable {
 		all.forEach((subscriber) -> subscriber.close(CloseReason.SHUTDOWN));
 	}
 
-	ReplayStore store() {
-		return this.store;
-	}
-
-	Executor writers() {
-		return this.writers;
-	}
-
-	void unregister(Subscriber subscriber, CloseReason reason) {
+	private void unregister(Subscriber subscriber, CloseReason reason) {
 		boolean[] removed = new boolean[1];
 		this.subscribers.computeIfPresent(subscriber.stream(), (key, current) -> {
 			int index = Arrays.asList(current).indexOf(subscriber);

@@ -1,9 +1,7 @@
 package dev.ssereplay.broker;
 
 import java.io.IOException;
-import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
@@ -12,36 +10,61 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.ssereplay.event.EventId;
-import dev.ssereplay.event.SseEvent;
+import dev.ssereplay.event.Position;
 import dev.ssereplay.event.SseFormat;
 import dev.ssereplay.event.StoredEvent;
-import dev.ssereplay.store.ReadResult;
-import dev.ssereplay.store.ResyncReason;
 
 /**
- * One subscriber: a bounded queue of live events filled by publishers, and a
- * writer task, run on the broker's executor at most once at a time, that owns the
- * subscriber's position and everything written to its connection.
+ * One connection's subscription: a bounded queue of live events filled by
+ * publishers, the slow-subscriber policy, and a writer that runs on the broker's
+ * executor, at most once at a time, and owns everything written to the
+ * connection.
  * <p>
- * The writer keeps the subscriber's promise: every event after its position,
- * once, in order. It starts by catching up from the store (a resume) or from the
- * head (a fresh connect); live events that arrive meanwhile wait in the queue.
- * Live events at or before the position are skipped; a hole, an event of another
- * epoch or a queue that overflowed while catching up sends it back to the store,
- * which is the truth. Catching up runs in pages at the client's pace and is never
- * treated as slowness.
+ * Its life is one {@link Phase}:
+ * <pre>
+ * NEW ──start──▶ REPLAYING ◀──▶ LIVE
+ *  │                 │            │
+ *  └────────────── close ─────────┴──▶ CLOSING ──writer──▶ CLOSED
+ * </pre>
+ * The writer moves between the first three ({@link #step}); anyone may request
+ * the end ({@link #close}), and the writer performs it ({@link #finish}). While
+ * the phase is {@code NEW} or {@code REPLAYING} a full queue is not slowness: the
+ * writer reads what did not fit from the store, at the client's pace.
  * <p>
- * The writer writes only to a connection that can take the write without
- * blocking ({@link Connection#isWritable()}); until it can, live events wait in
- * the queue and the connection's callback runs the writer again. A client that
- * stops reading therefore fills its own queue, and the slow-subscriber policy
- * applies, instead of holding a thread.
+ * Where the connection is in the stream, and what to write next, is the
+ * {@link ReplayCursor}'s, confined to the writer. The writer writes only to a
+ * connection that can take the write without blocking
+ * ({@link Connection#isWritable()}); until it can, the writer is parked, live
+ * events wait in the queue where the slow-subscriber policy sees them, and the
+ * connection's callback unparks it.
  * <p>
- * Publishers touch only {@link #offer}; the fields they share with the writer
- * are volatile or atomic. Everything else is confined to the writer task, which
- * the {@link #state} hand-off makes visible from one run to the next.
+ * Thread-safe. Every hand-off between threads goes through the
+ * {@link SerialRunner}; the fields other threads read are the phase, the queue
+ * and the few marks below, each atomic or volatile.
  */
 final class Subscriber implements Subscription, Runnable {
+
+	/**
+	 * The phases of a connection's life.
+	 */
+	enum Phase {
+
+		/** Registered; nothing written yet. */
+		NEW,
+
+		/** Writing history read from the store. */
+		REPLAYING,
+
+		/** Writing live events from the queue. */
+		LIVE,
+
+		/** The end was requested; the writer is ending the connection. */
+		CLOSING,
+
+		/** The connection is ended. */
+		CLOSED
+
+	}
 
 	private static final Logger logger = LoggerFactory.getLogger(Subscriber.class);
 
@@ -51,43 +74,33 @@ final class Subscriber implements Subscription, Runnable {
 
 	private static final long STORE_RETRY_NANOS = 1_000_000_000L;
 
-	private static final int IDLE = 0;
-
-	private static final int SCHEDULED = 1;
-
-	private final Broker broker;
+	private final SubscriberContext context;
 
 	private final String stream;
 
-	private final String lastEventId;
-
-	private final Predicate<String> eventNames;
+	private final Position from;
 
 	private final Connection connection;
+
+	private final ReplayCursor cursor;
+
+	private final SerialRunner runner;
+
+	private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.NEW);
 
 	private final ConcurrentLinkedQueue<StoredEvent> queue = new ConcurrentLinkedQueue<>();
 
 	private final AtomicInteger queued = new AtomicInteger();
 
-	private final AtomicInteger state = new AtomicInteger(IDLE);
+	// The newest live event that did not fit in the queue while history was being
+	// written; the writer reads it, and what came before it, from the store.
+	private final AtomicReference<EventId> missedThrough = new AtomicReference<>();
 
-	private final AtomicReference<CloseReason> closeReason = new AtomicReference<>();
-
+	// The newest live event the drop policy discarded; the client is told.
 	private final AtomicReference<EventId> droppedThrough = new AtomicReference<>();
 
-	private volatile boolean ready;
-
-	private volatile boolean started;
-
-	private volatile boolean catchingUp;
-
-	private volatile boolean missed;
-
-	private volatile boolean heartbeatDue;
-
-	private volatile boolean finished;
-
-	private volatile boolean awaitingWritable;
+	// Written once, before the close request is handed to the writer.
+	private volatile CloseReason closeReason;
 
 	private volatile long lastWriteNanos = System.nanoTime();
 
@@ -95,16 +108,19 @@ final class Subscriber implements Subscription, Runnable {
 
 	private volatile long storeRetryAtNanos;
 
-	// Confined to the writer task.
-	private EventId position;
+	// Confined to the writer: the head read at registration, for a fresh or
+	// malformed position.
+	private EventId head;
 
-	Subscriber(Broker broker, String stream, String lastEventId, Predicate<String> eventNames,
+	Subscriber(SubscriberContext context, String stream, Position from, Predicate<String> eventNames,
 			Connection connection) {
-		this.broker = broker;
+		this.context = context;
 		this.stream = stream;
-		this.lastEventId = lastEventId;
-		this.eventNames = eventNames;
+		this.from = from;
 		this.connection = connection;
+		this.cursor = new ReplayCursor(stream, eventNames, context.options().resyncEventName(),
+				context.statistics());
+		this.runner = new SerialRunner(context.writers(), this, this::rejected);
 	}
 
 	@Override
@@ -114,7 +130,7 @@ final class Subscriber implements Subscription, Runnable {
 
 	@Override
 	public boolean isActive() {
-		return this.closeReason.get() == null;
+		return this.phase.get().compareTo(Phase.CLOSING) < 0;
 	}
 
 	@Override
@@ -127,42 +143,37 @@ final class Subscriber implements Subscription, Runnable {
 		close(CloseReason.CANCELLED);
 	}
 
+	Phase phase() {
+		return this.phase.get();
+	}
+
+	/**
+	 * Lets the writer run, once the subscriber is registered: from here on no live
+	 * event can be missed.
+	 * @param head the head read after registering, for a fresh or malformed
+	 * position; {@code null} for a resume
+	 */
+	void start(EventId head) {
+		this.head = head;
+		this.connection.onWritable(this.runner::unpark);
+		this.runner.unpark();
+	}
+
 	/**
 	 * Queues a live event; never blocks. Called by publishers, concurrently.
 	 */
 	void offer(StoredEvent event) {
-		if (this.closeReason.get() != null) {
+		Phase current = this.phase.get();
+		if (current == Phase.CLOSING || current == Phase.CLOSED) {
 			return;
 		}
-		if (this.queued.incrementAndGet() > this.broker.options().queueDepth()) {
+		if (this.queued.incrementAndGet() > this.context.options().queueDepth()) {
 			this.queued.decrementAndGet();
-			overflow(event);
+			overflow(event, current);
 			return;
 		}
 		this.queue.offer(event);
-		schedule();
-	}
-
-	private void overflow(StoredEvent event) {
-		if (!this.started || this.catchingUp) {
-			// Not slowness: the writer is still reading history and will read this
-			// event from the store too.
-			this.missed = true;
-			schedule();
-			return;
-		}
-		SlowSubscriberPolicy policy = this.broker.options().slowPolicy();
-		this.broker.statistics().dropped(policy, 1);
-		if (policy == SlowSubscriberPolicy.DROP) {
-			this.droppedThrough.accumulateAndGet(event.id(), Subscriber::later);
-			schedule();
-		}
-		else {
-			if (close(CloseReason.SLOW)) {
-				logger.debug("Closing slow subscriber of stream '{}' ({} policy, {} events queued)", this.stream,
-						policy.tag(), this.queued.get());
-			}
-		}
+		this.runner.wake();
 	}
 
 	/**
@@ -170,57 +181,51 @@ final class Subscriber implements Subscription, Runnable {
 	 * @return {@code true} for the call that closed it
 	 */
 	boolean close(CloseReason reason) {
-		if (!this.closeReason.compareAndSet(null, reason)) {
-			return false;
+		Phase current;
+		do {
+			current = this.phase.get();
+			if (current == Phase.CLOSING || current == Phase.CLOSED) {
+				return false;
+			}
 		}
-		this.broker.unregister(this, reason);
-		schedule();
+		while (!this.phase.compareAndSet(current, Phase.CLOSING));
+		this.closeReason = reason;
+		this.context.closed().accept(this, reason);
+		this.runner.unpark();
 		return true;
 	}
 
 	/**
-	 * Called by the broker's housekeeping tick.
+	 * Called by the broker's housekeeping tick: wakes an idle writer that owes a
+	 * heartbeat or a retry of the store.
 	 * @return {@code true} when a write has been blocked longer than the stall
 	 * threshold
 	 */
 	boolean tick(long now, long heartbeatNanos, long stallNanos) {
-		if (this.finished) {
-			return false;
-		}
-		if (heartbeatNanos > 0 && now - this.lastWriteNanos >= heartbeatNanos && this.started) {
-			this.heartbeatDue = true;
-			schedule();
-		}
-		else if (this.catchingUp && this.storeRetryAtNanos != 0 && now - this.storeRetryAtNanos >= 0) {
-			schedule();
+		Phase current = this.phase.get();
+		if (current == Phase.REPLAYING || current == Phase.LIVE) {
+			long retryAt = this.storeRetryAtNanos;
+			if ((heartbeatNanos > 0 && now - this.lastWriteNanos >= heartbeatNanos)
+					|| (retryAt != 0 && now - retryAt >= 0)) {
+				this.runner.wake();
+			}
 		}
 		long writing = this.writeStartedNanos;
 		return writing != 0 && now - writing >= stallNanos;
 	}
 
-	void schedule() {
-		if (this.finished || !this.ready || !this.state.compareAndSet(IDLE, SCHEDULED)) {
-			return;
-		}
-		try {
-			this.broker.writers().execute(this);
-		}
-		catch (RejectedExecutionException ex) {
-			this.state.set(IDLE);
-			this.finished = true;
-			close(CloseReason.SHUTDOWN);
-			this.connection.close();
-		}
-	}
-
+	/**
+	 * One writer run.
+	 */
 	@Override
 	public void run() {
+		boolean parked = false;
 		try {
-			if (this.closeReason.get() != null) {
+			if (this.closeReason != null) {
 				finish();
 			}
 			else {
-				step();
+				parked = !step();
 			}
 		}
 		catch (IOException ex) {
@@ -232,189 +237,89 @@ final class Subscriber implements Subscription, Runnable {
 			close(CloseReason.DISCONNECTED);
 		}
 		finally {
-			this.state.set(IDLE);
-			if (hasWork()) {
-				schedule();
-			}
+			this.runner.runDone(parked, !parked && hasMoreHistory());
 		}
-	}
-
-	private boolean hasWork() {
-		if (this.finished) {
-			return false;
-		}
-		if (this.awaitingWritable && this.closeReason.get() == null) {
-			// The connection runs becameWritable when it can take more.
-			return false;
-		}
-		if (this.closeReason.get() != null || !this.started || this.heartbeatDue || this.missed) {
-			return true;
-		}
-		if (this.catchingUp) {
-			return this.storeRetryAtNanos == 0;
-		}
-		return !this.queue.isEmpty() || laterThanPosition(this.droppedThrough.get());
-	}
-
-	private void step() throws IOException {
-		if (!connectionWritable()) {
-			// Events wait in the queue, where the slow-subscriber policy sees them.
-			return;
-		}
-		Batch batch = new Batch();
-		if (!this.started) {
-			start(batch);
-		}
-		if (!this.catchingUp) {
-			drainLive(batch);
-		}
-		if (this.catchingUp) {
-			catchUp(batch);
-		}
-		if (this.heartbeatDue) {
-			this.heartbeatDue = false;
-			if (batch.isEmpty()) {
-				batch.add(HEARTBEAT);
-				batch.heartbeat = true;
-			}
-		}
-		write(batch);
-		if (batch.caughtUp) {
-			// Only now, with history written, may an overflow count as slowness;
-			// one that happened meanwhile sends the writer back to the store.
-			this.catchingUp = this.missed;
-		}
-	}
-
-	private void start(Batch batch) {
-		BrokerOptions options = this.broker.options();
-		if (this.lastEventId == null) {
-			batch.add(SseFormat.position(this.position.toString(), options.retry()));
-		}
-		else {
-			if (options.retry() != null) {
-				batch.add(SseFormat.position(null, options.retry()));
-			}
-			EventId resumeFrom = EventId.parse(this.lastEventId);
-			if (resumeFrom == null) {
-				resync(batch, ResyncReason.MALFORMED, this.broker.store().head(this.stream));
-			}
-			else {
-				this.position = resumeFrom;
-				this.catchingUp = true;
-			}
-		}
-		this.started = true;
 	}
 
 	/**
-	 * Lets the writer run, once the subscriber is registered. A fresh subscriber
-	 * starts at the head read after it registered, so it receives every event
-	 * published after it subscribed.
-	 * @param head the head for a fresh subscriber, {@code null} for a resume
+	 * Writes what is due, and moves between the writing phases.
+	 * @return {@code false} when the connection cannot take a write yet
 	 */
-	void ready(EventId head) {
-		this.connection.onWritable(this::becameWritable);
-		this.position = head;
-		this.ready = true;
-		schedule();
-	}
-
-	private boolean connectionWritable() throws IOException {
-		// Set before asking, so a callback that runs in between is not lost.
-		this.awaitingWritable = true;
+	private boolean step() throws IOException {
 		if (!this.connection.isWritable()) {
 			return false;
 		}
-		this.awaitingWritable = false;
+		Phase current = this.phase.get();
+		if (current == Phase.CLOSING || current == Phase.CLOSED) {
+			return true;
+		}
+		FrameBatch batch = new FrameBatch();
+		Phase next = current;
+		if (next == Phase.NEW) {
+			next = phaseFor(this.cursor.start(this.from, this.head, this.context.options().retry(), batch));
+		}
+		if (next == Phase.LIVE) {
+			next = drainLive(batch);
+		}
+		if (next == Phase.REPLAYING) {
+			next = replayPage(batch);
+		}
+		long heartbeat = this.context.options().heartbeatInterval().toNanos();
+		if (heartbeat > 0 && System.nanoTime() - this.lastWriteNanos >= heartbeat) {
+			batch.addHeartbeatIfEmpty(HEARTBEAT);
+		}
+		write(batch);
+		// Only once the history is written may a full queue count as slowness; fails
+		// when the end was requested meanwhile.
+		this.phase.compareAndSet(current, next);
 		return true;
 	}
 
-	private void becameWritable() {
-		this.awaitingWritable = false;
-		schedule();
-	}
-
-	private void drainLive(Batch batch) {
-		if (this.missed) {
-			this.catchingUp = true;
-			return;
+	private Phase drainLive(FrameBatch batch) {
+		if (this.missedThrough.get() != null) {
+			return Phase.REPLAYING;
 		}
 		StoredEvent event;
-		while (batch.size < MAX_BATCH_BYTES && (event = this.queue.poll()) != null) {
+		while (batch.size() < MAX_BATCH_BYTES && (event = this.queue.poll()) != null) {
 			this.queued.decrementAndGet();
-			if (!event.id().sameEpoch(this.position)) {
-				this.catchingUp = true;
-				return;
+			if (this.cursor.live(event, this.droppedThrough.get(), batch) == ReplayCursor.Next.REPLAY) {
+				return Phase.REPLAYING;
 			}
-			long sequence = event.sequence();
-			if (sequence <= this.position.sequence()) {
-				continue;
-			}
-			if (sequence > this.position.sequence() + 1) {
-				EventId dropped = this.droppedThrough.get();
-				if (dropped != null && dropped.sameEpoch(this.position) && dropped.sequence() >= sequence - 1) {
-					resync(batch, ResyncReason.DROPPED, new EventId(this.position.epoch(), sequence - 1));
-				}
-				else {
-					this.catchingUp = true;
-					return;
-				}
-			}
-			if (accepts(event)) {
-				batch.add(event.frame());
-				batch.live++;
-			}
-			this.position = event.id();
 		}
-		EventId dropped = this.droppedThrough.get();
-		if (this.queue.isEmpty() && laterThanPosition(dropped)) {
-			resync(batch, ResyncReason.DROPPED, dropped);
+		if (this.queue.isEmpty()) {
+			this.cursor.dropped(this.droppedThrough.get(), batch);
 		}
+		return Phase.LIVE;
 	}
 
-	private void catchUp(Batch batch) {
-		this.missed = false;
-		ReadResult result;
+	private Phase replayPage(FrameBatch batch) {
+		long retryAt = this.storeRetryAtNanos;
+		if (retryAt != 0 && System.nanoTime() - retryAt < 0) {
+			return Phase.REPLAYING;
+		}
+		// The read below covers every live event that did not fit so far.
+		this.missedThrough.set(null);
+		ReplayCursor.Next next;
 		try {
-			result = this.broker.store().readAfter(this.stream, this.position, this.broker.options().replayBatchSize());
+			next = this.cursor.replay(this.context.store(), this.context.options().replayBatchSize(), batch);
 			this.storeRetryAtNanos = 0;
 		}
 		catch (RuntimeException ex) {
-			// The store is unavailable: keep the connection (heartbeats go on) and
-			// try again later.
+			// The store is unavailable: keep the connection (heartbeats go on) and try
+			// again later.
 			logger.debug("Store read for stream '{}' failed; retrying", this.stream, ex);
 			this.storeRetryAtNanos = System.nanoTime() + STORE_RETRY_NANOS;
-			return;
+			return Phase.REPLAYING;
 		}
-		if (result instanceof ReadResult.CannotServe cannotServe) {
-			resync(batch, cannotServe.reason(), cannotServe.head());
-			batch.caughtUp = true;
-			return;
-		}
-		ReadResult.Events page = (ReadResult.Events) result;
-		List<StoredEvent> events = page.events();
-		for (StoredEvent event : events) {
-			if (accepts(event)) {
-				batch.add(event.frame());
-				batch.replayed++;
-			}
-			this.position = event.id();
-		}
-		if (events.size() < this.broker.options().replayBatchSize()
-				|| this.position.sequence() >= page.head().sequence()) {
-			batch.caughtUp = true;
-		}
+		return (next == ReplayCursor.Next.LIVE && this.missedThrough.get() == null) ? Phase.LIVE
+				: Phase.REPLAYING;
 	}
 
-	private void resync(Batch batch, ResyncReason reason, EventId head) {
-		String data = "{\"reason\":\"" + reason.tag() + "\",\"head\":\"" + head + "\"}";
-		batch.add(SseFormat.event(head.toString(), new SseEvent(this.broker.options().resyncEventName(), data)));
-		this.position = head;
-		this.broker.statistics().resync(reason);
+	private boolean hasMoreHistory() {
+		return this.phase.get() == Phase.REPLAYING && this.storeRetryAtNanos == 0;
 	}
 
-	private void write(Batch batch) throws IOException {
+	private void write(FrameBatch batch) throws IOException {
 		if (batch.isEmpty()) {
 			return;
 		}
@@ -426,50 +331,78 @@ final class Subscriber implements Subscription, Runnable {
 			this.writeStartedNanos = 0;
 		}
 		this.lastWriteNanos = System.nanoTime();
-		BrokerStatistics statistics = this.broker.statistics();
-		if (batch.live > 0) {
-			statistics.delivered(batch.live);
+		BrokerStatistics statistics = this.context.statistics();
+		if (batch.live() > 0) {
+			statistics.delivered(batch.live());
 		}
-		if (batch.replayed > 0) {
-			statistics.replayed(batch.replayed);
+		if (batch.replayed() > 0) {
+			statistics.replayed(batch.replayed());
 		}
-		if (batch.heartbeat) {
+		if (batch.heartbeat()) {
 			statistics.heartbeat();
 		}
 	}
 
+	/**
+	 * Ends the connection: under the close policy what the queue holds is written
+	 * first, if the connection can take it; the rest is counted as dropped.
+	 */
 	private void finish() throws IOException {
-		if (this.finished) {
+		if (this.phase.get() == Phase.CLOSED) {
 			return;
 		}
 		try {
-			CloseReason reason = this.closeReason.get();
-			SlowSubscriberPolicy policy = this.broker.options().slowPolicy();
-			if (reason == CloseReason.SLOW && policy == SlowSubscriberPolicy.CLOSE && this.started
-					&& !this.catchingUp && this.connection.isWritable()) {
-				Batch batch = new Batch();
+			CloseReason reason = this.closeReason;
+			SlowSubscriberPolicy policy = this.context.options().slowPolicy();
+			// A slow close happens only while live, so the queue continues the position.
+			if (reason == CloseReason.SLOW && policy == SlowSubscriberPolicy.CLOSE && this.connection.isWritable()) {
+				FrameBatch batch = new FrameBatch();
 				drainLive(batch);
 				write(batch);
 			}
 			int discarded = this.queued.getAndSet(0);
 			this.queue.clear();
 			if (reason == CloseReason.SLOW && discarded > 0) {
-				this.broker.statistics().dropped(policy, discarded);
+				this.context.statistics().dropped(policy, discarded);
 			}
 		}
 		finally {
-			this.finished = true;
+			this.phase.set(Phase.CLOSED);
 			this.connection.close();
 		}
 	}
 
-	private boolean accepts(StoredEvent event) {
-		return this.eventNames == null || this.eventNames.test(event.dispatchName());
+	private void overflow(StoredEvent event, Phase current) {
+		if (current != Phase.LIVE) {
+			// Not slowness: the writer is still writing history and reads this event
+			// from the store too.
+			this.missedThrough.accumulateAndGet(event.id(), Subscriber::later);
+			this.runner.wake();
+			return;
+		}
+		SlowSubscriberPolicy policy = this.context.options().slowPolicy();
+		this.context.statistics().dropped(policy, 1);
+		if (policy == SlowSubscriberPolicy.DROP) {
+			this.droppedThrough.accumulateAndGet(event.id(), Subscriber::later);
+			this.runner.wake();
+		}
+		else if (close(CloseReason.SLOW)) {
+			logger.debug("Closing slow subscriber of stream '{}' ({} policy, {} events queued)", this.stream,
+					policy.tag(), this.queued.get());
+		}
 	}
 
-	private boolean laterThanPosition(EventId id) {
-		EventId current = this.position;
-		return id != null && current != null && id.sameEpoch(current) && id.sequence() > current.sequence();
+	// The executor refused the writer: it is shutting down, and no writer runs.
+	private void rejected() {
+		Phase previous = this.phase.getAndSet(Phase.CLOSED);
+		if (previous == Phase.CLOSED) {
+			return;
+		}
+		if (previous != Phase.CLOSING) {
+			this.closeReason = CloseReason.SHUTDOWN;
+			this.context.closed().accept(this, CloseReason.SHUTDOWN);
+		}
+		this.connection.close();
 	}
 
 	private static EventId later(EventId current, EventId candidate) {
@@ -481,65 +414,11 @@ final class Subscriber implements Subscription, Runnable {
 
 	@Override
 	public String toString() {
-		return "Subscriber[stream=" + this.stream + ", position=" + this.position + "]";
+		return "Subscriber[stream=" + this.stream + ", phase=" + this.phase.get() + "]";
 	}
 
-	/**
-	 * Frames collected by one writer run, written at once.
-	 */
-	private static final class Batch {
-
-		private byte[] single;
-
-		private byte[][] frames;
-
-		private int count;
-
-		int size;
-
-		int live;
-
-		int replayed;
-
-		boolean heartbeat;
-
-		boolean caughtUp;
-
-		void add(byte[] frame) {
-			if (this.count == 0) {
-				this.single = frame;
-			}
-			else {
-				if (this.frames == null) {
-					this.frames = new byte[16][];
-					this.frames[0] = this.single;
-				}
-				else if (this.count == this.frames.length) {
-					this.frames = java.util.Arrays.copyOf(this.frames, this.count * 2);
-				}
-				this.frames[this.count] = frame;
-			}
-			this.count++;
-			this.size += frame.length;
-		}
-
-		boolean isEmpty() {
-			return this.count == 0;
-		}
-
-		byte[] bytes() {
-			if (this.count == 1) {
-				return this.single;
-			}
-			byte[] joined = new byte[this.size];
-			int at = 0;
-			for (int i = 0; i < this.count; i++) {
-				System.arraycopy(this.frames[i], 0, joined, at, this.frames[i].length);
-				at += this.frames[i].length;
-			}
-			return joined;
-		}
-
+	private static Phase phaseFor(ReplayCursor.Next next) {
+		return (next == ReplayCursor.Next.REPLAY) ? Phase.REPLAYING : Phase.LIVE;
 	}
 
 }

@@ -59,21 +59,6 @@ public interface ReplayStore {
 	ReadResult readAfter(String stream, EventId after, int limit);
 
 	/**
-	 * Reads up to {@code limit} events that follow a client's Last-Event-ID.
-	 * @param stream a valid stream name
-	 * @param lastEventId the id as the client sent it, may be {@code null} or junk
-	 * @param limit the most events to return, positive
-	 * @return the events, or why the store cannot serve the id
-	 */
-	default ReadResult readAfter(String stream, String lastEventId, int limit) {
-		EventId after = EventId.parse(lastEventId);
-		if (after == null) {
-			return new ReadResult.CannotServe(ResyncReason.MALFORMED, head(stream));
-		}
-		return readAfter(stream, after, limit);
-	}
-
-	/**
 	 * Registers a listener for every appended event, the live fan-out path.
 	 * @param listener called after each append, possibly on another thread
 	 */

@@ -5,7 +5,6 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.server.ServerHttpResponse;
@@ -20,7 +19,8 @@ import dev.ssereplay.broker.Subscription;
  * subscriber writes to.
  * <p>
  * Served by {@link SseReplayReturnValueHandler} (the default with the
- * auto-configuration), it writes pre-formatted bytes straight to the response's
+ * auto-configuration), it hands its writes to a {@link ServletOutput}, which
+ * writes pre-formatted bytes straight to the response's
  * {@link ServletOutputStream} with non-blocking I/O: the subscriber writes only
  * when the container can take the write, so a client that stops reading never
  * holds a thread, and its events wait in the subscriber's bounded queue where
@@ -30,7 +30,10 @@ import dev.ssereplay.broker.Subscription;
  * emitter, each call one write and one flush, and a write may block.
  * <p>
  * Events reach the connection only through the broker: the {@code send} methods
- * throw, and {@link #complete()} ends the subscription.
+ * throw, and {@link #complete()} ends the subscription. What this class keeps is
+ * the façade and which of the two paths serves it; the hand-over between the
+ * request thread, the writer and the container's callbacks happens under one
+ * lock, in {@link #attach}, {@link #close} and the end of the response.
  */
 final class ReplayEmitter extends SseEmitter implements Connection {
 
@@ -49,11 +52,15 @@ final class ReplayEmitter extends SseEmitter implements Connection {
 
 	private final Object lock = new Object();
 
+	// Guarded by lock for the hand-over between the request thread, the writer
+	// and the container's callbacks; volatile for the writer's reads.
 	private volatile Mode mode = Mode.PENDING;
 
 	private volatile boolean ended;
 
 	private volatile boolean responseDone;
+
+	private volatile ServletOutput servlet;
 
 	private volatile Subscription subscription;
 
@@ -64,15 +71,6 @@ final class ReplayEmitter extends SseEmitter implements Connection {
 	private volatile Runnable timeoutCallback;
 
 	private volatile Consumer<Throwable> errorCallback;
-
-	private volatile ServletOutputStream output;
-
-	private volatile boolean nonBlocking;
-
-	private volatile DeferredResult<Object> result;
-
-	// Confined to the subscriber's writer.
-	private boolean flushPending;
 
 	ReplayEmitter(Long timeout) {
 		super(timeout);
@@ -105,26 +103,22 @@ final class ReplayEmitter extends SseEmitter implements Connection {
 	 * Starts writing to the response, once asynchronous processing has started.
 	 */
 	void attach(ServletOutputStream output, DeferredResult<Object> result) {
+		ServletOutput attached = new ServletOutput(output, result);
 		boolean endNow;
 		synchronized (this.lock) {
-			this.output = output;
-			this.result = result;
-			this.nonBlocking = true;
+			this.servlet = attached;
 			this.mode = Mode.SERVLET;
 			endNow = this.ended;
+			if (this.responseDone) {
+				attached.done();
+			}
 		}
 		if (endNow) {
-			result.setResult(null);
+			attached.complete();
 			return;
 		}
-		try {
-			output.setWriteListener(new ReadyListener());
-		}
-		catch (UnsupportedOperationException | IllegalStateException ex) {
-			// A container (or a mock) without non-blocking output: write blocking.
-			this.nonBlocking = false;
-			runWritableCallback();
-		}
+		attached.listen(this::runWritableCallback, this::failed);
+		runWritableCallback();
 	}
 
 	/**
@@ -159,51 +153,24 @@ final class ReplayEmitter extends SseEmitter implements Connection {
 	@Override
 	public boolean isWritable() throws IOException {
 		Mode current = this.mode;
-		if (current != Mode.SERVLET) {
-			return current == Mode.EMITTER;
+		if (current == Mode.SERVLET) {
+			return this.servlet.isWritable();
 		}
-		if (!this.nonBlocking) {
-			return true;
-		}
-		checkResponse();
-		try {
-			ServletOutputStream out = this.output;
-			if (!out.isReady()) {
-				return false;
-			}
-			if (this.flushPending) {
-				this.flushPending = false;
-				out.flush();
-				return out.isReady();
-			}
-			return true;
-		}
-		catch (RuntimeException ex) {
-			// A container may recycle the stream once the response is complete.
-			throw new IOException("Response already completed", ex);
-		}
+		return current == Mode.EMITTER;
 	}
 
 	@Override
 	public void write(byte[] frames) throws IOException {
+		Mode current = this.mode;
+		if (current == Mode.SERVLET) {
+			this.servlet.write(frames);
+			return;
+		}
+		if (current != Mode.EMITTER) {
+			throw new IOException("The response is not ready for writing");
+		}
 		try {
-			if (this.mode == Mode.EMITTER) {
-				super.send(Set.of(new DataWithMediaType(frames, MediaType.TEXT_EVENT_STREAM)));
-				return;
-			}
-			checkResponse();
-			ServletOutputStream out = this.output;
-			if (out == null) {
-				throw new IllegalStateException("The response is not ready for writing");
-			}
-			out.write(frames);
-			if (!this.nonBlocking || out.isReady()) {
-				out.flush();
-			}
-			else {
-				// Flushed once the container can take more.
-				this.flushPending = true;
-			}
+			super.send(Set.of(new DataWithMediaType(frames, MediaType.TEXT_EVENT_STREAM)));
 		}
 		catch (IllegalStateException ex) {
 			// Completed (timeout, client gone) before the write.
@@ -213,21 +180,13 @@ final class ReplayEmitter extends SseEmitter implements Connection {
 
 	@Override
 	public void close() {
-		DeferredResult<Object> servletResult;
+		ServletOutput attached;
 		synchronized (this.lock) {
 			this.ended = true;
-			servletResult = (this.mode == Mode.SERVLET) ? this.result : null;
+			attached = (this.mode == Mode.SERVLET) ? this.servlet : null;
 		}
-		if (servletResult != null) {
-			if (!this.responseDone) {
-				try {
-					servletResult.setResult(null);
-				}
-				catch (RuntimeException ex) {
-					// The container ended the response meanwhile (the client went away):
-					// it completes the request itself.
-				}
-			}
+		if (attached != null) {
+			attached.complete();
 			return;
 		}
 		try {
@@ -311,12 +270,6 @@ final class ReplayEmitter extends SseEmitter implements Connection {
 		this.errorCallback = callback;
 	}
 
-	private void checkResponse() throws IOException {
-		if (this.responseDone) {
-			throw new IOException("Response already completed");
-		}
-	}
-
 	private void completed() {
 		responseEnded();
 		run(this.completionCallback);
@@ -336,7 +289,14 @@ final class ReplayEmitter extends SseEmitter implements Connection {
 	}
 
 	private void responseEnded() {
-		this.responseDone = true;
+		ServletOutput attached;
+		synchronized (this.lock) {
+			this.responseDone = true;
+			attached = this.servlet;
+		}
+		if (attached != null) {
+			attached.done();
+		}
 		abandon();
 	}
 
@@ -353,23 +313,6 @@ final class ReplayEmitter extends SseEmitter implements Connection {
 	private static UnsupportedOperationException sendNotSupported() {
 		return new UnsupportedOperationException(
 				"Events are written by sse-replay; publish them with SseReplay.publish so they are stored and resumable");
-	}
-
-	/**
-	 * Runs the subscriber's writer when the container can take a write.
-	 */
-	private final class ReadyListener implements WriteListener {
-
-		@Override
-		public void onWritePossible() {
-			runWritableCallback();
-		}
-
-		@Override
-		public void onError(Throwable ex) {
-			failed(ex);
-		}
-
 	}
 
 }

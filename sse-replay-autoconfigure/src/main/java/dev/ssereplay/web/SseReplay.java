@@ -16,9 +16,8 @@ import dev.ssereplay.event.EventTooLargeException;
 import dev.ssereplay.event.InvalidEventException;
 import dev.ssereplay.event.PayloadSerializer;
 import dev.ssereplay.event.SseEvent;
-import dev.ssereplay.event.StoredEvent;
+import dev.ssereplay.event.Position;
 import dev.ssereplay.event.StreamNames;
-import dev.ssereplay.store.ReplayStore;
 
 /**
  * The entry point of sse-replay: subscribe the current request to a stream, and
@@ -57,8 +56,6 @@ public final class SseReplay {
 	/** The query parameter a client can use for its first connect. */
 	public static final String LAST_EVENT_ID_PARAMETER = "last_event_id";
 
-	private final ReplayStore store;
-
 	private final Broker broker;
 
 	private final PayloadSerializer serializer;
@@ -69,7 +66,6 @@ public final class SseReplay {
 
 	/**
 	 * Creates the entry point.
-	 * @param store the store events are appended to
 	 * @param broker the broker subscribers are registered with
 	 * @param serializer how typed payloads become data, or {@code null} to accept
 	 * text only
@@ -77,9 +73,8 @@ public final class SseReplay {
 	 * ends it and the client reconnects; zero for no limit
 	 * @param maxEventSize the most bytes of UTF-8 an event's name and data may take
 	 */
-	public SseReplay(ReplayStore store, Broker broker, PayloadSerializer serializer, Duration connectionTimeout,
+	public SseReplay(Broker broker, PayloadSerializer serializer, Duration connectionTimeout,
 			long maxEventSize) {
-		this.store = store;
 		this.broker = broker;
 		this.serializer = serializer;
 		this.connectionTimeout = connectionTimeout;
@@ -124,10 +119,9 @@ public final class SseReplay {
 		long timeout = this.connectionTimeout.isZero() ? -1L : this.connectionTimeout.toMillis();
 		ReplayEmitter emitter = new ReplayEmitter(timeout);
 		preventBuffering();
-		String resumeFrom = (lastEventId == null || lastEventId.isEmpty()) ? null : lastEventId;
+		Position from = Position.parse(lastEventId);
 		Set<String> names = (eventNames == null || eventNames.isEmpty()) ? null : Set.copyOf(eventNames);
-		emitter.subscription(
-				this.broker.subscribe(stream, resumeFrom, (names != null) ? names::contains : null, emitter));
+		emitter.subscription(this.broker.subscribe(stream, from, (names != null) ? names::contains : null, emitter));
 		return emitter;
 	}
 
@@ -167,9 +161,7 @@ public final class SseReplay {
 		if (size > this.maxEventSize) {
 			throw new EventTooLargeException(size, this.maxEventSize);
 		}
-		StoredEvent stored = this.store.append(stream, event);
-		this.broker.statistics().published();
-		return stored.id().toString();
+		return this.broker.publish(stream, event).id().toString();
 	}
 
 	private String text(Object data) {

@@ -261,7 +261,7 @@ class SseReplayAutoConfigurationTests {
 
 		@Bean
 		SseReplay custom(ReplayStore store, Broker broker) {
-			return new SseReplay(store, broker, null, Duration.ZERO, 10);
+			return new SseReplay(broker, null, Duration.ZERO, 10);
 		}
 
 	}

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.ssereplay.event.EventId;
+import dev.ssereplay.event.Position;
 import dev.ssereplay.event.SseEvent;
 import dev.ssereplay.event.StoredEvent;
 import dev.ssereplay.store.InMemoryReplayStore;
@@ -69,7 +70,7 @@ class BrokerTests {
 
 	private RecordingConnection subscribe(String stream, String lastEventId) {
 		RecordingConnection connection = new RecordingConnection();
-		this.broker.subscribe(stream, lastEventId, null, connection);
+		this.broker.subscribe(stream, Position.parse(lastEventId), null, connection);
 		return connection;
 	}
 
@@ -179,13 +180,30 @@ class BrokerTests {
 	}
 
 	@Test
+	void aMalformedIdIsAnsweredAtTheHeadOfSubscribeAndEventsPublishedAfterItAreDelivered() {
+		List<Runnable> writerRuns = new ArrayList<>();
+		this.store = new InMemoryReplayStore(1000, 1 << 24, Duration.ofHours(1));
+		this.broker = new Broker(this.store, options(100, SlowSubscriberPolicy.CLOSE), writerRuns::add);
+		this.resources.add(this.broker);
+		EventId before = publish("s", 2).get(1).id();
+		RecordingConnection connection = subscribe("s", "junk");
+		// Published after subscribe returned, before the writer first runs.
+		StoredEvent after = publish("s", 1).get(0);
+		while (!writerRuns.isEmpty()) {
+			writerRuns.remove(0).run();
+		}
+		assertThat(connection.text()).contains("id: " + before + "\nevent: resync\ndata: {\"reason\":\"malformed\"");
+		assertThat(connection.sequences()).containsExactly(after.sequence());
+	}
+
+	@Test
 	void replayIsNotSlownessEvenWithATinyQueue() {
 		broker(options(2, SlowSubscriberPolicy.CLOSE));
 		EventId start = this.store.head("s");
 		publish("s", 600);
 		RecordingConnection connection = new RecordingConnection();
 		connection.block();
-		this.broker.subscribe("s", start.toString(), null, connection);
+		this.broker.subscribe("s", Position.after(start), null, connection);
 		// Live events arrive while the first page of history is being written.
 		await().atMost(WAIT).until(connection::writing);
 		publish("s", 100);
@@ -204,7 +222,7 @@ class BrokerTests {
 		publish("s", 50);
 		RecordingConnection connection = new RecordingConnection();
 		connection.block();
-		this.broker.subscribe("s", start.toString(), null, connection);
+		this.broker.subscribe("s", Position.after(start), null, connection);
 		// The whole history fits one page: the writer has read up to the head and
 		// is writing it when the live events overflow the queue.
 		await().atMost(WAIT).until(connection::writing);

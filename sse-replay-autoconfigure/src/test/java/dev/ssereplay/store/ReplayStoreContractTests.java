@@ -187,17 +187,6 @@ public abstract class ReplayStoreContractTests {
 	}
 
 	@Test
-	void aMalformedIdCannotBeServed() {
-		ReplayStore store = store(100);
-		StoredEvent event = store.append("s", SseEvent.of("x"));
-		for (String junk : List.of("", "junk", "-1", "abc-", "ABC-1", "1-99999999999999999999999", "zzzzzzzzzzzzzz-1",
-				"0-1", "1-1-1", "1 -1", "\u0000")) {
-			ReadResult result = store.readAfter("s", junk, 100);
-			assertThat(result).as(junk).isEqualTo(new ReadResult.CannotServe(ResyncReason.MALFORMED, event.id()));
-		}
-	}
-
-	@Test
 	void historyLostStartsANewEpochAndOldIdsAreNotServed() {
 		ReplayStore store = store(100);
 		StoredEvent before = store.append("s", SseEvent.of("x"));

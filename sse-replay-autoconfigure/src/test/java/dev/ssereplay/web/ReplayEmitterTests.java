@@ -2,7 +2,10 @@ package dev.ssereplay.web;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.servlet.ServletOutputStream;
@@ -50,13 +53,33 @@ class ReplayEmitterTests {
 		assertThat(this.output.listener).isNotNull();
 		this.output.ready = false;
 		assertThat(this.emitter.isWritable()).isFalse();
+		int runs = this.writable.get();
 		this.output.listener.onWritePossible();
-		assertThat(this.writable).hasValue(1);
+		assertThat(this.writable).hasValue(runs + 1);
 		this.output.ready = true;
 		assertThat(this.emitter.isWritable()).isTrue();
 		this.emitter.write(bytes("data: one\n\n"));
 		assertThat(this.output.written()).isEqualTo("data: one\n\n");
 		assertThat(this.output.flushes).isEqualTo(1);
+	}
+
+	@Test
+	void theOutputIsNotTouchedWhileItsListenerIsRegisteredAndTheWriterRunsOnceItIs() throws IOException {
+		List<Boolean> writableMeanwhile = new ArrayList<>();
+		// A writer that runs on another thread while the request thread registers
+		// the listener must not use the response.
+		this.output.whileRegistering = () -> {
+			try {
+				writableMeanwhile.add(this.emitter.isWritable());
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		};
+		attach();
+		assertThat(writableMeanwhile).containsExactly(false);
+		assertThat(this.writable).as("the writer is run once the listener is in place").hasValue(1);
+		assertThat(this.emitter.isWritable()).isTrue();
 	}
 
 	@Test
@@ -168,6 +191,9 @@ class ReplayEmitterTests {
 
 		boolean supportsListener = true;
 
+		Runnable whileRegistering = () -> {
+		};
+
 		boolean ready = true;
 
 		boolean readyAfterWrite = true;
@@ -187,6 +213,7 @@ class ReplayEmitterTests {
 			if (!this.supportsListener) {
 				throw new UnsupportedOperationException();
 			}
+			this.whileRegistering.run();
 			this.listener = writeListener;
 		}
 

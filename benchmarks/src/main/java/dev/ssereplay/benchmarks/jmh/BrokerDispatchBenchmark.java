@@ -24,6 +24,7 @@ import dev.ssereplay.broker.Broker;
 import dev.ssereplay.broker.BrokerOptions;
 import dev.ssereplay.broker.Connection;
 import dev.ssereplay.broker.SlowSubscriberPolicy;
+import dev.ssereplay.event.Position;
 import dev.ssereplay.event.SseEvent;
 import dev.ssereplay.store.InMemoryReplayStore;
 
@@ -69,7 +70,7 @@ public class BrokerDispatchBenchmark {
 				100_000, 500, Duration.ofMillis(500));
 		this.broker = new Broker(this.store, options, this.writers::add);
 		for (int i = 0; i < this.subscribers; i++) {
-			this.broker.subscribe(STREAM, null, null, new NoOpConnection());
+			this.broker.subscribe(STREAM, Position.FRESH, null, new NoOpConnection());
 		}
 		runWriters();
 		this.event = SseEvent.of("x".repeat(64));

@@ -20,6 +20,7 @@ import dev.ssereplay.broker.Broker;
 import dev.ssereplay.broker.BrokerOptions;
 import dev.ssereplay.broker.Connection;
 import dev.ssereplay.broker.SlowSubscriberPolicy;
+import dev.ssereplay.event.Position;
 import dev.ssereplay.event.SseEvent;
 import dev.ssereplay.store.InMemoryReplayStore;
 import dev.ssereplay.store.ReplayStore;
@@ -91,7 +92,7 @@ public final class RedisLatencyBenchmark {
 		else {
 			broker = new Broker(store, new BrokerOptions(256, SlowSubscriberPolicy.CLOSE, Duration.ofMinutes(1),
 					null, "resync", 10, 500, Duration.ofSeconds(5)), writers);
-			broker.subscribe("latency", null, null, new Connection() {
+			broker.subscribe("latency", Position.FRESH, null, new Connection() {
 
 				@Override
 				public void write(byte[] frames) {

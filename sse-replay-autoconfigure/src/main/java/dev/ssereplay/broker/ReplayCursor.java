@@ -1,0 +1,206 @@
+package dev.ssereplay.broker;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+
+import dev.ssereplay.event.EventId;
+import dev.ssereplay.event.Position;
+import dev.ssereplay.event.SseEvent;
+import dev.ssereplay.event.SseFormat;
+import dev.ssereplay.event.StoredEvent;
+import dev.ssereplay.store.ReadResult;
+import dev.ssereplay.store.ReplayStore;
+import dev.ssereplay.store.ResyncReason;
+
+/**
+ * A connection's place in its stream, and every decision that follows from it:
+ * what a connection starts with, which events of a replay page or of the live
+ * queue it writes, and when it must read the store again instead. It keeps the
+ * promise "every event after the position, once, in order, or told": an event at
+ * or before the position is skipped, a hole or another epoch sends the writer
+ * back to the store, and a position the store cannot serve becomes a resync
+ * event whose id is the head the client continues from.
+ * <p>
+ * Confined to the connection's writer; it has no threads and no locks, so it can
+ * be driven step by step in tests.
+ */
+final class ReplayCursor {
+
+	/**
+	 * Where the writer goes on after a step.
+	 */
+	enum Next {
+
+		/** Read the store: a resume, a hole in the live path, more pages. */
+		REPLAY,
+
+		/** Take live events from the queue. */
+		LIVE
+
+	}
+
+	private final String stream;
+
+	private final Predicate<String> eventNames;
+
+	private final String resyncEventName;
+
+	private final BrokerStatistics statistics;
+
+	private EventId position;
+
+	/**
+	 * Creates a cursor.
+	 * @param stream the stream name
+	 * @param eventNames which event names to write, or {@code null} for all
+	 * @param resyncEventName the name of the resync event
+	 * @param statistics where resync events are counted
+	 */
+	ReplayCursor(String stream, Predicate<String> eventNames, String resyncEventName, BrokerStatistics statistics) {
+		this.stream = stream;
+		this.eventNames = eventNames;
+		this.resyncEventName = resyncEventName;
+		this.statistics = statistics;
+	}
+
+	/**
+	 * Writes what a connection starts with. A fresh connect gets the priming block
+	 * (the head's id, no data), so a client that drops before any event still
+	 * resumes from the right place; a resume gets only the retry field and never
+	 * the head before the replay; a malformed id gets the resync event.
+	 * @param from the client's position
+	 * @param head the head read when the subscriber registered, for a fresh or
+	 * malformed position; {@code null} for a resume
+	 * @param retry the reconnection delay to send, or {@code null}
+	 * @param batch where the frames go
+	 * @return {@link Next#REPLAY} for a resume
+	 */
+	Next start(Position from, EventId head, Duration retry, FrameBatch batch) {
+		if (from instanceof Position.After after) {
+			if (retry != null) {
+				batch.add(SseFormat.position(null, retry));
+			}
+			this.position = after.id();
+			return Next.REPLAY;
+		}
+		if (from instanceof Position.Malformed) {
+			if (retry != null) {
+				batch.add(SseFormat.position(null, retry));
+			}
+			resync(ResyncReason.MALFORMED, head, batch);
+			return Next.LIVE;
+		}
+		batch.add(SseFormat.position(head.toString(), retry));
+		this.position = head;
+		return Next.LIVE;
+	}
+
+	/**
+	 * Reads one page of history after the position and writes what the filter
+	 * accepts, or the resync event when the store cannot serve the position.
+	 * @param store the store
+	 * @param pageSize the most events to read
+	 * @param batch where the frames go
+	 * @return {@link Next#LIVE} once the page reached the head
+	 * @throws RuntimeException when the store could not be read; nothing changed
+	 */
+	Next replay(ReplayStore store, int pageSize, FrameBatch batch) {
+		ReadResult result = store.readAfter(this.stream, this.position, pageSize);
+		if (result instanceof ReadResult.CannotServe cannotServe) {
+			resync(cannotServe.reason(), cannotServe.head(), batch);
+			return Next.LIVE;
+		}
+		ReadResult.Events page = (ReadResult.Events) result;
+		EventId after = this.position;
+		List<StoredEvent> events = page.events();
+		for (StoredEvent event : events) {
+			if (accepts(event)) {
+				batch.addReplayed(event.frame());
+			}
+			this.position = event.id();
+		}
+		return (events.size() < pageSize || page.reachedHead(after)) ? Next.LIVE : Next.REPLAY;
+	}
+
+	/**
+	 * Takes one live event from the queue.
+	 * @param event the event
+	 * @param droppedThrough the newest event the drop policy discarded, or
+	 * {@code null}
+	 * @param batch where the frame goes
+	 * @return {@link Next#REPLAY} when the event shows that the live path missed
+	 * something: the store has it
+	 */
+	Next live(StoredEvent event, EventId droppedThrough, FrameBatch batch) {
+		if (!event.id().sameEpoch(this.position)) {
+			return Next.REPLAY;
+		}
+		long sequence = event.sequence();
+		if (sequence <= this.position.sequence()) {
+			// Written already, by the replay.
+			return Next.LIVE;
+		}
+		if (sequence > this.position.sequence() + 1) {
+			if (isAfterPosition(droppedThrough) && droppedThrough.sequence() >= sequence - 1) {
+				// The hole is what the drop policy discarded: say so rather than read it.
+				resync(ResyncReason.DROPPED, new EventId(this.position.epoch(), sequence - 1), batch);
+			}
+			else {
+				return Next.REPLAY;
+			}
+		}
+		if (accepts(event)) {
+			batch.addLive(event.frame());
+		}
+		this.position = event.id();
+		return Next.LIVE;
+	}
+
+	/**
+	 * Tells the client that live events were discarded, once the queue holds
+	 * nothing more: the drop policy's events after the position are gone.
+	 * @param droppedThrough the newest event discarded, or {@code null}
+	 * @param batch where the resync event goes
+	 */
+	void dropped(EventId droppedThrough, FrameBatch batch) {
+		if (isAfterPosition(droppedThrough)) {
+			resync(ResyncReason.DROPPED, droppedThrough, batch);
+		}
+	}
+
+	/**
+	 * Whether an id is later than the position, in the same lifetime.
+	 * @param id an id, may be {@code null}
+	 * @return {@code true} when the client has not had it yet
+	 */
+	boolean isAfterPosition(EventId id) {
+		EventId current = this.position;
+		return id != null && current != null && id.sameEpoch(current) && id.sequence() > current.sequence();
+	}
+
+	/**
+	 * Returns the id of the last event written or skipped.
+	 * @return the position, {@code null} before {@link #start}
+	 */
+	EventId position() {
+		return this.position;
+	}
+
+	private void resync(ResyncReason reason, EventId head, FrameBatch batch) {
+		String data = "{\"reason\":\"" + reason.tag() + "\",\"head\":\"" + head + "\"}";
+		batch.add(SseFormat.event(head.toString(), new SseEvent(this.resyncEventName, data)));
+		this.position = head;
+		this.statistics.resync(reason);
+	}
+
+	private boolean accepts(StoredEvent event) {
+		return this.eventNames == null || this.eventNames.test(event.dispatchName());
+	}
+
+	@Override
+	public String toString() {
+		return "ReplayCursor[stream=" + this.stream + ", position=" + this.position + "]";
+	}
+
+}

@@ -1,0 +1,20 @@
+package dev.ssereplay.broker;
+
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+
+import dev.ssereplay.store.ReplayStore;
+
+/**
+ * What a {@link Subscriber} needs from its broker, handed over once, so that it
+ * never reaches back into the broker.
+ *
+ * @param options how subscribers are treated
+ * @param store where replay pages are read
+ * @param writers where writers run
+ * @param statistics what is counted
+ * @param closed told once when a subscriber closes, to unregister and count it
+ */
+record SubscriberContext(BrokerOptions options, ReplayStore store, Executor writers, BrokerStatistics statistics,
+		BiConsumer<Subscriber, CloseReason> closed) {
+}
