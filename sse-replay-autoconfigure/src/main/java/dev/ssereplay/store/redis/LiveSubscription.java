@@ -14,15 +14,16 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.SubscriptionListener;
 
 /**
- * The store's one pattern subscription, on a connection of its own.
+ * The live feed's one pattern subscription, on a connection of its own.
  * <p>
  * Once Redis has confirmed it, the subscription is kept by Lettuce, which
  * reconnects and subscribes again by itself when the connection drops; messages
- * published meanwhile are lost, which the store makes up for. A subscription that
- * could not be made is made again by the next {@link #subscribe()}.
+ * published meanwhile are lost, which the {@link RedisLiveFeed} makes up for. A
+ * subscription that could not be made is made again by the next
+ * {@link #subscribe()}.
  * <p>
  * Messages are handed over on Lettuce's event loop thread, which must not wait:
- * the handler passes them on to a thread of the store's. Thread-safe.
+ * the handler passes them on to a thread of the feed's. Thread-safe.
  */
 final class LiveSubscription implements MessageListener, SubscriptionListener {
 
@@ -88,6 +89,9 @@ final class LiveSubscription implements MessageListener, SubscriptionListener {
 		return current != null && this.confirmed.isDone() && current.isSubscribed();
 	}
 
+	/**
+	 * Ends the subscription for good: a later {@link #subscribe()} does nothing.
+	 */
 	synchronized void close() {
 		this.closed = true;
 		release();

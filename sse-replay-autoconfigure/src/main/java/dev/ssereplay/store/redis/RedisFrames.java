@@ -1,7 +1,9 @@
 package dev.ssereplay.store.redis;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 import dev.ssereplay.event.EventId;
 import dev.ssereplay.event.StoredEvent;
@@ -44,6 +46,20 @@ final class RedisFrames {
 			name = new String(frame, line + EVENT.length, nameEnd - line - EVENT.length, StandardCharsets.UTF_8);
 		}
 		return new StoredEvent(stream, id, name, frame, timestamp);
+	}
+
+	/**
+	 * Reads the entries of a stream's history as the read script answers them,
+	 * each {@code [id, [t, <millis>, f, <frame>]]}.
+	 */
+	static List<StoredEvent> entries(String stream, List<?> entries) {
+		List<StoredEvent> events = new ArrayList<>(entries.size());
+		for (Object entry : entries) {
+			List<?> fields = (List<?>) ((List<?>) entry).get(1);
+			long timestamp = Long.parseLong(new String((byte[]) fields.get(1), StandardCharsets.US_ASCII));
+			events.add(event(stream, (byte[]) fields.get(3), timestamp));
+		}
+		return events;
 	}
 
 	/**

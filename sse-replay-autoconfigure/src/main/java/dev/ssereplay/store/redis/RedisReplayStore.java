@@ -4,24 +4,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.ssereplay.event.EventId;
@@ -58,19 +51,18 @@ import dev.ssereplay.store.StoreUnavailableException;
  * process: a Redis that restarted from a snapshot or an append-only file written
  * every second, or a replica that took over, may have lost appends it had
  * acknowledged, and their sequence numbers must not be given to other events
- * under the same epoch. A stream with
- * subscribers in this process is kept alive by {@link #evictExpired()}, so it
- * keeps its epoch while idle.
+ * under the same epoch. A stream with subscribers in this process is kept alive
+ * by {@link #evictExpired()}, so it keeps its epoch while idle.
  * <p>
  * Live events reach {@link #addListener listeners} through Redis pub/sub, on one
  * thread in the order received, for events appended by any instance including
- * this one; {@link #append} does not call them itself. Pub/sub is a hint:
- * messages are lost while the subscription is reconnecting, and a subscriber
- * that sees a hole reads it from the history. So that a lost last message does
- * not leave subscribers waiting for the next event, {@link #evictExpired()}
- * compares each subscribed stream's head with the newest event received; when
- * the live path stays behind for two passes in a row, it passes the newest event
- * to the listeners again, which sends subscribers that are behind to the history.
+ * this one; {@link #append} does not call them itself. Pub/sub is a hint: a
+ * subscriber that sees a hole reads it from the history, and a last message lost
+ * on the way is passed to the listeners again, from the history, once
+ * {@link #evictExpired()} has found the live path behind twice in a row. The
+ * subscription, the listener thread and that repair are {@link RedisLiveFeed}'s;
+ * this class holds the commands, the decoding of their replies and the handling
+ * of outages.
  * <p>
  * While Redis is unreachable, {@link #append}, {@link #head} and
  * {@link #readAfter} throw {@link StoreUnavailableException}: at once while the
@@ -97,13 +89,9 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 
 	private static final int STATUS_EXPIRED = 4;
 
-	private final LettuceConnectionFactory connectionFactory;
-
 	private final RedisKeys keys;
 
 	private final ScriptRunner scripts;
-
-	private final Duration commandTimeout;
 
 	private final byte[] maxEventsArgument;
 
@@ -111,10 +99,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 
 	private final byte[] checkServerArgument;
 
-	private final List<Consumer<StoredEvent>> listeners = new CopyOnWriteArrayList<>();
-
-	// Runs listeners, one event at a time in the order received.
-	private final ExecutorService listenerThread;
+	private final RedisLiveFeed liveFeed;
 
 	// Runs what evictExpired() asks for, which waits on Redis, so that neither the
 	// broker's tick nor the listeners do.
@@ -122,15 +107,9 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 
 	private final AtomicBoolean housekeepingPending = new AtomicBoolean();
 
-	private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
-
 	private final AtomicLong[] evictions = { new AtomicLong(), new AtomicLong(), new AtomicLong() };
 
 	private final Object housekeeping = new Object();
-
-	private volatile Predicate<String> inUse = (stream) -> false;
-
-	private volatile LiveSubscription subscription;
 
 	private volatile boolean closed;
 
@@ -166,15 +145,17 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 		if (commandTimeout.isNegative() || commandTimeout.isZero()) {
 			throw new IllegalArgumentException("commandTimeout must be positive, was " + commandTimeout);
 		}
-		this.connectionFactory = connectionFactory;
 		this.keys = new RedisKeys(keyPrefix);
 		this.scripts = new ScriptRunner(connectionFactory, commandTimeout);
-		this.commandTimeout = commandTimeout;
 		this.maxEventsArgument = number(maxEventsPerStream);
 		this.timeToLiveArgument = number(timeToLive.toMillis());
 		this.checkServerArgument = RedisKeys.bytes(keepEpochAcrossRestarts ? "" : "1");
-		this.listenerThread = Executors.newSingleThreadExecutor(daemon("sse-replay-redis-listener"));
-		this.housekeepingThread = Executors.newSingleThreadScheduledExecutor(daemon("sse-replay-redis-housekeeping"));
+		this.liveFeed = new RedisLiveFeed(connectionFactory, this.keys, commandTimeout, this);
+		this.housekeepingThread = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "sse-replay-redis-housekeeping");
+			thread.setDaemon(true);
+			return thread;
+		});
 	}
 
 	@Override
@@ -196,7 +177,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 		List<Object> reply = this.scripts.run(RedisScript.HEAD, "read the head of stream '" + stream + "'",
 				this.keys.of(stream), newEpoch(), this.timeToLiveArgument, this.checkServerArgument);
 		EventId head = new EventId(epoch(stream, reply.get(0)), (Long) reply.get(1));
-		track(stream, head);
+		this.liveFeed.follow(stream, head);
 		return head;
 	}
 
@@ -211,10 +192,10 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 				number(limit), this.timeToLiveArgument, this.checkServerArgument);
 		EventId head = new EventId(epoch(stream, reply.get(1)), (Long) reply.get(2));
 		countEvictions(0, (Long) reply.get(3));
-		track(stream, head);
+		this.liveFeed.follow(stream, head);
 		int status = ((Long) reply.get(0)).intValue();
 		return switch (status) {
-			case STATUS_EVENTS -> new ReadResult.Events(events(stream, (List<?>) reply.get(4)), head);
+			case STATUS_EVENTS -> new ReadResult.Events(RedisFrames.entries(stream, (List<?>) reply.get(4)), head);
 			case STATUS_OTHER_EPOCH -> new ReadResult.CannotServe(ResyncReason.OTHER_EPOCH, head);
 			case STATUS_UNKNOWN -> new ReadResult.CannotServe(ResyncReason.UNKNOWN, head);
 			case STATUS_EVICTED -> new ReadResult.CannotServe(ResyncReason.EVICTED, head);
@@ -232,15 +213,12 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	 */
 	@Override
 	public void addListener(Consumer<StoredEvent> listener) {
-		this.listeners.add(listener);
-		if (this.subscription == null) {
-			listen();
-		}
+		this.liveFeed.addListener(listener);
 	}
 
 	@Override
 	public void retainWhile(Predicate<String> inUse) {
-		this.inUse = inUse;
+		this.liveFeed.followWhile(inUse);
 	}
 
 	/**
@@ -290,7 +268,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 				logger.warn("Redis replay store could not keep its subscribed streams alive", ex);
 			}
 			try {
-				resubscribeIfNeeded();
+				this.liveFeed.resubscribeIfNeeded();
 			}
 			catch (RuntimeException ex) {
 				if (outage == null) {
@@ -372,8 +350,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	 * @return {@code true} when subscribed
 	 */
 	public boolean isListening() {
-		LiveSubscription current = this.subscription;
-		return current != null && current.isSubscribed();
+		return this.liveFeed.isListening();
 	}
 
 	/**
@@ -404,99 +381,12 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 			}
 			this.closed = true;
 		}
-		LiveSubscription current = this.subscription;
-		if (current != null) {
-			current.close();
-		}
-		this.listenerThread.shutdownNow();
+		this.liveFeed.close();
 		this.housekeepingThread.shutdownNow();
 	}
 
-	private synchronized void listen() {
-		if (this.subscription != null || this.closed) {
-			return;
-		}
-		LiveSubscription created = new LiveSubscription(this.connectionFactory, this.keys.pattern(),
-				this::received, this.commandTimeout);
-		this.subscription = created;
-		try {
-			created.subscribe();
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Redis replay store could not subscribe to live events yet; retrying every second: {}",
-					ex.toString());
-		}
-	}
-
-	private void resubscribeIfNeeded() {
-		LiveSubscription current = this.subscription;
-		if (current == null || current.isSubscribed()) {
-			return;
-		}
-		current.subscribe();
-		logger.info("Redis replay store subscribed to live events");
-	}
-
-	// On Lettuce's event loop thread, which must not wait on anything.
-	private void received(Message message) {
-		try {
-			this.listenerThread.execute(() -> onMessage(message));
-		}
-		catch (RejectedExecutionException ex) {
-			// Closed meanwhile.
-		}
-	}
-
-	private void onMessage(Message message) {
-		String stream = this.keys.streamOf(message.getChannel());
-		if (stream == null) {
-			return;
-		}
-		StoredEvent event;
-		try {
-			event = RedisFrames.message(stream, message.getBody());
-		}
-		catch (IllegalStateException ex) {
-			logger.warn("Ignoring a message on channel {} that this store did not publish: {}",
-					new String(message.getChannel(), StandardCharsets.UTF_8), ex.getMessage());
-			return;
-		}
-		Tracked state = this.tracked.get(stream);
-		if (state != null) {
-			state.received(event.id());
-		}
-		deliver(event);
-	}
-
-	private void deliver(StoredEvent event) {
-		for (Consumer<StoredEvent> listener : this.listeners) {
-			try {
-				listener.accept(event);
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Listener failed for event {} of stream '{}'", event.id(), event.stream(), ex);
-			}
-		}
-	}
-
-	private void track(String stream, EventId head) {
-		// Only streams with subscribers here need their live path watched; the first
-		// head read is what they have at most.
-		if (!this.tracked.containsKey(stream) && this.inUse.test(stream)) {
-			this.tracked.putIfAbsent(stream, new Tracked(head));
-		}
-	}
-
 	private void touchStreamsInUse() {
-		List<String> streams = new ArrayList<>(this.tracked.size());
-		for (String stream : this.tracked.keySet()) {
-			if (this.inUse.test(stream)) {
-				streams.add(stream);
-			}
-			else {
-				this.tracked.remove(stream);
-			}
-		}
+		List<String> streams = this.liveFeed.followedStreams();
 		if (streams.isEmpty()) {
 			return;
 		}
@@ -519,45 +409,8 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 				continue;
 			}
 			countEvictions(0, (Long) values.get(2));
-			EventId head = new EventId(epoch(stream, values.get(0)), (Long) values.get(1));
-			Tracked state = this.tracked.get(stream);
-			if (state != null && state.lagsBehind(head)) {
-				redeliverNewest(stream, head);
-			}
+			this.liveFeed.catchUp(stream, new EventId(epoch(stream, values.get(0)), (Long) values.get(1)));
 		}
-	}
-
-	private void redeliverNewest(String stream, EventId head) {
-		if (head.sequence() == 0) {
-			return;
-		}
-		ReadResult result = readAfter(stream, new EventId(head.epoch(), head.sequence() - 1), 1);
-		if (result instanceof ReadResult.Events page && !page.events().isEmpty()) {
-			StoredEvent newest = page.events().get(0);
-			logger.debug("Live message of event {} of stream '{}' did not arrive; passing it on from the history",
-					newest.id(), stream);
-			Tracked state = this.tracked.get(stream);
-			if (state != null) {
-				state.received(newest.id());
-			}
-			try {
-				this.listenerThread.execute(() -> deliver(newest));
-			}
-			catch (RejectedExecutionException ex) {
-				// Closed meanwhile.
-			}
-		}
-	}
-
-	private List<StoredEvent> events(String stream, List<?> entries) {
-		List<StoredEvent> events = new ArrayList<>(entries.size());
-		for (Object entry : entries) {
-			// An entry is [id, [t, <millis>, f, <frame>]].
-			List<?> fields = (List<?>) ((List<?>) entry).get(1);
-			long timestamp = Long.parseLong(new String((byte[]) fields.get(1), StandardCharsets.US_ASCII));
-			events.add(RedisFrames.event(stream, (byte[]) fields.get(3), timestamp));
-		}
-		return events;
 	}
 
 	private void countEvictions(long byCount, long byAge) {
@@ -580,64 +433,12 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 		}
 	}
 
-	private static ThreadFactory daemon(String name) {
-		return (task) -> {
-			Thread thread = new Thread(task, name);
-			thread.setDaemon(true);
-			return thread;
-		};
-	}
-
 	private static byte[] newEpoch() {
 		return RedisKeys.bytes(Long.toString(EventId.newEpoch(), 36));
 	}
 
 	private static byte[] number(long value) {
 		return RedisKeys.bytes(Long.toString(value));
-	}
-
-	/**
-	 * What the live path delivered for one stream with subscribers here.
-	 */
-	private static final class Tracked {
-
-		private final AtomicReference<EventId> newest;
-
-		// The head the live path had not reached at the last pass; housekeeping only.
-		private EventId behind;
-
-		Tracked(EventId head) {
-			this.newest = new AtomicReference<>(head);
-		}
-
-		void received(EventId id) {
-			this.newest.accumulateAndGet(id, (current, candidate) -> (current == null
-					|| !current.sameEpoch(candidate) || candidate.sequence() > current.sequence()) ? candidate
-							: current);
-		}
-
-		/**
-		 * Whether the live path stayed behind the head for two passes in a row; one
-		 * pass behind is usually a message still on its way.
-		 */
-		boolean lagsBehind(EventId head) {
-			EventId received = this.newest.get();
-			if (reaches(received, head)) {
-				this.behind = null;
-				return false;
-			}
-			if (this.behind != null && !reaches(received, this.behind)) {
-				this.behind = null;
-				return true;
-			}
-			this.behind = head;
-			return false;
-		}
-
-		private static boolean reaches(EventId received, EventId head) {
-			return received != null && received.sameEpoch(head) && received.sequence() >= head.sequence();
-		}
-
 	}
 
 }
