@@ -20,19 +20,67 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One attempt of an {@link SseClient}: a request, and the event stream it got, read
- * one chunk at a time as the {@link Dispatcher} allows.
+ * One attempt to connect: a request, and the event stream it got, read one chunk at a
+ * time as the {@link Dispatcher} allows.
  *
  * <p>A connection ends once, by the first of: the stream ending or failing, the read
- * timeout, an unexpected answer, or {@link #abort()} when the client moves on. It
- * reports that end to the client, which ignores whatever a connection that is no
- * longer its current one says.
+ * timeout, an unexpected answer, or {@link #abort()} when its owner moves on. It
+ * reports what happens on it, that end included, to its {@link Listener}.
  */
 final class Connection {
 
 	private static final String EVENT_STREAM = "text/event-stream";
 
-	private final SseClient client;
+	/**
+	 * Receives what happens on a connection. Each call names the connection because
+	 * an answer or a chunk already on its way may still be reported after
+	 * {@link #abort()}: the owner ignores whatever a connection that is no longer its
+	 * current one says.
+	 */
+	interface Listener {
+
+		/**
+		 * The server answered {@code 200} with an event stream.
+		 * @param connection the connection
+		 */
+		void onOpen(Connection connection);
+
+		/**
+		 * The stream ended a block, as {@link EventStreamParser.Handler#onBlock} says.
+		 * @param connection the connection
+		 * @param lastEventId the stream's last event id after this block
+		 * @param event the event to dispatch, or {@code null} when the block had no
+		 * {@code data} line
+		 */
+		void onBlock(Connection connection, String lastEventId, SseEvent event);
+
+		/**
+		 * The stream set the reconnection time with a {@code retry} field.
+		 * @param connection the connection
+		 * @param millis the reconnection time in milliseconds
+		 */
+		void onRetry(Connection connection, long millis);
+
+		/**
+		 * The server answered {@code 204}: the connection ended, and the server asks
+		 * not to connect again.
+		 * @param connection the connection
+		 */
+		void onNoContent(Connection connection);
+
+		/**
+		 * The connection ended for any other reason than {@link #abort()} or a
+		 * {@code 204}.
+		 * @param connection the connection
+		 * @param cause why: the failure, an {@link EOFException} when the server ended
+		 * the stream, an {@link HttpTimeoutException} for the read timeout, or an
+		 * {@link SseResponseException} for an answer that is not an event stream
+		 */
+		void onEnd(Connection connection, Throwable cause);
+
+	}
+
+	private final Listener listener;
 
 	private final Dispatcher dispatcher;
 
@@ -62,15 +110,9 @@ final class Connection {
 	// is not silent, so the read timeout does not count that time.
 	private volatile boolean reading;
 
-	// Guarded by the client's lock.
-	boolean opened;
-
-	// Guarded by the client's lock.
-	long openedAtNanos;
-
-	Connection(SseClient client, Dispatcher dispatcher, HttpRequest request, Duration readTimeout,
+	Connection(Listener listener, Dispatcher dispatcher, HttpRequest request, Duration readTimeout,
 			String lastEventId) {
-		this.client = client;
+		this.listener = listener;
 		this.dispatcher = dispatcher;
 		this.request = request;
 		this.readTimeout = readTimeout;
@@ -79,12 +121,12 @@ final class Connection {
 
 			@Override
 			public void onBlock(String id, SseEvent event) {
-				client.onBlock(Connection.this, id, event);
+				listener.onBlock(Connection.this, id, event);
 			}
 
 			@Override
 			public void onRetry(long millis) {
-				client.onRetry(Connection.this, millis);
+				listener.onRetry(Connection.this, millis);
 			}
 
 		});
@@ -123,7 +165,7 @@ final class Connection {
 	}
 
 	/**
-	 * Stops this connection without reporting it: the client has already moved on.
+	 * Stops this connection without reporting it: the owner has already moved on.
 	 */
 	void abort() {
 		this.ended.set(true);
@@ -148,7 +190,7 @@ final class Connection {
 		int status = info.statusCode();
 		String contentType = info.headers().firstValue("Content-Type").orElse(null);
 		if (status == 200 && isEventStream(contentType)) {
-			this.client.onOpen(this);
+			this.listener.onOpen(this);
 			return new StreamSubscriber();
 		}
 		if (this.ended.compareAndSet(false, true)) {
@@ -157,10 +199,10 @@ final class Connection {
 			this.aborted = true;
 			stopWatchdog();
 			if (status == 204) {
-				this.client.onNoContent(this);
+				this.listener.onNoContent(this);
 			}
 			else {
-				this.client.onEnd(this, new SseResponseException(status, contentType));
+				this.listener.onEnd(this, new SseResponseException(status, contentType));
 			}
 		}
 		return new Refusing();
@@ -169,7 +211,7 @@ final class Connection {
 	private void fail(Throwable cause) {
 		if (this.ended.compareAndSet(false, true)) {
 			stop();
-			this.client.onEnd(this, cause);
+			this.listener.onEnd(this, cause);
 		}
 	}
 

@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Flow;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -67,17 +65,18 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 
 	private final Duration readTimeout;
 
-	private final Backoff backoff;
-
-	private final long backoffResetAfterNanos;
-
 	private final Predicate<? super SseResponseException> retryPolicy;
 
 	private final String resyncEventName;
 
 	private final Dispatcher dispatcher;
 
+	private final Connection.Listener connectionListener = new ConnectionListener();
+
 	private final Object lock = new Object();
+
+	// Guarded by lock.
+	private final ReconnectSchedule reconnectSchedule;
 
 	// Guarded by lock.
 	private boolean started;
@@ -88,19 +87,6 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 	// Guarded by lock.
 	private Connection current;
 
-	// Guarded by lock.
-	private ScheduledFuture<?> pendingReconnect;
-
-	// Guarded by lock: tells a reconnection task that fires late that it was
-	// replaced.
-	private long reconnectGeneration;
-
-	// Guarded by lock.
-	private int failures;
-
-	// Guarded by lock.
-	private long reconnectDelayMillis;
-
 	private volatile ReadyState readyState = ReadyState.CONNECTING;
 
 	private volatile String lastEventId;
@@ -110,12 +96,11 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 		this.headers = List.copyOf(builder.headers);
 		this.httpClient = (builder.httpClient != null) ? builder.httpClient : DefaultHttpClient.INSTANCE;
 		this.readTimeout = builder.readTimeout;
-		this.backoff = new Backoff(millis(builder.maxReconnectDelay), builder.jitter);
-		this.backoffResetAfterNanos = Connection.nanos(builder.backoffResetAfter);
 		this.retryPolicy = builder.retryPolicy;
 		this.resyncEventName = builder.resyncEventName;
 		this.dispatcher = new Dispatcher(builder.listener);
-		this.reconnectDelayMillis = millis(builder.reconnectDelay);
+		this.reconnectSchedule = new ReconnectSchedule(builder.reconnectDelay, builder.maxReconnectDelay,
+				builder.jitter, builder.backoffResetAfter);
 		this.lastEventId = builder.lastEventId;
 	}
 
@@ -245,7 +230,7 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 	 */
 	int failures() {
 		synchronized (this.lock) {
-			return this.failures;
+			return this.reconnectSchedule.failures();
 		}
 	}
 
@@ -255,24 +240,23 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 	 */
 	long reconnectDelayMillis() {
 		synchronized (this.lock) {
-			return this.reconnectDelayMillis;
+			return this.reconnectSchedule.reconnectDelayMillis();
 		}
 	}
 
-	void onOpen(Connection connection) {
+	private void onOpen(Connection connection) {
 		synchronized (this.lock) {
 			if (this.current != connection) {
 				return;
 			}
-			connection.opened = true;
-			connection.openedAtNanos = System.nanoTime();
+			this.reconnectSchedule.opened();
 			this.readyState = ReadyState.OPEN;
 			this.dispatcher.offerOpen();
 		}
 		this.dispatcher.drain();
 	}
 
-	void onBlock(Connection connection, String lastEventId, SseEvent event) {
+	private void onBlock(Connection connection, String lastEventId, SseEvent event) {
 		// The dispatcher runs these once the connection's chunk is parsed; the lock
 		// keeps the position and the event together, so that a reconnection forced
 		// meanwhile cannot resume after an event that was never delivered.
@@ -287,15 +271,15 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 		}
 	}
 
-	void onRetry(Connection connection, long millis) {
+	private void onRetry(Connection connection, long millis) {
 		synchronized (this.lock) {
 			if (this.current == connection) {
-				this.reconnectDelayMillis = millis;
+				this.reconnectSchedule.serverRetry(millis);
 			}
 		}
 	}
 
-	void onNoContent(Connection connection) {
+	private void onNoContent(Connection connection) {
 		synchronized (this.lock) {
 			if (this.current != connection) {
 				return;
@@ -310,7 +294,7 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 		this.dispatcher.drain();
 	}
 
-	void onEnd(Connection connection, Throwable cause) {
+	private void onEnd(Connection connection, Throwable cause) {
 		boolean retry = !(cause instanceof SseResponseException) || shouldRetry((SseResponseException) cause);
 		Connection next = null;
 		synchronized (this.lock) {
@@ -321,9 +305,6 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 			if (this.closed) {
 				return;
 			}
-			if (connection.opened && System.nanoTime() - connection.openedAtNanos >= this.backoffResetAfterNanos) {
-				this.failures = 0;
-			}
 			this.dispatcher.offerError(cause);
 			if (!retry) {
 				closeLocked();
@@ -331,15 +312,8 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 			}
 			else {
 				this.readyState = ReadyState.CONNECTING;
-				long delay = this.backoff.delayMillis(this.reconnectDelayMillis, this.failures);
-				this.failures = (this.failures == Integer.MAX_VALUE) ? this.failures : this.failures + 1;
-				if (delay <= 0) {
+				if (!this.reconnectSchedule.scheduleNext(this::reconnectLater)) {
 					next = connectLocked();
-				}
-				else {
-					long generation = ++this.reconnectGeneration;
-					this.pendingReconnect = Timers.scheduler()
-						.schedule(() -> reconnectLater(generation), delay, TimeUnit.MILLISECONDS);
 				}
 			}
 		}
@@ -357,13 +331,12 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 		}
 	}
 
-	private void reconnectLater(long generation) {
+	private void reconnectLater(long ticket) {
 		Connection connection;
 		synchronized (this.lock) {
-			if (this.closed || this.current != null || generation != this.reconnectGeneration) {
+			if (this.closed || this.current != null || !this.reconnectSchedule.claim(ticket)) {
 				return;
 			}
-			this.pendingReconnect = null;
 			connection = connectLocked();
 		}
 		this.dispatcher.drain();
@@ -383,8 +356,7 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 			if (lastEventId != null) {
 				this.lastEventId = lastEventId;
 			}
-			this.failures = 0;
-			cancelPendingReconnectLocked();
+			this.reconnectSchedule.startOver();
 			previous = this.current;
 			this.current = null;
 			connection = connectLocked();
@@ -414,7 +386,8 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 			return null;
 		}
 		this.readyState = ReadyState.CONNECTING;
-		Connection connection = new Connection(this, this.dispatcher, request, this.readTimeout, this.lastEventId);
+		Connection connection = new Connection(this.connectionListener, this.dispatcher, request, this.readTimeout,
+				this.lastEventId);
 		this.current = connection;
 		return connection;
 	}
@@ -428,15 +401,7 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 	private void closeLocked() {
 		this.closed = true;
 		this.readyState = ReadyState.CLOSED;
-		cancelPendingReconnectLocked();
-	}
-
-	private void cancelPendingReconnectLocked() {
-		this.reconnectGeneration++;
-		if (this.pendingReconnect != null) {
-			this.pendingReconnect.cancel(false);
-			this.pendingReconnect = null;
-		}
+		this.reconnectSchedule.cancel();
 	}
 
 	private HttpRequest request(String lastEventId) {
@@ -479,15 +444,6 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 			}
 		}
 		return lastEventId;
-	}
-
-	private static long millis(Duration duration) {
-		try {
-			return duration.toMillis();
-		}
-		catch (ArithmeticException ex) {
-			return Long.MAX_VALUE;
-		}
 	}
 
 	private static Duration checkPositive(Duration duration, String setting) {
@@ -697,6 +653,39 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 			// header.
 			client.request(this.lastEventId);
 			return client;
+		}
+
+	}
+
+	/**
+	 * Takes what connections report. The callbacks stay private methods of the client:
+	 * implementing the interface on the client itself would make them public.
+	 */
+	private final class ConnectionListener implements Connection.Listener {
+
+		@Override
+		public void onOpen(Connection connection) {
+			SseClient.this.onOpen(connection);
+		}
+
+		@Override
+		public void onBlock(Connection connection, String lastEventId, SseEvent event) {
+			SseClient.this.onBlock(connection, lastEventId, event);
+		}
+
+		@Override
+		public void onRetry(Connection connection, long millis) {
+			SseClient.this.onRetry(connection, millis);
+		}
+
+		@Override
+		public void onNoContent(Connection connection) {
+			SseClient.this.onNoContent(connection);
+		}
+
+		@Override
+		public void onEnd(Connection connection, Throwable cause) {
+			SseClient.this.onEnd(connection, cause);
 		}
 
 	}
