@@ -13,7 +13,7 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.util.unit.DataSize;
 
-import dev.ssereplay.autoconfigure.tomcat.SizedResponseBufferProtocol;
+import dev.ssereplay.web.tomcat.SizedResponseBufferProtocol;
 
 /**
  * Auto-configuration of the embedded Tomcat's per-connection buffers from

@@ -1,4 +1,4 @@
-package dev.ssereplay.autoconfigure.tomcat;
+package dev.ssereplay.web.tomcat;
 
 import java.net.URI;
 import java.net.http.HttpClient;
