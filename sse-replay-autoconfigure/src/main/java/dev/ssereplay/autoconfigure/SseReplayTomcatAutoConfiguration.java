@@ -6,6 +6,7 @@ import org.apache.coyote.http11.Http11NioProtocol;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
@@ -27,15 +28,20 @@ import dev.ssereplay.web.tomcat.SizedResponseBufferProtocol;
 public final class SseReplayTomcatAutoConfiguration {
 
 	@Bean
-	WebServerFactoryCustomizer<TomcatServletWebServerFactory> sseReplayTomcatBuffers(SseReplayProperties properties) {
-		return new BufferCustomizer(properties.getTomcat());
+	@ConditionalOnMissingBean(name = "sseReplayTomcatBuffers")
+	TomcatBuffersCustomizer sseReplayTomcatBuffers(SseReplayProperties properties) {
+		return new TomcatBuffersCustomizer(properties.getTomcat());
 	}
 
-	private static final class BufferCustomizer implements WebServerFactoryCustomizer<TomcatServletWebServerFactory> {
+	/**
+	 * Applies {@code sse.replay.tomcat.*} to the server factory and, through a
+	 * connector customizer, to its connector.
+	 */
+	static final class TomcatBuffersCustomizer implements WebServerFactoryCustomizer<TomcatServletWebServerFactory> {
 
 		private final SseReplayProperties.Tomcat tomcat;
 
-		BufferCustomizer(SseReplayProperties.Tomcat tomcat) {
+		TomcatBuffersCustomizer(SseReplayProperties.Tomcat tomcat) {
 			this.tomcat = tomcat;
 		}
 
@@ -69,6 +75,7 @@ public final class SseReplayTomcatAutoConfiguration {
 			}
 			DataSize responseBuffer = this.tomcat.getResponseBuffer();
 			if (responseBuffer != null) {
+				// Another customizer can set a protocol after this one has set its own.
 				ProtocolHandler handler = connector.getProtocolHandler();
 				if (!(handler instanceof SizedResponseBufferProtocol sized)) {
 					throw new IllegalStateException("sse.replay.tomcat.response-buffer needs the connector's protocol "
