@@ -14,11 +14,12 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.ssereplay.autoconfigure.SseReplayTomcatAutoConfiguration.IncompatibleTomcatProtocolException;
 import dev.ssereplay.autoconfigure.SseReplayTomcatAutoConfiguration.TomcatBuffersCustomizer;
 import dev.ssereplay.web.tomcat.SizedResponseBufferProtocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Tests for {@link SseReplayTomcatAutoConfiguration}.
@@ -118,8 +119,9 @@ class SseReplayTomcatAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("sse.replay.tomcat.response-buffer=1KB").run((context) -> {
 			TomcatServletWebServerFactory factory = new TomcatServletWebServerFactory();
 			factory.setProtocol(NIO2);
-			assertThatIllegalStateException().isThrownBy(() -> customize(context, factory))
-				.withMessageContaining("sse.replay.tomcat.response-buffer")
+			assertThatExceptionOfType(IncompatibleTomcatProtocolException.class)
+				.isThrownBy(() -> customize(context, factory))
+				.withMessageContaining("sse.replay.tomcat.response-buffer is set to '1024B'")
 				.withMessageContaining(NIO2);
 		});
 	}
@@ -129,8 +131,9 @@ class SseReplayTomcatAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("sse.replay.tomcat.response-buffer=1KB").run((context) -> {
 			TomcatServletWebServerFactory factory = customize(context, new TomcatServletWebServerFactory());
 			factory.setProtocol(NIO2);
-			assertThatIllegalStateException().isThrownBy(() -> connector(factory))
-				.withMessageContaining("sse.replay.tomcat.response-buffer")
+			assertThatExceptionOfType(IncompatibleTomcatProtocolException.class)
+				.isThrownBy(() -> connector(factory))
+				.withMessageContaining("sse.replay.tomcat.response-buffer is set to '1024B'")
 				.withMessageContaining(NIO2);
 		});
 	}
