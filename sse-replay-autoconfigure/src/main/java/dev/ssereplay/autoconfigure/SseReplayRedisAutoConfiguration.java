@@ -1,22 +1,13 @@
 package dev.ssereplay.autoconfigure;
 
-import java.time.Duration;
-
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
-import org.springframework.boot.health.contributor.AbstractHealthIndicator;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -28,7 +19,8 @@ import dev.ssereplay.store.redis.RedisReplayStore;
  * {@code sse.replay.store.type=redis}: every instance of the application shares
  * one history and one live fan-out through the Redis that
  * {@code spring.data.redis.*} configures. Needs Spring Data Redis with the
- * Lettuce client; without it, startup fails with a message that says so.
+ * Lettuce client; without it, startup fails with a message that says so. The
+ * store's health is reported by {@link SseReplayRedisHealthAutoConfiguration}.
  */
 @AutoConfiguration(before = SseReplayAutoConfiguration.class,
 		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
@@ -38,11 +30,8 @@ public final class SseReplayRedisAutoConfiguration {
 
 	static final String STORE_TYPE_PROPERTY = "sse.replay.store.type";
 
-	// Ordered first among the member classes, so that its store is registered
-	// before the health configuration looks for it.
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass({ LettuceConnectionFactory.class, io.lettuce.core.RedisClient.class })
-	@Order(Ordered.HIGHEST_PRECEDENCE)
 	static class RedisStoreConfiguration {
 
 		@Bean(destroyMethod = "close")
@@ -63,20 +52,6 @@ public final class SseReplayRedisAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(HealthIndicator.class)
-	@ConditionalOnBean(RedisReplayStore.class)
-	@ConditionalOnEnabledHealthIndicator("sse-replay")
-	static class RedisStoreHealthConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean(name = "sseReplayRedisHealthIndicator")
-		RedisStoreHealthIndicator sseReplayRedisHealthIndicator(RedisReplayStore store) {
-			return new RedisStoreHealthIndicator(store);
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnMissingClass({ "org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory",
 			"io.lettuce.core.RedisClient" })
 	static class RedisMissingConfiguration {
@@ -91,30 +66,6 @@ public final class SseReplayRedisAutoConfiguration {
 							+ "class path.",
 					"Add org.springframework.boot:spring-boot-starter-data-redis to the application's dependencies, "
 							+ "or set " + STORE_TYPE_PROPERTY + " to 'memory' to keep history in this process.");
-		}
-
-	}
-
-	/**
-	 * Reports whether the replay store reaches Redis, with the round trip time and
-	 * whether it receives live events. Live events still arrive without the
-	 * subscription, from the history within about two seconds, so a store that
-	 * reaches Redis is up.
-	 */
-	static final class RedisStoreHealthIndicator extends AbstractHealthIndicator {
-
-		private final RedisReplayStore store;
-
-		RedisStoreHealthIndicator(RedisReplayStore store) {
-			super("Redis replay store health check failed");
-			this.store = store;
-		}
-
-		@Override
-		protected void doHealthCheck(Health.Builder builder) {
-			builder.withDetail("keyPrefix", this.store.keyPrefix()).withDetail("listening", this.store.isListening());
-			Duration roundTrip = this.store.ping();
-			builder.up().withDetail("roundTripMillis", roundTrip.toNanos() / 1_000_000.0);
 		}
 
 	}

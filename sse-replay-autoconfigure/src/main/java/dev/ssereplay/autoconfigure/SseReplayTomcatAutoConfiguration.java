@@ -6,6 +6,7 @@ import org.apache.coyote.http11.Http11NioProtocol;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
@@ -13,12 +14,14 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.util.unit.DataSize;
 
-import dev.ssereplay.autoconfigure.tomcat.SizedResponseBufferProtocol;
+import dev.ssereplay.web.tomcat.SizedResponseBufferProtocol;
 
 /**
  * Auto-configuration of the embedded Tomcat's per-connection buffers from
  * {@code sse.replay.tomcat.*}. Nothing changes unless one of those properties is
- * set.
+ * set. {@code sse.replay.tomcat.response-buffer} runs Tomcat's default protocol
+ * as {@link SizedResponseBufferProtocol}; with another protocol, startup fails
+ * with a failure analysis.
  */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -26,16 +29,23 @@ import dev.ssereplay.autoconfigure.tomcat.SizedResponseBufferProtocol;
 @EnableConfigurationProperties(SseReplayProperties.class)
 public final class SseReplayTomcatAutoConfiguration {
 
+	static final String RESPONSE_BUFFER_PROPERTY = "sse.replay.tomcat.response-buffer";
+
 	@Bean
-	WebServerFactoryCustomizer<TomcatServletWebServerFactory> sseReplayTomcatBuffers(SseReplayProperties properties) {
-		return new BufferCustomizer(properties.getTomcat());
+	@ConditionalOnMissingBean(name = "sseReplayTomcatBuffers")
+	TomcatBuffersCustomizer sseReplayTomcatBuffers(SseReplayProperties properties) {
+		return new TomcatBuffersCustomizer(properties.getTomcat());
 	}
 
-	private static final class BufferCustomizer implements WebServerFactoryCustomizer<TomcatServletWebServerFactory> {
+	/**
+	 * Applies {@code sse.replay.tomcat.*} to the server factory and, through a
+	 * connector customizer, to its connector.
+	 */
+	static final class TomcatBuffersCustomizer implements WebServerFactoryCustomizer<TomcatServletWebServerFactory> {
 
 		private final SseReplayProperties.Tomcat tomcat;
 
-		BufferCustomizer(SseReplayProperties.Tomcat tomcat) {
+		TomcatBuffersCustomizer(SseReplayProperties.Tomcat tomcat) {
 			this.tomcat = tomcat;
 		}
 
@@ -49,9 +59,7 @@ public final class SseReplayTomcatAutoConfiguration {
 				String protocol = factory.getProtocol();
 				if (!TomcatServletWebServerFactory.DEFAULT_PROTOCOL.equals(protocol)
 						&& !SizedResponseBufferProtocol.class.getName().equals(protocol)) {
-					throw new IllegalStateException("sse.replay.tomcat.response-buffer needs Tomcat's default protocol "
-							+ TomcatServletWebServerFactory.DEFAULT_PROTOCOL + ", but the server is set up with "
-							+ protocol + "; remove the property or the other protocol");
+					throw new IncompatibleTomcatProtocolException(responseBuffer, protocol);
 				}
 				factory.setProtocol(SizedResponseBufferProtocol.class.getName());
 			}
@@ -69,14 +77,38 @@ public final class SseReplayTomcatAutoConfiguration {
 			}
 			DataSize responseBuffer = this.tomcat.getResponseBuffer();
 			if (responseBuffer != null) {
+				// Another customizer can set a protocol after this one has set its own.
 				ProtocolHandler handler = connector.getProtocolHandler();
 				if (!(handler instanceof SizedResponseBufferProtocol sized)) {
-					throw new IllegalStateException("sse.replay.tomcat.response-buffer needs the connector's protocol "
-							+ SizedResponseBufferProtocol.class.getName() + ", but it is "
-							+ handler.getClass().getName() + "; remove the property or the other protocol");
+					throw new IncompatibleTomcatProtocolException(responseBuffer, handler.getClass().getName());
 				}
 				sized.setResponseBufferSize((int) responseBuffer.toBytes());
 			}
+		}
+
+	}
+
+	/**
+	 * Thrown at startup when {@code sse.replay.tomcat.response-buffer} is set and
+	 * the server uses a protocol other than Tomcat's default; the failure analyzer
+	 * reports its description and action.
+	 */
+	static final class IncompatibleTomcatProtocolException extends IllegalStateException {
+
+		private static final long serialVersionUID = 1L;
+
+		private final String protocol;
+
+		IncompatibleTomcatProtocolException(DataSize responseBuffer, String protocol) {
+			super(RESPONSE_BUFFER_PROPERTY + " is set to '" + responseBuffer + "', which needs Tomcat's default "
+					+ "protocol " + TomcatServletWebServerFactory.DEFAULT_PROTOCOL + ", but the server is set up with "
+					+ protocol + ".");
+			this.protocol = protocol;
+		}
+
+		String action() {
+			return "Remove " + RESPONSE_BUFFER_PROPERTY + " to keep " + this.protocol + ", or stop setting that "
+					+ "protocol on the TomcatServletWebServerFactory so that the server uses Tomcat's default one.";
 		}
 
 	}

@@ -3,7 +3,6 @@ package dev.ssereplay.autoconfigure;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -20,7 +19,6 @@ import dev.ssereplay.broker.ElasticWriterPool;
 import dev.ssereplay.broker.SlowSubscriberPolicy;
 import dev.ssereplay.event.JacksonPayloadSerializer;
 import dev.ssereplay.event.PayloadSerializer;
-import dev.ssereplay.metrics.SseReplayMetrics;
 import dev.ssereplay.store.InMemoryReplayStore;
 import dev.ssereplay.store.ReplayStore;
 import dev.ssereplay.web.SseReplay;
@@ -29,14 +27,12 @@ import dev.ssereplay.web.SseReplayExceptionHandler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link SseReplayAutoConfiguration} and
- * {@link SseReplayMetricsAutoConfiguration}.
+ * Tests for {@link SseReplayAutoConfiguration}.
  */
 class SseReplayAutoConfigurationTests {
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(SseReplayAutoConfiguration.class,
-				SseReplayMetricsAutoConfiguration.class));
+		.withConfiguration(AutoConfigurations.of(SseReplayAutoConfiguration.class));
 
 	@Test
 	void autoConfiguresTheInMemoryStoreBrokerAndEntryPoint() {
@@ -46,7 +42,6 @@ class SseReplayAutoConfigurationTests {
 			assertThat(context).hasSingleBean(SseReplay.class);
 			assertThat(context).hasSingleBean(SseReplayExceptionHandler.class);
 			assertThat(context).hasSingleBean(ElasticWriterPool.class);
-			assertThat(context).hasSingleBean(SseReplayMetrics.class);
 			assertThat(context).hasSingleBean(SseReplayLifecycle.class);
 			assertThat(context.getBean(Broker.class).options()).isEqualTo(BrokerOptions.defaults());
 		});
@@ -84,13 +79,6 @@ class SseReplayAutoConfigurationTests {
 	}
 
 	@Test
-	void backsOffWhenUserDefinesTheMetrics() {
-		this.contextRunner.withUserConfiguration(CustomMetrics.class)
-			.run((context) -> assertThat(context).getBean(SseReplayMetrics.class)
-				.isSameAs(context.getBean("customMetrics")));
-	}
-
-	@Test
 	void usesTheApplicationsJsonMapperForPayloads() {
 		this.contextRunner.withBean(tools.jackson.databind.json.JsonMapper.class,
 				() -> tools.jackson.databind.json.JsonMapper.builder().build())
@@ -103,15 +91,6 @@ class SseReplayAutoConfigurationTests {
 			.withBean(tools.jackson.databind.json.JsonMapper.class,
 					() -> tools.jackson.databind.json.JsonMapper.builder().build())
 			.run((context) -> assertThat(context).doesNotHaveBean(JacksonPayloadSerializer.class));
-	}
-
-	@Test
-	void noMetricsWithoutMicrometer() {
-		this.contextRunner.withClassLoader(new FilteredClassLoader("io.micrometer"))
-			.run((context) -> {
-				assertThat(context).hasSingleBean(SseReplay.class);
-				assertThat(context).doesNotHaveBean(SseReplayMetrics.class);
-			});
 	}
 
 	@Test
@@ -218,21 +197,6 @@ class SseReplayAutoConfigurationTests {
 		});
 	}
 
-	@Test
-	void metricsAreRegistered() {
-		this.contextRunner.run((context) -> {
-			SimpleMeterRegistry registry = new SimpleMeterRegistry();
-			context.getBean(SseReplayMetrics.class).bindTo(registry);
-			context.getBean(SseReplay.class).publish("orders", "x");
-			assertThat(registry.get("sse.replay.events.published").functionCounter().count()).isEqualTo(1);
-			assertThat(registry.get("sse.replay.store.events").gauge().value()).isEqualTo(1);
-			assertThat(registry.get("sse.replay.connections").gauge().value()).isZero();
-			assertThat(registry.get("sse.replay.events.dropped").tag("policy", "close").functionCounter().count())
-				.isZero();
-			assertThat(registry.find("sse.replay.resyncs").functionCounters()).hasSize(6);
-		});
-	}
-
 	@Configuration(proxyBeanMethods = false)
 	static class CustomStore {
 
@@ -274,16 +238,6 @@ class SseReplayAutoConfigurationTests {
 		@Bean(SseReplayAutoConfiguration.WRITER_EXECUTOR_BEAN_NAME)
 		Executor customWriters() {
 			return EXECUTOR;
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class CustomMetrics {
-
-		@Bean
-		SseReplayMetrics customMetrics(Broker broker, ReplayStore store) {
-			return new SseReplayMetrics(broker, store);
 		}
 
 	}

@@ -1,8 +1,6 @@
 package dev.ssereplay.autoconfigure;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,9 +16,6 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -192,53 +187,6 @@ class SseReplayRedisAutoConfigurationTests {
 	}
 
 	@Test
-	void autoConfiguresHealthIndicatorThatReportsRedis() {
-		this.contextRunner.withPropertyValues("sse.replay.store.type=redis").run((context) -> {
-			assertThat(context).hasBean("sseReplayRedisHealthIndicator");
-			Health health = context.getBean("sseReplayRedisHealthIndicator", HealthIndicator.class).health(true);
-			assertThat(health).isNotNull();
-			assertThat(health.getStatus()).isEqualTo(Status.UP);
-			assertThat(health.getDetails()).containsEntry("keyPrefix", "sse-replay:").containsKey("roundTripMillis");
-		});
-	}
-
-	@Test
-	void healthIndicatorReportsDownWhenRedisIsUnreachable() {
-		this.contextRunner
-			.withPropertyValues("sse.replay.store.type=redis", "spring.data.redis.port=" + closedPort(),
-					"sse.replay.redis.command-timeout=500ms")
-			.run((context) -> {
-				Health health = context.getBean("sseReplayRedisHealthIndicator", HealthIndicator.class).health(true);
-				assertThat(health).isNotNull();
-				assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-			});
-	}
-
-	@Test
-	void backsOffWhenUserDefinesHealthIndicator() {
-		this.contextRunner.withPropertyValues("sse.replay.store.type=redis")
-			.withUserConfiguration(UserHealthIndicatorConfiguration.class)
-			.run((context) -> assertThat(context.getBean("sseReplayRedisHealthIndicator"))
-				.isSameAs(UserHealthIndicatorConfiguration.INDICATOR));
-	}
-
-	@Test
-	void doesNotConfigureHealthIndicatorWhenDisabled() {
-		this.contextRunner
-			.withPropertyValues("sse.replay.store.type=redis", "management.health.sse-replay.enabled=false")
-			.run((context) -> assertThat(context).hasSingleBean(RedisReplayStore.class)
-				.doesNotHaveBean("sseReplayRedisHealthIndicator"));
-	}
-
-	@Test
-	void doesNotConfigureHealthIndicatorWithoutHealthSupport() {
-		this.contextRunner.withPropertyValues("sse.replay.store.type=redis")
-			.withClassLoader(new FilteredClassLoader(HealthIndicator.class))
-			.run((context) -> assertThat(context).hasSingleBean(RedisReplayStore.class)
-				.doesNotHaveBean("sseReplayRedisHealthIndicator"));
-	}
-
-	@Test
 	void brokerUsesRedisStoreAndNoMemoryStoreIsCreated() {
 		new WebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
@@ -254,33 +202,12 @@ class SseReplayRedisAutoConfigurationTests {
 			});
 	}
 
-	private static int closedPort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
-
 	@Configuration(proxyBeanMethods = false)
 	static class UserStoreConfiguration {
 
 		@Bean
 		InMemoryReplayStore userStore() {
 			return new InMemoryReplayStore(10, 1 << 20, Duration.ofMinutes(1));
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class UserHealthIndicatorConfiguration {
-
-		static final HealthIndicator INDICATOR = () -> Health.up().build();
-
-		@Bean
-		HealthIndicator sseReplayRedisHealthIndicator() {
-			return INDICATOR;
 		}
 
 	}

@@ -1,4 +1,4 @@
-package dev.ssereplay.autoconfigure.tomcat;
+package dev.ssereplay.web.tomcat;
 
 import org.apache.coyote.http11.Http11NioProtocol;
 
@@ -12,7 +12,7 @@ import org.apache.coyote.http11.Http11NioProtocol;
  * Tomcat creates the protocol from its class name; the size is set afterwards,
  * before the connector starts.
  */
-public class SizedResponseBufferProtocol extends Http11NioProtocol {
+public final class SizedResponseBufferProtocol extends Http11NioProtocol {
 
 	private volatile int responseBufferSize = -1;
 
@@ -25,10 +25,18 @@ public class SizedResponseBufferProtocol extends Http11NioProtocol {
 		this.responseBufferSize = responseBufferSize;
 	}
 
+	/**
+	 * Returns the size of each response's output buffer.
+	 * @return the size in bytes (and characters); -1 for Tomcat's default
+	 */
 	public int getResponseBufferSize() {
 		return this.responseBufferSize;
 	}
 
+	/**
+	 * Returns the size Tomcat gives each response's output buffer.
+	 * @return the configured size, or -1 for Tomcat's default
+	 */
 	@Override
 	public int getDesiredBufferSize() {
 		return this.responseBufferSize;

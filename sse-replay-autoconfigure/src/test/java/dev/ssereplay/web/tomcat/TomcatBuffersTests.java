@@ -1,4 +1,4 @@
-package dev.ssereplay.autoconfigure.tomcat;
+package dev.ssereplay.web.tomcat;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,20 +12,15 @@ import org.apache.coyote.http11.Http11NioProtocol;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.tomcat.TomcatWebServer;
-import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
-import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.ssereplay.autoconfigure.SseReplayTomcatAutoConfiguration;
 import dev.ssereplay.test.SseTestClient;
 import dev.ssereplay.test.SseTestClient.Block;
 import dev.ssereplay.web.SseReplay;
@@ -33,10 +28,10 @@ import dev.ssereplay.web.StreamsTestApplication.StreamsController;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * End-to-end tests of {@code sse.replay.tomcat.*} on a running Tomcat.
+ * End-to-end tests of {@link SizedResponseBufferProtocol} and the other
+ * {@code sse.replay.tomcat.*} buffers on a running Tomcat.
  */
 class TomcatBuffersTests {
 
@@ -84,39 +79,6 @@ class TomcatBuffersTests {
 		assertThatException().isThrownBy(() -> start("sse.replay.tomcat.response-buffer=0B"))
 			.havingRootCause()
 			.withMessageContaining("sse.replay.tomcat.response-buffer must be between 1B and 2GB");
-	}
-
-	@Test
-	@SuppressWarnings("unchecked")
-	void aResponseBufferWithAnotherProtocolFailsStartupNamingTheProperty() {
-		new WebApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(SseReplayTomcatAutoConfiguration.class))
-			.withPropertyValues("sse.replay.tomcat.response-buffer=1KB")
-			.run((context) -> {
-				TomcatServletWebServerFactory factory = new TomcatServletWebServerFactory();
-				factory.setProtocol("org.example.OtherProtocol");
-				WebServerFactoryCustomizer<TomcatServletWebServerFactory> customizer = context
-					.getBean("sseReplayTomcatBuffers", WebServerFactoryCustomizer.class);
-				assertThatIllegalStateException().isThrownBy(() -> customizer.customize(factory))
-					.withMessageContaining("sse.replay.tomcat.response-buffer")
-					.withMessageContaining("org.example.OtherProtocol");
-			});
-	}
-
-	@Test
-	void nothingIsCustomizedWithoutAProperty() {
-		new WebApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(SseReplayTomcatAutoConfiguration.class))
-			.run((context) -> {
-				TomcatServletWebServerFactory factory = new TomcatServletWebServerFactory();
-				context.getBeansOfType(WebServerFactoryCustomizer.class).values().forEach((customizer) -> {
-					@SuppressWarnings("unchecked")
-					WebServerFactoryCustomizer<TomcatServletWebServerFactory> tomcat = customizer;
-					tomcat.customize(factory);
-				});
-				assertThat(factory.getProtocol()).isEqualTo(TomcatServletWebServerFactory.DEFAULT_PROTOCOL);
-				assertThat(factory.getConnectorCustomizers()).isEmpty();
-			});
 	}
 
 	private static ConfigurableApplicationContext start(String... properties) {
