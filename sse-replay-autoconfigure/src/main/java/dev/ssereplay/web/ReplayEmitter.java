@@ -137,6 +137,7 @@ final class ReplayEmitter extends SseEmitter implements Connection {
 	@Override
 	protected void extendResponse(ServerHttpResponse outputMessage) {
 		super.extendResponse(outputMessage);
+		EventStreamHttp.prepare(outputMessage.getHeaders());
 		synchronized (this.lock) {
 			this.mode = Mode.EMITTER;
 		}

@@ -3,9 +3,6 @@ package dev.ssereplay.web;
 import java.time.Duration;
 import java.util.Set;
 
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
@@ -15,8 +12,8 @@ import dev.ssereplay.broker.Broker;
 import dev.ssereplay.event.EventTooLargeException;
 import dev.ssereplay.event.InvalidEventException;
 import dev.ssereplay.event.PayloadSerializer;
-import dev.ssereplay.event.SseEvent;
 import dev.ssereplay.event.Position;
+import dev.ssereplay.event.SseEvent;
 import dev.ssereplay.event.StreamNames;
 
 /**
@@ -118,7 +115,6 @@ public final class SseReplay {
 		StreamNames.check(stream);
 		long timeout = this.connectionTimeout.isZero() ? -1L : this.connectionTimeout.toMillis();
 		ReplayEmitter emitter = new ReplayEmitter(timeout);
-		preventBuffering();
 		Position from = Position.parse(lastEventId);
 		Set<String> names = (eventNames == null || eventNames.isEmpty()) ? null : Set.copyOf(eventNames);
 		emitter.subscription(this.broker.subscribe(stream, from, (names != null) ? names::contains : null, emitter));
@@ -179,29 +175,9 @@ public final class SseReplay {
 	}
 
 	private static String lastEventIdOfCurrentRequest() {
-		HttpServletRequest request = currentRequest();
-		if (request == null) {
-			return null;
-		}
-		String header = request.getHeader(LAST_EVENT_ID_HEADER);
-		return (header != null && !header.isEmpty()) ? header : request.getParameter(LAST_EVENT_ID_PARAMETER);
-	}
-
-	private static void preventBuffering() {
 		RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
-		if (attributes instanceof ServletRequestAttributes servlet) {
-			HttpServletResponse response = servlet.getResponse();
-			if (response != null && !response.isCommitted()) {
-				response.setHeader("Cache-Control", "no-cache");
-				// Tells nginx and similar proxies to pass each event on as it comes.
-				response.setHeader("X-Accel-Buffering", "no");
-			}
-		}
-	}
-
-	private static HttpServletRequest currentRequest() {
-		RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
-		return (attributes instanceof ServletRequestAttributes servlet) ? servlet.getRequest() : null;
+		return EventStreamHttp
+			.lastEventId((attributes instanceof ServletRequestAttributes servlet) ? servlet.getRequest() : null);
 	}
 
 	private static long utf8Length(String text) {

@@ -7,7 +7,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.core.MethodParameter;
-import org.springframework.http.MediaType;
 import org.springframework.web.context.request.NativeWebRequest;
 import org.springframework.web.context.request.async.DeferredResult;
 import org.springframework.web.context.request.async.WebAsyncUtils;
@@ -97,9 +96,7 @@ public final class SseReplayReturnValueHandler implements HandlerMethodReturnVal
 		DeferredResult<Object> result = new DeferredResult<>(emitter.getTimeout());
 		boolean started = false;
 		try {
-			if (response.getContentType() == null) {
-				response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
-			}
+			EventStreamHttp.prepare(response);
 			ShallowEtagHeaderFilter.disableContentCaching(request);
 			emitter.prepare(result);
 			// Before anything is committed, so that a failure can still be answered.

@@ -40,6 +40,8 @@ public final class SseTestClient implements AutoCloseable {
 
 	private final String contentType;
 
+	private final java.net.http.HttpHeaders headers;
+
 	private final Thread reader;
 
 	private volatile boolean ended;
@@ -47,6 +49,7 @@ public final class SseTestClient implements AutoCloseable {
 	private SseTestClient(HttpResponse<InputStream> response) {
 		this.status = response.statusCode();
 		this.contentType = response.headers().firstValue("Content-Type").orElse("");
+		this.headers = response.headers();
 		this.body = response.body();
 		this.reader = new Thread(this::read, "sse-test-client");
 		this.reader.setDaemon(true);
@@ -119,6 +122,15 @@ public final class SseTestClient implements AutoCloseable {
 	 */
 	public String contentType() {
 		return this.contentType;
+	}
+
+	/**
+	 * Returns a response header.
+	 * @param name the header's name
+	 * @return its first value, empty when absent
+	 */
+	public String header(String name) {
+		return this.headers.firstValue(name).orElse("");
 	}
 
 	/**

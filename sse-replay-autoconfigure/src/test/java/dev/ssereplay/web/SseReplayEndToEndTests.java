@@ -67,6 +67,8 @@ class SseReplayEndToEndTests {
 		try (SseTestClient client = SseTestClient.connect(stream("fresh"), null)) {
 			assertThat(client.status()).isEqualTo(200);
 			assertThat(client.contentType()).startsWith("text/event-stream");
+			assertThat(client.header("Cache-Control")).isEqualTo("no-cache");
+			assertThat(client.header("X-Accel-Buffering")).isEqualTo("no");
 			Block first = client.next(WAIT);
 			assertThat(first).isEqualTo(new Block(head, null, null, "1500", List.of()));
 			String live = this.sseReplay.publish("fresh", "after");
