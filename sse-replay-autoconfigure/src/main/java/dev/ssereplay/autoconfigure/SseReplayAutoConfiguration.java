@@ -51,10 +51,16 @@ public final class SseReplayAutoConfiguration {
 	Broker sseReplayBroker(ReplayStore store, SseReplayProperties properties,
 			@org.springframework.beans.factory.annotation.Qualifier(WRITER_EXECUTOR_BEAN_NAME) Executor writers) {
 		SseReplayProperties.Subscriber subscriber = properties.getSubscriber();
-		BrokerOptions options = new BrokerOptions(subscriber.getQueueDepth(), subscriber.getSlowPolicy(),
-				properties.getHeartbeat().getInterval(), properties.getRetry(), properties.getResyncEvent(),
-				properties.getMaxConnections(), subscriber.getReplayBatchSize(),
-				properties.getWriter().getStallThreshold());
+		BrokerOptions options = BrokerOptions.builder()
+			.queueDepth(subscriber.getQueueDepth())
+			.slowPolicy(subscriber.getSlowPolicy())
+			.heartbeatInterval(properties.getHeartbeat().getInterval())
+			.retry(properties.getRetry())
+			.resyncEventName(properties.getResyncEvent())
+			.maxConnections(properties.getMaxConnections())
+			.replayBatchSize(subscriber.getReplayBatchSize())
+			.stallThreshold(properties.getWriter().getStallThreshold())
+			.build();
 		return new Broker(store, options, writers);
 	}
 

@@ -1,75 +1,297 @@
 package dev.ssereplay.broker;
 
 import java.time.Duration;
+import java.util.Objects;
+
+import dev.ssereplay.event.SseFormat;
 
 /**
- * How a {@link Broker} treats its subscribers.
- *
- * @param queueDepth the most live events queued per subscriber
- * @param slowPolicy what happens when a subscriber's queue is full
- * @param heartbeatInterval idle time after which a heartbeat comment is written;
- * zero disables heartbeats
- * @param retry the reconnection delay sent to clients when they connect, or
- * {@code null} to send none
- * @param resyncEventName the name of the event sent when a position cannot be
- * served
- * @param maxConnections the most subscribers at once
- * @param replayBatchSize the most events read from the store and written at once
- * while catching up
- * @param stallThreshold how long a write may block before the writer pool adds a
- * thread to make up for it
+ * How a {@link Broker} treats its connections. Built by name, so that no two
+ * settings can be swapped by mistake:
+ * <pre class="code">
+ * BrokerOptions options = BrokerOptions.builder().queueDepth(64).slowPolicy(SlowSubscriberPolicy.DROP).build();
+ * </pre>
+ * Immutable.
  */
-public record BrokerOptions(int queueDepth, SlowSubscriberPolicy slowPolicy, Duration heartbeatInterval,
-		Duration retry, String resyncEventName, int maxConnections, int replayBatchSize, Duration stallThreshold) {
+public final class BrokerOptions {
+
+	private static final BrokerOptions DEFAULTS = builder().build();
+
+	private final int queueDepth;
+
+	private final SlowSubscriberPolicy slowPolicy;
+
+	private final Duration heartbeatInterval;
+
+	private final Duration retry;
+
+	private final String resyncEventName;
+
+	private final int maxConnections;
+
+	private final int replayBatchSize;
+
+	private final Duration stallThreshold;
+
+	private BrokerOptions(Builder builder) {
+		this.queueDepth = builder.queueDepth;
+		this.slowPolicy = builder.slowPolicy;
+		this.heartbeatInterval = builder.heartbeatInterval;
+		this.retry = builder.retry;
+		this.resyncEventName = builder.resyncEventName;
+		this.maxConnections = builder.maxConnections;
+		this.replayBatchSize = builder.replayBatchSize;
+		this.stallThreshold = builder.stallThreshold;
+	}
 
 	/**
-	 * Validates the options.
-	 * @param queueDepth positive
-	 * @param slowPolicy not {@code null}
-	 * @param heartbeatInterval zero or positive
-	 * @param retry {@code null}, zero or positive
-	 * @param resyncEventName a valid event name
-	 * @param maxConnections positive
-	 * @param replayBatchSize positive
-	 * @param stallThreshold positive
+	 * Returns a builder that starts from the defaults.
+	 * @return a new builder
 	 */
-	public BrokerOptions {
-		if (queueDepth < 1) {
-			throw new IllegalArgumentException("queueDepth must be positive, was " + queueDepth);
-		}
-		if (slowPolicy == null) {
-			throw new IllegalArgumentException("slowPolicy must not be null");
-		}
-		if (heartbeatInterval == null || heartbeatInterval.isNegative()) {
-			throw new IllegalArgumentException("heartbeatInterval must be zero or positive, was " + heartbeatInterval);
-		}
-		if (retry != null && retry.isNegative()) {
-			throw new IllegalArgumentException("retry must not be negative, was " + retry);
-		}
-		if (resyncEventName == null || resyncEventName.isEmpty()) {
-			throw new IllegalArgumentException("resyncEventName must not be empty");
-		}
-		dev.ssereplay.event.SseFormat.checkField("event", resyncEventName);
-		if (maxConnections < 1) {
-			throw new IllegalArgumentException("maxConnections must be positive, was " + maxConnections);
-		}
-		if (replayBatchSize < 1) {
-			throw new IllegalArgumentException("replayBatchSize must be positive, was " + replayBatchSize);
-		}
-		if (stallThreshold == null || stallThreshold.isNegative() || stallThreshold.isZero()) {
-			throw new IllegalArgumentException("stallThreshold must be positive, was " + stallThreshold);
-		}
+	public static Builder builder() {
+		return new Builder();
 	}
 
 	/**
 	 * Returns the defaults: 256 queued events, {@link SlowSubscriberPolicy#CLOSE},
 	 * heartbeats after 15 seconds, retry 3 seconds, event {@code resync}, 10,000
-	 * connections, replay in batches of 500, stall threshold 500 ms.
+	 * connections, replay in pages of 500, stall threshold 500 ms.
 	 * @return the default options
 	 */
 	public static BrokerOptions defaults() {
-		return new BrokerOptions(256, SlowSubscriberPolicy.CLOSE, Duration.ofSeconds(15), Duration.ofSeconds(3),
-				"resync", 10_000, 500, Duration.ofMillis(500));
+		return DEFAULTS;
+	}
+
+	/**
+	 * Returns the most live events queued per connection.
+	 * @return the queue depth
+	 */
+	public int queueDepth() {
+		return this.queueDepth;
+	}
+
+	/**
+	 * Returns what happens when a connection's queue is full.
+	 * @return the policy
+	 */
+	public SlowSubscriberPolicy slowPolicy() {
+		return this.slowPolicy;
+	}
+
+	/**
+	 * Returns the idle time after which a heartbeat comment is written.
+	 * @return the interval; zero when heartbeats are off
+	 */
+	public Duration heartbeatInterval() {
+		return this.heartbeatInterval;
+	}
+
+	/**
+	 * Returns the reconnection delay sent to clients when they connect.
+	 * @return the delay, or {@code null} when none is sent
+	 */
+	public Duration retry() {
+		return this.retry;
+	}
+
+	/**
+	 * Returns the name of the event sent when a position cannot be served.
+	 * @return the event name
+	 */
+	public String resyncEventName() {
+		return this.resyncEventName;
+	}
+
+	/**
+	 * Returns the most connections at once.
+	 * @return the limit
+	 */
+	public int maxConnections() {
+		return this.maxConnections;
+	}
+
+	/**
+	 * Returns the most events read from the store at once while replaying.
+	 * @return the page size
+	 */
+	public int replayBatchSize() {
+		return this.replayBatchSize;
+	}
+
+	/**
+	 * Returns how long a write may block before the writer pool adds a thread to
+	 * make up for it.
+	 * @return the threshold
+	 */
+	public Duration stallThreshold() {
+		return this.stallThreshold;
+	}
+
+	@Override
+	public boolean equals(Object other) {
+		if (this == other) {
+			return true;
+		}
+		return other instanceof BrokerOptions that && this.queueDepth == that.queueDepth
+				&& this.slowPolicy == that.slowPolicy && this.heartbeatInterval.equals(that.heartbeatInterval)
+				&& Objects.equals(this.retry, that.retry) && this.resyncEventName.equals(that.resyncEventName)
+				&& this.maxConnections == that.maxConnections && this.replayBatchSize == that.replayBatchSize
+				&& this.stallThreshold.equals(that.stallThreshold);
+	}
+
+	@Override
+	public int hashCode() {
+		return Objects.hash(this.queueDepth, this.slowPolicy, this.heartbeatInterval, this.retry,
+				this.resyncEventName, this.maxConnections, this.replayBatchSize, this.stallThreshold);
+	}
+
+	@Override
+	public String toString() {
+		return "BrokerOptions[queueDepth=" + this.queueDepth + ", slowPolicy=" + this.slowPolicy
+				+ ", heartbeatInterval=" + this.heartbeatInterval + ", retry=" + this.retry + ", resyncEventName="
+				+ this.resyncEventName + ", maxConnections=" + this.maxConnections + ", replayBatchSize="
+				+ this.replayBatchSize + ", stallThreshold=" + this.stallThreshold + "]";
+	}
+
+	/**
+	 * Builds {@link BrokerOptions}; every setting starts at its default and is
+	 * checked when set.
+	 */
+	public static final class Builder {
+
+		private int queueDepth = 256;
+
+		private SlowSubscriberPolicy slowPolicy = SlowSubscriberPolicy.CLOSE;
+
+		private Duration heartbeatInterval = Duration.ofSeconds(15);
+
+		private Duration retry = Duration.ofSeconds(3);
+
+		private String resyncEventName = "resync";
+
+		private int maxConnections = 10_000;
+
+		private int replayBatchSize = 500;
+
+		private Duration stallThreshold = Duration.ofMillis(500);
+
+		private Builder() {
+		}
+
+		/**
+		 * Sets the most live events queued per connection.
+		 * @param queueDepth positive
+		 * @return this builder
+		 */
+		public Builder queueDepth(int queueDepth) {
+			if (queueDepth < 1) {
+				throw new IllegalArgumentException("queueDepth must be positive, was " + queueDepth);
+			}
+			this.queueDepth = queueDepth;
+			return this;
+		}
+
+		/**
+		 * Sets what happens when a connection's queue is full.
+		 * @param slowPolicy not {@code null}
+		 * @return this builder
+		 */
+		public Builder slowPolicy(SlowSubscriberPolicy slowPolicy) {
+			if (slowPolicy == null) {
+				throw new IllegalArgumentException("slowPolicy must not be null");
+			}
+			this.slowPolicy = slowPolicy;
+			return this;
+		}
+
+		/**
+		 * Sets the idle time after which a heartbeat comment is written.
+		 * @param heartbeatInterval zero (no heartbeats) or positive
+		 * @return this builder
+		 */
+		public Builder heartbeatInterval(Duration heartbeatInterval) {
+			if (heartbeatInterval == null || heartbeatInterval.isNegative()) {
+				throw new IllegalArgumentException(
+						"heartbeatInterval must be zero or positive, was " + heartbeatInterval);
+			}
+			this.heartbeatInterval = heartbeatInterval;
+			return this;
+		}
+
+		/**
+		 * Sets the reconnection delay sent to clients when they connect.
+		 * @param retry {@code null} to send none, zero or positive
+		 * @return this builder
+		 */
+		public Builder retry(Duration retry) {
+			if (retry != null && retry.isNegative()) {
+				throw new IllegalArgumentException("retry must not be negative, was " + retry);
+			}
+			this.retry = retry;
+			return this;
+		}
+
+		/**
+		 * Sets the name of the event sent when a position cannot be served.
+		 * @param resyncEventName a valid event name
+		 * @return this builder
+		 */
+		public Builder resyncEventName(String resyncEventName) {
+			if (resyncEventName == null || resyncEventName.isEmpty()) {
+				throw new IllegalArgumentException("resyncEventName must not be empty");
+			}
+			SseFormat.checkField("event", resyncEventName);
+			this.resyncEventName = resyncEventName;
+			return this;
+		}
+
+		/**
+		 * Sets the most connections at once.
+		 * @param maxConnections positive
+		 * @return this builder
+		 */
+		public Builder maxConnections(int maxConnections) {
+			if (maxConnections < 1) {
+				throw new IllegalArgumentException("maxConnections must be positive, was " + maxConnections);
+			}
+			this.maxConnections = maxConnections;
+			return this;
+		}
+
+		/**
+		 * Sets the most events read from the store at once while replaying.
+		 * @param replayBatchSize positive
+		 * @return this builder
+		 */
+		public Builder replayBatchSize(int replayBatchSize) {
+			if (replayBatchSize < 1) {
+				throw new IllegalArgumentException("replayBatchSize must be positive, was " + replayBatchSize);
+			}
+			this.replayBatchSize = replayBatchSize;
+			return this;
+		}
+
+		/**
+		 * Sets how long a write may block before the writer pool adds a thread.
+		 * @param stallThreshold positive
+		 * @return this builder
+		 */
+		public Builder stallThreshold(Duration stallThreshold) {
+			if (stallThreshold == null || stallThreshold.isNegative() || stallThreshold.isZero()) {
+				throw new IllegalArgumentException("stallThreshold must be positive, was " + stallThreshold);
+			}
+			this.stallThreshold = stallThreshold;
+			return this;
+		}
+
+		/**
+		 * Returns the options.
+		 * @return the options as set
+		 */
+		public BrokerOptions build() {
+			return new BrokerOptions(this);
+		}
+
 	}
 
 }

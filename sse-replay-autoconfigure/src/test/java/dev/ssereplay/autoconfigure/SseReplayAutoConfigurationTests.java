@@ -133,9 +133,16 @@ class SseReplayAutoConfigurationTests {
 				assertThat(properties.getMaxEventSize().toBytes()).isEqualTo(1024);
 				assertThat(properties.getConnectionTimeout()).isEqualTo(Duration.ofMinutes(5));
 				assertThat(properties.getWriter().getMaxExtraThreads()).isEqualTo(9);
-				assertThat(context.getBean(Broker.class).options()).isEqualTo(new BrokerOptions(12,
-						SlowSubscriberPolicy.DROP, Duration.ZERO, Duration.ofMillis(750), "reload", 42, 20,
-						Duration.ofSeconds(2)));
+				assertThat(context.getBean(Broker.class).options()).isEqualTo(BrokerOptions.builder()
+					.queueDepth(12)
+					.slowPolicy(SlowSubscriberPolicy.DROP)
+					.heartbeatInterval(Duration.ZERO)
+					.retry(Duration.ofMillis(750))
+					.resyncEventName("reload")
+					.maxConnections(42)
+					.replayBatchSize(20)
+					.stallThreshold(Duration.ofSeconds(2))
+					.build());
 				assertThat(context.getBean(ElasticWriterPool.class).poolSize()).isEqualTo(3);
 			});
 	}
@@ -212,10 +219,7 @@ class SseReplayAutoConfigurationTests {
 
 		@Bean(destroyMethod = "close")
 		Broker customBroker(ReplayStore store) {
-			BrokerOptions defaults = BrokerOptions.defaults();
-			return new Broker(store, new BrokerOptions(7, defaults.slowPolicy(), defaults.heartbeatInterval(),
-					defaults.retry(), defaults.resyncEventName(), defaults.maxConnections(),
-					defaults.replayBatchSize(), defaults.stallThreshold()), Runnable::run);
+			return new Broker(store, BrokerOptions.builder().queueDepth(7).build(), Runnable::run);
 		}
 
 	}

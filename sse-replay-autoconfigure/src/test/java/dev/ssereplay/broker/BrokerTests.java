@@ -63,9 +63,27 @@ class BrokerTests {
 		return this.broker;
 	}
 
+	private static BrokerOptions smallOptions(Duration heartbeatInterval, int maxConnections) {
+		return BrokerOptions.builder()
+			.queueDepth(10)
+			.heartbeatInterval(heartbeatInterval)
+			.retry(null)
+			.maxConnections(maxConnections)
+			.replayBatchSize(10)
+			.stallThreshold(Duration.ofSeconds(1))
+			.build();
+	}
+
 	private static BrokerOptions options(int queueDepth, SlowSubscriberPolicy policy) {
-		return new BrokerOptions(queueDepth, policy, Duration.ZERO, Duration.ofSeconds(2), "resync", 100, 50,
-				Duration.ofMillis(200));
+		return BrokerOptions.builder()
+			.queueDepth(queueDepth)
+			.slowPolicy(policy)
+			.heartbeatInterval(Duration.ZERO)
+			.retry(Duration.ofSeconds(2))
+			.maxConnections(100)
+			.replayBatchSize(50)
+			.stallThreshold(Duration.ofMillis(200))
+			.build();
 	}
 
 	private RecordingConnection subscribe(String stream, String lastEventId) {
@@ -369,8 +387,7 @@ class BrokerTests {
 
 	@Test
 	void heartbeatsAreWrittenToIdleConnections() {
-		broker(new BrokerOptions(10, SlowSubscriberPolicy.CLOSE, Duration.ofMillis(300), null, "resync", 10, 10,
-				Duration.ofSeconds(1)));
+		broker(smallOptions(Duration.ofMillis(300), 10));
 		RecordingConnection connection = subscribe("s", null);
 		await().atMost(WAIT).until(() -> connection.text().split(": heartbeat\n\n", -1).length > 3);
 		assertThat(connection.blocks().get(0)).startsWith("id: ");
@@ -379,8 +396,7 @@ class BrokerTests {
 
 	@Test
 	void heartbeatsFindDeadConnections() throws InterruptedException {
-		broker(new BrokerOptions(10, SlowSubscriberPolicy.CLOSE, Duration.ofMillis(200), null, "resync", 10, 10,
-				Duration.ofSeconds(1)));
+		broker(smallOptions(Duration.ofMillis(200), 10));
 		RecordingConnection connection = subscribe("s", null);
 		await().atMost(WAIT).until(() -> connection.writes() == 1);
 		connection.fail();
@@ -404,8 +420,7 @@ class BrokerTests {
 
 	@Test
 	void connectionsAreLimited() {
-		broker(new BrokerOptions(10, SlowSubscriberPolicy.CLOSE, Duration.ZERO, null, "resync", 2, 10,
-				Duration.ofSeconds(1)));
+		broker(smallOptions(Duration.ZERO, 2));
 		subscribe("s", null);
 		Subscription second = this.broker.subscribe("s", null, null, new RecordingConnection());
 		assertThatExceptionOfType(TooManyConnectionsException.class).isThrownBy(() -> subscribe("s", null))

@@ -23,7 +23,6 @@ import org.openjdk.jmh.annotations.Warmup;
 import dev.ssereplay.broker.Broker;
 import dev.ssereplay.broker.BrokerOptions;
 import dev.ssereplay.broker.Connection;
-import dev.ssereplay.broker.SlowSubscriberPolicy;
 import dev.ssereplay.event.Position;
 import dev.ssereplay.event.SseEvent;
 import dev.ssereplay.store.InMemoryReplayStore;
@@ -66,8 +65,11 @@ public class BrokerDispatchBenchmark {
 	public void setUp() {
 		this.store = new InMemoryReplayStore(1000, 256L * 1024 * 1024, Duration.ofHours(1));
 		// No heartbeats and no retry field: only events are written.
-		BrokerOptions options = new BrokerOptions(256, SlowSubscriberPolicy.CLOSE, Duration.ZERO, null, "resync",
-				100_000, 500, Duration.ofMillis(500));
+		BrokerOptions options = BrokerOptions.builder()
+			.heartbeatInterval(Duration.ZERO)
+			.retry(null)
+			.maxConnections(100_000)
+			.build();
 		this.broker = new Broker(this.store, options, this.writers::add);
 		for (int i = 0; i < this.subscribers; i++) {
 			this.broker.subscribe(STREAM, Position.FRESH, null, new NoOpConnection());

@@ -19,7 +19,6 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import dev.ssereplay.broker.Broker;
 import dev.ssereplay.broker.BrokerOptions;
 import dev.ssereplay.broker.Connection;
-import dev.ssereplay.broker.SlowSubscriberPolicy;
 import dev.ssereplay.event.Position;
 import dev.ssereplay.event.SseEvent;
 import dev.ssereplay.store.InMemoryReplayStore;
@@ -90,8 +89,12 @@ public final class RedisLatencyBenchmark {
 			store.addListener((event) -> received.add(System.nanoTime()));
 		}
 		else {
-			broker = new Broker(store, new BrokerOptions(256, SlowSubscriberPolicy.CLOSE, Duration.ofMinutes(1),
-					null, "resync", 10, 500, Duration.ofSeconds(5)), writers);
+			broker = new Broker(store, BrokerOptions.builder()
+				.heartbeatInterval(Duration.ofMinutes(1))
+				.retry(null)
+				.maxConnections(10)
+				.stallThreshold(Duration.ofSeconds(5))
+				.build(), writers);
 			broker.subscribe("latency", Position.FRESH, null, new Connection() {
 
 				@Override
