@@ -50,15 +50,15 @@ public final class SseReplayAutoConfiguration {
 	@ConditionalOnMissingBean
 	Broker sseReplayBroker(ReplayStore store, SseReplayProperties properties,
 			@org.springframework.beans.factory.annotation.Qualifier(WRITER_EXECUTOR_BEAN_NAME) Executor writers) {
-		SseReplayProperties.Subscriber subscriber = properties.getSubscriber();
+		SseReplayProperties.Connection connection = properties.getConnection();
 		BrokerOptions options = BrokerOptions.builder()
-			.queueDepth(subscriber.getQueueDepth())
-			.slowPolicy(subscriber.getSlowPolicy())
+			.queueDepth(connection.getQueueDepth())
+			.slowPolicy(connection.getSlowPolicy())
 			.heartbeatInterval(properties.getHeartbeat().getInterval())
 			.retry(properties.getRetry())
 			.resyncEventName(properties.getResyncEvent())
 			.maxConnections(properties.getMaxConnections())
-			.replayBatchSize(subscriber.getReplayBatchSize())
+			.replayBatchSize(connection.getReplayBatchSize())
 			.stallThreshold(properties.getWriter().getStallThreshold())
 			.build();
 		return new Broker(store, options, writers);

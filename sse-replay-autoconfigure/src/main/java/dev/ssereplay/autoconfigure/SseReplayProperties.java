@@ -3,9 +3,10 @@ package dev.ssereplay.autoconfigure;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
-import dev.ssereplay.broker.SlowSubscriberPolicy;
+import dev.ssereplay.broker.SlowConnectionPolicy;
 import dev.ssereplay.event.SseFormat;
 
 /**
@@ -42,7 +43,7 @@ public class SseReplayProperties {
 
 	private final Store store = new Store();
 
-	private final Subscriber subscriber = new Subscriber();
+	private final Connection connection = new Connection();
 
 	private final Heartbeat heartbeat = new Heartbeat();
 
@@ -102,8 +103,21 @@ public class SseReplayProperties {
 		return this.store;
 	}
 
-	public Subscriber getSubscriber() {
-		return this.subscriber;
+	public Connection getConnection() {
+		return this.connection;
+	}
+
+	/**
+	 * Returns the per-connection properties under their former name,
+	 * {@code sse.replay.subscriber}, bound to the same values.
+	 * @return the per-connection properties
+	 * @deprecated since 0.1.0 in favour of {@link #getConnection()}
+	 */
+	@Deprecated(since = "0.1.0", forRemoval = true)
+	@DeprecatedConfigurationProperty(replacement = "sse.replay.connection",
+			reason = "One name for a client's open stream, as in sse.replay.max-connections")
+	public Connection getSubscriber() {
+		return this.connection;
 	}
 
 	public Heartbeat getHeartbeat() {
@@ -224,27 +238,27 @@ public class SseReplayProperties {
 	}
 
 	/**
-	 * Subscriber properties.
+	 * Per-connection properties.
 	 */
-	public static class Subscriber {
+	public static class Connection {
 
 		/**
-		 * Maximum number of live events queued for one subscriber before the
-		 * slow-subscriber policy applies.
+		 * Maximum number of live events queued for one connection before the
+		 * slow-connection policy applies.
 		 */
 		private int queueDepth = 256;
 
 		/**
-		 * What happens to a subscriber whose queue is full: 'close' ends the
+		 * What happens to a connection whose queue is full: 'close' ends the
 		 * connection after what is queued (the client resumes from the store),
 		 * 'drop' discards events and sends the resync event, 'remove' ends the
 		 * connection at once.
 		 */
-		private SlowSubscriberPolicy slowPolicy = SlowSubscriberPolicy.CLOSE;
+		private SlowConnectionPolicy slowPolicy = SlowConnectionPolicy.CLOSE;
 
 		/**
 		 * Maximum number of events read from the store and written at once while a
-		 * resuming subscriber catches up.
+		 * resuming connection replays.
 		 */
 		private int replayBatchSize = 500;
 
@@ -253,15 +267,15 @@ public class SseReplayProperties {
 		}
 
 		public void setQueueDepth(int queueDepth) {
-			requirePositive("sse.replay.subscriber.queue-depth", queueDepth);
+			requirePositive("sse.replay.connection.queue-depth", queueDepth);
 			this.queueDepth = queueDepth;
 		}
 
-		public SlowSubscriberPolicy getSlowPolicy() {
+		public SlowConnectionPolicy getSlowPolicy() {
 			return this.slowPolicy;
 		}
 
-		public void setSlowPolicy(SlowSubscriberPolicy slowPolicy) {
+		public void setSlowPolicy(SlowConnectionPolicy slowPolicy) {
 			this.slowPolicy = slowPolicy;
 		}
 
@@ -270,7 +284,7 @@ public class SseReplayProperties {
 		}
 
 		public void setReplayBatchSize(int replayBatchSize) {
-			requirePositive("sse.replay.subscriber.replay-batch-size", replayBatchSize);
+			requirePositive("sse.replay.connection.replay-batch-size", replayBatchSize);
 			this.replayBatchSize = replayBatchSize;
 		}
 

@@ -28,7 +28,7 @@ import dev.ssereplay.store.ReplayStore;
  * its stream, without ever waiting on one.
  * <p>
  * Dispatching an event offers it to each subscriber's bounded queue; a
- * subscriber whose queue is full gets the {@link SlowSubscriberPolicy}, and one
+ * subscriber whose queue is full gets the {@link SlowConnectionPolicy}, and one
  * that fails is closed without disturbing the others. Each subscriber's writer
  * runs on the given executor, so thousands of connections share a few threads.
  * A housekeeping tick marks heartbeats on idle connections (which is also how
@@ -270,7 +270,7 @@ public final class Broker implements AutoCloseable {
 				pool.compensate(stalled);
 			}
 			if (++this.ticks % EVICT_EVERY_TICKS == 0) {
-				this.store.evictExpired();
+				this.store.housekeep();
 			}
 		}
 		catch (RuntimeException ex) {

@@ -9,7 +9,7 @@ import dev.ssereplay.event.SseFormat;
  * How a {@link Broker} treats its connections. Built by name, so that no two
  * settings can be swapped by mistake:
  * <pre class="code">
- * BrokerOptions options = BrokerOptions.builder().queueDepth(64).slowPolicy(SlowSubscriberPolicy.DROP).build();
+ * BrokerOptions options = BrokerOptions.builder().queueDepth(64).slowPolicy(SlowConnectionPolicy.DROP).build();
  * </pre>
  * Immutable.
  */
@@ -19,7 +19,7 @@ public final class BrokerOptions {
 
 	private final int queueDepth;
 
-	private final SlowSubscriberPolicy slowPolicy;
+	private final SlowConnectionPolicy slowPolicy;
 
 	private final Duration heartbeatInterval;
 
@@ -53,7 +53,7 @@ public final class BrokerOptions {
 	}
 
 	/**
-	 * Returns the defaults: 256 queued events, {@link SlowSubscriberPolicy#CLOSE},
+	 * Returns the defaults: 256 queued events, {@link SlowConnectionPolicy#CLOSE},
 	 * heartbeats after 15 seconds, retry 3 seconds, event {@code resync}, 10,000
 	 * connections, replay in pages of 500, stall threshold 500 ms.
 	 * @return the default options
@@ -74,7 +74,7 @@ public final class BrokerOptions {
 	 * Returns what happens when a connection's queue is full.
 	 * @return the policy
 	 */
-	public SlowSubscriberPolicy slowPolicy() {
+	public SlowConnectionPolicy slowPolicy() {
 		return this.slowPolicy;
 	}
 
@@ -161,7 +161,7 @@ public final class BrokerOptions {
 
 		private int queueDepth = 256;
 
-		private SlowSubscriberPolicy slowPolicy = SlowSubscriberPolicy.CLOSE;
+		private SlowConnectionPolicy slowPolicy = SlowConnectionPolicy.CLOSE;
 
 		private Duration heartbeatInterval = Duration.ofSeconds(15);
 
@@ -196,7 +196,7 @@ public final class BrokerOptions {
 		 * @param slowPolicy not {@code null}
 		 * @return this builder
 		 */
-		public Builder slowPolicy(SlowSubscriberPolicy slowPolicy) {
+		public Builder slowPolicy(SlowConnectionPolicy slowPolicy) {
 			if (slowPolicy == null) {
 				throw new IllegalArgumentException("slowPolicy must not be null");
 			}

@@ -20,7 +20,7 @@ public final class BrokerStatistics {
 
 	private final LongAdder rejected = new LongAdder();
 
-	private final LongAdder[] dropped = adders(SlowSubscriberPolicy.values().length);
+	private final LongAdder[] dropped = adders(SlowConnectionPolicy.values().length);
 
 	private final LongAdder[] resyncs = adders(ResyncReason.values().length);
 
@@ -32,7 +32,7 @@ public final class BrokerStatistics {
 	/**
 	 * Counts an event accepted for publishing.
 	 */
-	public void published() {
+	void published() {
 		this.published.increment();
 	}
 
@@ -77,11 +77,11 @@ public final class BrokerStatistics {
 	}
 
 	/**
-	 * Returns the live events not delivered because of a slow subscriber.
+	 * Returns the live events not delivered because of a slow connection.
 	 * @param policy the policy that was applied
 	 * @return count
 	 */
-	public long getDropped(SlowSubscriberPolicy policy) {
+	public long getDropped(SlowConnectionPolicy policy) {
 		return this.dropped[policy.ordinal()].sum();
 	}
 
@@ -119,7 +119,7 @@ public final class BrokerStatistics {
 		this.rejected.increment();
 	}
 
-	void dropped(SlowSubscriberPolicy policy, long count) {
+	void dropped(SlowConnectionPolicy policy, long count) {
 		this.dropped[policy.ordinal()].add(count);
 	}
 

@@ -13,7 +13,7 @@ public enum CloseReason {
 	/** The application cancelled the subscription. */
 	CANCELLED,
 
-	/** The slow-subscriber policy ended it. */
+	/** The slow-connection policy ended it. */
 	SLOW,
 
 	/** The broker shut down. */

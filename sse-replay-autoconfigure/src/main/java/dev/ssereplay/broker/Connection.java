@@ -12,7 +12,7 @@ import java.io.IOException;
  * makes up for them. A non-blocking connection also answers {@link #isWritable}:
  * the broker writes only after it answered {@code true}, so a write never blocks,
  * and while it answers {@code false} events wait in the subscriber's bounded queue,
- * where the slow-subscriber policy sees them.
+ * where the slow-connection policy sees them.
  */
 public interface Connection {
 

@@ -79,19 +79,19 @@ final class ReplayCursor {
 	Next start(Position from, EventId head, Duration retry, FrameBatch batch) {
 		if (from instanceof Position.After after) {
 			if (retry != null) {
-				batch.add(SseFormat.position(null, retry));
+				batch.add(SseFormat.priming(null, retry));
 			}
 			this.position = after.id();
 			return Next.REPLAY;
 		}
 		if (from instanceof Position.Malformed) {
 			if (retry != null) {
-				batch.add(SseFormat.position(null, retry));
+				batch.add(SseFormat.priming(null, retry));
 			}
 			resync(ResyncReason.MALFORMED, head, batch);
 			return Next.LIVE;
 		}
-		batch.add(SseFormat.position(head.toString(), retry));
+		batch.add(SseFormat.priming(head.toString(), retry));
 		this.position = head;
 		return Next.LIVE;
 	}

@@ -16,7 +16,7 @@ import dev.ssereplay.event.StoredEvent;
 
 /**
  * One connection's subscription: a bounded queue of live events filled by
- * publishers, the slow-subscriber policy, and a writer that runs on the broker's
+ * publishers, the slow-connection policy, and a writer that runs on the broker's
  * executor, at most once at a time, and owns everything written to the
  * connection.
  * <p>
@@ -35,7 +35,7 @@ import dev.ssereplay.event.StoredEvent;
  * {@link ReplayCursor}'s, confined to the writer. The writer writes only to a
  * connection that can take the write without blocking
  * ({@link Connection#isWritable()}); until it can, the writer is parked, live
- * events wait in the queue where the slow-subscriber policy sees them, and the
+ * events wait in the queue where the slow-connection policy sees them, and the
  * connection's callback unparks it.
  * <p>
  * Thread-safe. Every hand-off between threads goes through the
@@ -353,9 +353,9 @@ final class Subscriber implements Subscription, Runnable {
 		}
 		try {
 			CloseReason reason = this.closeReason;
-			SlowSubscriberPolicy policy = this.context.options().slowPolicy();
+			SlowConnectionPolicy policy = this.context.options().slowPolicy();
 			// A slow close happens only while live, so the queue continues the position.
-			if (reason == CloseReason.SLOW && policy == SlowSubscriberPolicy.CLOSE && this.connection.isWritable()) {
+			if (reason == CloseReason.SLOW && policy == SlowConnectionPolicy.CLOSE && this.connection.isWritable()) {
 				FrameBatch batch = new FrameBatch();
 				drainLive(batch);
 				write(batch);
@@ -380,14 +380,14 @@ final class Subscriber implements Subscription, Runnable {
 			this.runner.wake();
 			return;
 		}
-		SlowSubscriberPolicy policy = this.context.options().slowPolicy();
+		SlowConnectionPolicy policy = this.context.options().slowPolicy();
 		this.context.statistics().dropped(policy, 1);
-		if (policy == SlowSubscriberPolicy.DROP) {
+		if (policy == SlowConnectionPolicy.DROP) {
 			this.droppedThrough.accumulateAndGet(event.id(), Subscriber::later);
 			this.runner.wake();
 		}
 		else if (close(CloseReason.SLOW)) {
-			logger.debug("Closing slow subscriber of stream '{}' ({} policy, {} events queued)", this.stream,
+			logger.debug("Closing slow connection of stream '{}' ({} policy, {} events queued)", this.stream,
 					policy.tag(), this.queued.get());
 		}
 	}

@@ -82,7 +82,7 @@ public final class SseFormat {
 	 * @param retry the reconnection delay, may be {@code null}
 	 * @return the block as UTF-8
 	 */
-	public static byte[] position(String id, Duration retry) {
+	public static byte[] priming(String id, Duration retry) {
 		StringBuilder text = new StringBuilder(48);
 		if (retry != null) {
 			text.append("retry: ").append(retryMillis(retry)).append('\n');

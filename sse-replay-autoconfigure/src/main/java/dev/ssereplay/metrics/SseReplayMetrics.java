@@ -11,7 +11,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import dev.ssereplay.broker.Broker;
 import dev.ssereplay.broker.BrokerStatistics;
 import dev.ssereplay.broker.CloseReason;
-import dev.ssereplay.broker.SlowSubscriberPolicy;
+import dev.ssereplay.broker.SlowConnectionPolicy;
 import dev.ssereplay.store.EvictionReason;
 import dev.ssereplay.store.ReplayStore;
 import dev.ssereplay.store.ResyncReason;
@@ -53,9 +53,9 @@ public final class SseReplayMetrics implements MeterBinder {
 				statistics, BrokerStatistics::getDelivered);
 		counter(registry, "sse.replay.events.replayed", "Events written from history to resuming connections",
 				BaseUnits.EVENTS, statistics, BrokerStatistics::getReplayed);
-		for (SlowSubscriberPolicy policy : SlowSubscriberPolicy.values()) {
+		for (SlowConnectionPolicy policy : SlowConnectionPolicy.values()) {
 			FunctionCounter.builder("sse.replay.events.dropped", statistics, (s) -> s.getDropped(policy))
-				.description("Live events not delivered to a slow subscriber, by the policy applied")
+				.description("Live events not delivered to a slow connection, by the policy applied")
 				.baseUnit(BaseUnits.EVENTS)
 				.tag("policy", policy.tag())
 				.register(registry);

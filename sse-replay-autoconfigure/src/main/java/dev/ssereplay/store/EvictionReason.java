@@ -12,7 +12,7 @@ public enum EvictionReason {
 	BYTES,
 
 	/** The event was older than {@code time-to-live}. */
-	AGE;
+	EXPIRED;
 
 	/**
 	 * Returns the lowercase name used in metrics.

@@ -188,7 +188,7 @@ public final class InMemoryReplayStore implements ReplayStore {
 	}
 
 	@Override
-	public void evictExpired() {
+	public void housekeep() {
 		locked(() -> {
 			expire(this.clock.millis());
 			Iterator<History> histories = this.streams.values().iterator();
@@ -249,7 +249,7 @@ public final class InMemoryReplayStore implements ReplayStore {
 	private void expire(long now) {
 		long cutoff = now - this.timeToLiveMillis;
 		while (this.oldest != null && this.oldest.event.timestamp() <= cutoff) {
-			evict(this.oldest, EvictionReason.AGE);
+			evict(this.oldest, EvictionReason.EXPIRED);
 		}
 	}
 
@@ -276,7 +276,7 @@ public final class InMemoryReplayStore implements ReplayStore {
 			throw new IllegalStateException("Store order broken: expected " + node.event.id() + " but removed "
 					+ removed.event.id());
 		}
-		if (reason == EvictionReason.AGE) {
+		if (reason == EvictionReason.EXPIRED) {
 			history.expiredThrough = node.event.sequence();
 		}
 		if (node.previous != null) {

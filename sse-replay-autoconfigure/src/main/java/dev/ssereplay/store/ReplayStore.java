@@ -79,7 +79,7 @@ public interface ReplayStore {
 	 * does that work on a thread of its own. Stores that expire by themselves need
 	 * not do anything.
 	 */
-	default void evictExpired() {
+	default void housekeep() {
 	}
 
 	/**

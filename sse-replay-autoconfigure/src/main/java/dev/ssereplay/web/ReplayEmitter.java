@@ -24,7 +24,7 @@ import dev.ssereplay.broker.Subscription;
  * {@link ServletOutputStream} with non-blocking I/O: the subscriber writes only
  * when the container can take the write, so a client that stops reading never
  * holds a thread, and its events wait in the subscriber's bounded queue where
- * the slow-subscriber policy sees them. Served by Spring MVC's own handling of
+ * the slow-connection policy sees them. Served by Spring MVC's own handling of
  * emitters (the handler is not installed, or the emitter is wrapped in a
  * {@code ResponseEntity}), it writes through {@link SseEmitter#send(Set)} like any
  * emitter, each call one write and one flush, and a write may block.

@@ -16,7 +16,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import dev.ssereplay.broker.Broker;
 import dev.ssereplay.broker.BrokerOptions;
 import dev.ssereplay.broker.ElasticWriterPool;
-import dev.ssereplay.broker.SlowSubscriberPolicy;
+import dev.ssereplay.broker.SlowConnectionPolicy;
 import dev.ssereplay.event.JacksonPayloadSerializer;
 import dev.ssereplay.event.PayloadSerializer;
 import dev.ssereplay.store.InMemoryReplayStore;
@@ -119,8 +119,8 @@ class SseReplayAutoConfigurationTests {
 	void bindsEveryProperty() {
 		this.contextRunner
 			.withPropertyValues("sse.replay.store.max-events-per-stream=50", "sse.replay.store.max-bytes=2MB",
-					"sse.replay.store.time-to-live=90s", "sse.replay.subscriber.queue-depth=12",
-					"sse.replay.subscriber.slow-policy=drop", "sse.replay.subscriber.replay-batch-size=20",
+					"sse.replay.store.time-to-live=90s", "sse.replay.connection.queue-depth=12",
+					"sse.replay.connection.slow-policy=drop", "sse.replay.connection.replay-batch-size=20",
 					"sse.replay.heartbeat.interval=0", "sse.replay.retry=750ms", "sse.replay.resync-event=reload",
 					"sse.replay.max-connections=42", "sse.replay.max-event-size=1KB",
 					"sse.replay.connection-timeout=5m", "sse.replay.writer.threads=3",
@@ -135,7 +135,7 @@ class SseReplayAutoConfigurationTests {
 				assertThat(properties.getWriter().getMaxExtraThreads()).isEqualTo(9);
 				assertThat(context.getBean(Broker.class).options()).isEqualTo(BrokerOptions.builder()
 					.queueDepth(12)
-					.slowPolicy(SlowSubscriberPolicy.DROP)
+					.slowPolicy(SlowConnectionPolicy.DROP)
 					.heartbeatInterval(Duration.ZERO)
 					.retry(Duration.ofMillis(750))
 					.resyncEventName("reload")
@@ -148,20 +148,33 @@ class SseReplayAutoConfigurationTests {
 	}
 
 	@Test
+	void bindsTheFormerNamesOfThePerConnectionProperties() {
+		this.contextRunner
+			.withPropertyValues("sse.replay.subscriber.queue-depth=12", "sse.replay.subscriber.slow-policy=drop",
+					"sse.replay.subscriber.replay-batch-size=20")
+			.run((context) -> {
+				BrokerOptions options = context.getBean(Broker.class).options();
+				assertThat(options.queueDepth()).isEqualTo(12);
+				assertThat(options.slowPolicy()).isEqualTo(SlowConnectionPolicy.DROP);
+				assertThat(options.replayBatchSize()).isEqualTo(20);
+			});
+	}
+
+	@Test
 	void failsClearlyOnANegativeQueueDepth() {
-		this.contextRunner.withPropertyValues("sse.replay.subscriber.queue-depth=0").run((context) -> {
+		this.contextRunner.withPropertyValues("sse.replay.connection.queue-depth=0").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
-				.hasMessageContaining("sse.replay.subscriber.queue-depth must be positive, was 0");
+				.hasMessageContaining("sse.replay.connection.queue-depth must be positive, was 0");
 		});
 	}
 
 	@Test
 	void failsClearlyOnAnUnknownSlowPolicy() {
-		this.contextRunner.withPropertyValues("sse.replay.subscriber.slow-policy=ignore").run((context) -> {
+		this.contextRunner.withPropertyValues("sse.replay.connection.slow-policy=ignore").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure())
-				.hasStackTraceContaining("Failed to bind properties under 'sse.replay.subscriber.slow-policy'");
+				.hasStackTraceContaining("Failed to bind properties under 'sse.replay.connection.slow-policy'");
 		});
 	}
 

@@ -74,7 +74,7 @@ class BrokerTests {
 			.build();
 	}
 
-	private static BrokerOptions options(int queueDepth, SlowSubscriberPolicy policy) {
+	private static BrokerOptions options(int queueDepth, SlowConnectionPolicy policy) {
 		return BrokerOptions.builder()
 			.queueDepth(queueDepth)
 			.slowPolicy(policy)
@@ -102,7 +102,7 @@ class BrokerTests {
 
 	@Test
 	void freshSubscriberFirstGetsRetryAndTheHeadIdThenLiveEvents() {
-		broker(options(100, SlowSubscriberPolicy.CLOSE));
+		broker(options(100, SlowConnectionPolicy.CLOSE));
 		List<StoredEvent> before = publish("s", 3);
 		RecordingConnection connection = subscribe("s", null);
 		await().atMost(WAIT).until(() -> !connection.blocks().isEmpty());
@@ -115,7 +115,7 @@ class BrokerTests {
 
 	@Test
 	void resumingSubscriberGetsTheMissedEventsThenLiveWithoutAnnouncingTheHeadFirst() {
-		broker(options(100, SlowSubscriberPolicy.CLOSE));
+		broker(options(100, SlowConnectionPolicy.CLOSE));
 		List<StoredEvent> history = publish("s", 10);
 		RecordingConnection connection = subscribe("s", history.get(3).id().toString());
 		await().atMost(WAIT).until(() -> connection.sequences().size() == 6);
@@ -130,7 +130,7 @@ class BrokerTests {
 
 	@Test
 	void resumeWhilePublishingConcurrentlyHasNoGapAndNoDuplicate() throws Exception {
-		broker(options(16, SlowSubscriberPolicy.CLOSE), new InMemoryReplayStore(10_000, 1 << 24, Duration.ofHours(1)));
+		broker(options(16, SlowConnectionPolicy.CLOSE), new InMemoryReplayStore(10_000, 1 << 24, Duration.ofHours(1)));
 		List<StoredEvent> history = publish("s", 200);
 		AtomicBoolean publishing = new AtomicBoolean(true);
 		ExecutorService publisher = Executors.newSingleThreadExecutor();
@@ -170,7 +170,7 @@ class BrokerTests {
 
 	@Test
 	void evictedIdGetsTheResyncEventWithTheHeadThenLiveEvents() {
-		broker(options(100, SlowSubscriberPolicy.CLOSE), new InMemoryReplayStore(5, 1 << 20, Duration.ofHours(1)));
+		broker(options(100, SlowConnectionPolicy.CLOSE), new InMemoryReplayStore(5, 1 << 20, Duration.ofHours(1)));
 		List<StoredEvent> history = publish("s", 20);
 		RecordingConnection connection = subscribe("s", history.get(2).id().toString());
 		await().atMost(WAIT).until(() -> connection.text().contains("event: resync"));
@@ -184,7 +184,7 @@ class BrokerTests {
 
 	@Test
 	void malformedAndForeignIdsGetTheResyncEvent() {
-		broker(options(100, SlowSubscriberPolicy.CLOSE));
+		broker(options(100, SlowConnectionPolicy.CLOSE));
 		StoredEvent other = publish("other", 1).get(0);
 		publish("s", 2);
 		RecordingConnection junk = subscribe("s", "not-an-id");
@@ -201,7 +201,7 @@ class BrokerTests {
 	void aMalformedIdIsAnsweredAtTheHeadOfSubscribeAndEventsPublishedAfterItAreDelivered() {
 		List<Runnable> writerRuns = new ArrayList<>();
 		this.store = new InMemoryReplayStore(1000, 1 << 24, Duration.ofHours(1));
-		this.broker = new Broker(this.store, options(100, SlowSubscriberPolicy.CLOSE), writerRuns::add);
+		this.broker = new Broker(this.store, options(100, SlowConnectionPolicy.CLOSE), writerRuns::add);
 		this.resources.add(this.broker);
 		EventId before = publish("s", 2).get(1).id();
 		RecordingConnection connection = subscribe("s", "junk");
@@ -216,7 +216,7 @@ class BrokerTests {
 
 	@Test
 	void replayIsNotSlownessEvenWithATinyQueue() {
-		broker(options(2, SlowSubscriberPolicy.CLOSE));
+		broker(options(2, SlowConnectionPolicy.CLOSE));
 		EventId start = this.store.head("s");
 		publish("s", 600);
 		RecordingConnection connection = new RecordingConnection();
@@ -230,12 +230,12 @@ class BrokerTests {
 		await().atMost(WAIT).untilAsserted(() -> assertThat(connection.sequences()).hasSize(700));
 		assertThat(connection.isClosed()).isFalse();
 		assertThat(connection.sequences()).containsExactlyElementsOf(LongStream.rangeClosed(1, 700).boxed().toList());
-		assertThat(this.broker.statistics().getDropped(SlowSubscriberPolicy.CLOSE)).isZero();
+		assertThat(this.broker.statistics().getDropped(SlowConnectionPolicy.CLOSE)).isZero();
 	}
 
 	@Test
 	void liveEventsThatArriveWhileTheLastPageIsWrittenAreNotSlowness() {
-		broker(options(2, SlowSubscriberPolicy.CLOSE));
+		broker(options(2, SlowConnectionPolicy.CLOSE));
 		EventId start = this.store.head("s");
 		publish("s", 50);
 		RecordingConnection connection = new RecordingConnection();
@@ -249,12 +249,12 @@ class BrokerTests {
 		await().atMost(WAIT).untilAsserted(() -> assertThat(connection.sequences()).hasSize(70));
 		assertThat(connection.isClosed()).isFalse();
 		assertThat(connection.sequences()).containsExactlyElementsOf(LongStream.rangeClosed(1, 70).boxed().toList());
-		assertThat(this.broker.statistics().getDropped(SlowSubscriberPolicy.CLOSE)).isZero();
+		assertThat(this.broker.statistics().getDropped(SlowConnectionPolicy.CLOSE)).isZero();
 	}
 
 	@Test
 	void closePolicyEndsASlowSubscriberAndSparesTheOthers() throws InterruptedException {
-		broker(options(32, SlowSubscriberPolicy.CLOSE));
+		broker(options(32, SlowConnectionPolicy.CLOSE));
 		RecordingConnection slow = subscribe("s", null);
 		RecordingConnection fast = subscribe("s", null);
 		await().atMost(WAIT).until(() -> slow.writes() == 1 && fast.writes() == 1);
@@ -271,14 +271,14 @@ class BrokerTests {
 		// What was queued before the overflow is still written, in order.
 		assertThat(slow.sequences()).isNotEmpty()
 			.containsExactlyElementsOf(LongStream.rangeClosed(1, slow.sequences().size()).boxed().toList());
-		assertThat(this.broker.statistics().getDropped(SlowSubscriberPolicy.CLOSE)).isPositive();
+		assertThat(this.broker.statistics().getDropped(SlowConnectionPolicy.CLOSE)).isPositive();
 		assertThat(this.broker.statistics().getClosed(CloseReason.SLOW)).isEqualTo(1);
 		assertThat(fast.isClosed()).isFalse();
 	}
 
 	@Test
 	void removePolicyEndsASlowSubscriberWithoutWritingItsQueue() throws InterruptedException {
-		broker(options(8, SlowSubscriberPolicy.REMOVE));
+		broker(options(8, SlowConnectionPolicy.REMOVE));
 		RecordingConnection slow = subscribe("s", null);
 		await().atMost(WAIT).until(() -> slow.writes() == 1);
 		slow.block();
@@ -290,12 +290,12 @@ class BrokerTests {
 		assertThat(slow.awaitClosed(20)).isTrue();
 		// At most the batch that was being written when the client stalled.
 		assertThat(slow.sequences()).hasSizeLessThanOrEqualTo(1);
-		assertThat(this.broker.statistics().getDropped(SlowSubscriberPolicy.REMOVE)).isGreaterThanOrEqualTo(9);
+		assertThat(this.broker.statistics().getDropped(SlowConnectionPolicy.REMOVE)).isGreaterThanOrEqualTo(9);
 	}
 
 	@Test
 	void dropPolicyKeepsTheConnectionAndTellsTheClientWhatWasDropped() {
-		broker(options(8, SlowSubscriberPolicy.DROP));
+		broker(options(8, SlowConnectionPolicy.DROP));
 		RecordingConnection slow = subscribe("s", null);
 		await().atMost(WAIT).until(() -> slow.writes() == 1);
 		slow.block();
@@ -314,13 +314,13 @@ class BrokerTests {
 		List<Long> seen = slow.sequences();
 		assertThat(seen).isSorted().doesNotHaveDuplicates().contains(42L, 43L);
 		assertThat(seen.size()).isLessThan(43);
-		assertThat(this.broker.statistics().getDropped(SlowSubscriberPolicy.DROP)).isEqualTo(43 - seen.size());
+		assertThat(this.broker.statistics().getDropped(SlowConnectionPolicy.DROP)).isEqualTo(43 - seen.size());
 		assertThat(this.broker.statistics().getResyncs(ResyncReason.DROPPED)).isEqualTo(1);
 	}
 
 	@Test
 	void aFailingSubscriberIsClosedAndTheOthersGetEverything() throws InterruptedException {
-		broker(options(100, SlowSubscriberPolicy.CLOSE));
+		broker(options(100, SlowConnectionPolicy.CLOSE));
 		RecordingConnection broken = subscribe("s", null);
 		List<RecordingConnection> healthy = List.of(subscribe("s", null), subscribe("s", null));
 		await().atMost(WAIT).until(() -> broken.writes() == 1);
@@ -339,7 +339,7 @@ class BrokerTests {
 	void everySubscriberSeesOneDenseOrderUnderConcurrentPublishers() throws Exception {
 		// History for every event: a subscriber that falls far behind on a busy
 		// machine catches up from the store instead of being told to resync.
-		broker(options(10_000, SlowSubscriberPolicy.CLOSE),
+		broker(options(10_000, SlowConnectionPolicy.CLOSE),
 				new InMemoryReplayStore(10_000, 1 << 24, Duration.ofHours(1)));
 		List<RecordingConnection> connections = new ArrayList<>();
 		for (int i = 0; i < 5; i++) {
@@ -373,7 +373,7 @@ class BrokerTests {
 		LossyStore lossy = new LossyStore(new InMemoryReplayStore(1000, 1 << 20, Duration.ofHours(1)), 3);
 		ElasticWriterPool writers = new ElasticWriterPool(2, 4);
 		this.resources.add(writers);
-		Broker broker = new Broker(lossy, options(100, SlowSubscriberPolicy.CLOSE), writers);
+		Broker broker = new Broker(lossy, options(100, SlowConnectionPolicy.CLOSE), writers);
 		this.resources.add(broker);
 		RecordingConnection connection = new RecordingConnection();
 		broker.subscribe("s", null, null, connection);
@@ -406,7 +406,7 @@ class BrokerTests {
 
 	@Test
 	void eventNameFilterDeliversOnlyTheNamedEvents() {
-		broker(options(100, SlowSubscriberPolicy.CLOSE));
+		broker(options(100, SlowConnectionPolicy.CLOSE));
 		RecordingConnection connection = new RecordingConnection();
 		Predicate<String> names = Set.of("wanted", "message")::contains;
 		this.broker.subscribe("s", null, names, connection);
@@ -436,7 +436,7 @@ class BrokerTests {
 
 	@Test
 	void cancelEndsTheConnectionOnceAndNothingIsWrittenAfter() throws InterruptedException {
-		broker(options(100, SlowSubscriberPolicy.CLOSE));
+		broker(options(100, SlowConnectionPolicy.CLOSE));
 		RecordingConnection connection = new RecordingConnection();
 		Subscription subscription = this.broker.subscribe("s", null, null, connection);
 		await().atMost(WAIT).until(() -> connection.writes() == 1);
@@ -451,7 +451,7 @@ class BrokerTests {
 
 	@Test
 	void closingTheBrokerEndsEveryConnection() throws InterruptedException {
-		broker(options(100, SlowSubscriberPolicy.CLOSE));
+		broker(options(100, SlowConnectionPolicy.CLOSE));
 		RecordingConnection a = subscribe("a", null);
 		RecordingConnection b = subscribe("b", null);
 		this.broker.close();
@@ -465,7 +465,7 @@ class BrokerTests {
 		ElasticWriterPool writers = new ElasticWriterPool(1, 8);
 		this.resources.add(writers);
 		InMemoryReplayStore store = new InMemoryReplayStore(1000, 1 << 20, Duration.ofHours(1));
-		Broker broker = new Broker(store, options(1000, SlowSubscriberPolicy.CLOSE), writers);
+		Broker broker = new Broker(store, options(1000, SlowConnectionPolicy.CLOSE), writers);
 		this.resources.add(broker);
 		List<RecordingConnection> stuck = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {

@@ -83,14 +83,14 @@ class SseFormatTests {
 
 	@Test
 	void positionBlockCarriesOnlyRetryAndId() {
-		assertThat(text(SseFormat.position("100-7", Duration.ofMillis(2500)))).isEqualTo("retry: 2500\nid: 100-7\n\n");
-		assertThat(text(SseFormat.position("100-7", null))).isEqualTo("id: 100-7\n\n");
-		assertThat(text(SseFormat.position(null, Duration.ofSeconds(3)))).isEqualTo("retry: 3000\n\n");
+		assertThat(text(SseFormat.priming("100-7", Duration.ofMillis(2500)))).isEqualTo("retry: 2500\nid: 100-7\n\n");
+		assertThat(text(SseFormat.priming("100-7", null))).isEqualTo("id: 100-7\n\n");
+		assertThat(text(SseFormat.priming(null, Duration.ofSeconds(3)))).isEqualTo("retry: 3000\n\n");
 	}
 
 	@Test
 	void retryIsWholeMilliseconds() {
-		assertThat(text(SseFormat.position(null, Duration.ofNanos(1_999_999)))).isEqualTo("retry: 1\n\n");
+		assertThat(text(SseFormat.priming(null, Duration.ofNanos(1_999_999)))).isEqualTo("retry: 1\n\n");
 	}
 
 	@Test

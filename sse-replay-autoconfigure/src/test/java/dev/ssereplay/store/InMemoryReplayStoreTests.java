@@ -90,10 +90,10 @@ class InMemoryReplayStoreTests extends ReplayStoreContractTests {
 			.extracting(StoredEvent::id)
 			.containsExactly(recent.id());
 		clock.advance(Duration.ofSeconds(31));
-		store.evictExpired();
+		store.housekeep();
 		assertThat(store.eventCount()).isZero();
 		assertThat(store.byteCount()).isZero();
-		assertThat(store.evictions(EvictionReason.AGE)).isEqualTo(2);
+		assertThat(store.evictions(EvictionReason.EXPIRED)).isEqualTo(2);
 	}
 
 	@Test
@@ -101,10 +101,10 @@ class InMemoryReplayStoreTests extends ReplayStoreContractTests {
 		MutableClock clock = new MutableClock();
 		InMemoryReplayStore store = new InMemoryReplayStore(100, 1 << 20, Duration.ofMinutes(1), clock);
 		StoredEvent first = store.append("s", SseEvent.of("x"));
-		store.evictExpired();
+		store.housekeep();
 		assertThat(store.streamCount()).isEqualTo(1);
 		clock.advance(Duration.ofMinutes(2));
-		store.evictExpired();
+		store.housekeep();
 		assertThat(store.streamCount()).isZero();
 		StoredEvent again = store.append("s", SseEvent.of("y"));
 		assertThat(again.id().epoch()).isNotEqualTo(first.id().epoch());
@@ -120,7 +120,7 @@ class InMemoryReplayStoreTests extends ReplayStoreContractTests {
 		EventId watched = store.head("watched");
 		store.head("unwatched");
 		clock.advance(Duration.ofMinutes(2));
-		store.evictExpired();
+		store.housekeep();
 		assertThat(store.streamCount()).isEqualTo(1);
 		assertThat(store.head("watched")).isEqualTo(watched);
 	}

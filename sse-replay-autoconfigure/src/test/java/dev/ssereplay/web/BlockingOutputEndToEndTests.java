@@ -10,7 +10,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
  */
 @SpringBootTest(classes = StreamsTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "sse.replay.writer.non-blocking=false", "sse.replay.heartbeat.interval=300ms",
-				"sse.replay.store.max-events-per-stream=300", "sse.replay.subscriber.queue-depth=64",
+				"sse.replay.store.max-events-per-stream=300", "sse.replay.connection.queue-depth=64",
 				"sse.replay.retry=1500ms", "management.endpoints.web.exposure.include=health,metrics" })
 class BlockingOutputEndToEndTests extends SseReplayEndToEndTests {
 

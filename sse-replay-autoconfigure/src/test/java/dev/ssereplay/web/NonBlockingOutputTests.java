@@ -32,7 +32,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(classes = StreamsTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "sse.replay.writer.threads=1", "sse.replay.writer.stall-threshold=1h",
-				"sse.replay.subscriber.queue-depth=64", "sse.replay.heartbeat.interval=300ms" })
+				"sse.replay.connection.queue-depth=64", "sse.replay.heartbeat.interval=300ms" })
 class NonBlockingOutputTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);

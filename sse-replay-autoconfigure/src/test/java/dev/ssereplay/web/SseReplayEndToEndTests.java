@@ -24,7 +24,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.ssereplay.broker.Broker;
 import dev.ssereplay.broker.CloseReason;
-import dev.ssereplay.broker.SlowSubscriberPolicy;
+import dev.ssereplay.broker.SlowConnectionPolicy;
 import dev.ssereplay.store.ResyncReason;
 import dev.ssereplay.test.SseTestClient;
 import dev.ssereplay.test.SseTestClient.Block;
@@ -37,7 +37,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(classes = StreamsTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "sse.replay.heartbeat.interval=300ms", "sse.replay.store.max-events-per-stream=300",
-				"sse.replay.subscriber.queue-depth=64", "sse.replay.retry=1500ms",
+				"sse.replay.connection.queue-depth=64", "sse.replay.retry=1500ms",
 				"management.endpoints.web.exposure.include=health,metrics" })
 class SseReplayEndToEndTests {
 
@@ -206,7 +206,7 @@ class SseReplayEndToEndTests {
 	@Test
 	void aClientThatStopsReadingDelaysNoOneAndIsClosedByThePolicy() throws Exception {
 		long slowClosedBefore = this.broker.statistics().getClosed(CloseReason.SLOW);
-		long droppedBefore = this.broker.statistics().getDropped(SlowSubscriberPolicy.CLOSE);
+		long droppedBefore = this.broker.statistics().getDropped(SlowConnectionPolicy.CLOSE);
 		String payload = "p".repeat(8 * 1024);
 		try (SseTestClient reader = SseTestClient.connect(stream("stuck"), null);
 				Socket stuck = SseTestClient.stopReading(stream("stuck"))) {
@@ -226,7 +226,7 @@ class SseReplayEndToEndTests {
 			assertThat(received).extracting(Block::data).containsOnly(payload);
 			await().atMost(WAIT)
 				.until(() -> this.broker.statistics().getClosed(CloseReason.SLOW) > slowClosedBefore);
-			assertThat(this.broker.statistics().getDropped(SlowSubscriberPolicy.CLOSE)).isGreaterThan(droppedBefore);
+			assertThat(this.broker.statistics().getDropped(SlowConnectionPolicy.CLOSE)).isGreaterThan(droppedBefore);
 			assertThat(reader.ended()).isFalse();
 		}
 	}

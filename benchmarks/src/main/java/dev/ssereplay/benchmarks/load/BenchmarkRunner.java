@@ -30,7 +30,7 @@ import dev.ssereplay.benchmarks.server.Contender;
  * (idle, on the same CPU); the fixed rate of the other scenarios is half the
  * publish rate of the slowest contender there, on the first JDK with platform
  * threads. Then each server in turn runs scenarios 2, 5, 4 and 3, and stops:
- * slow subscribers after the others, as they can leave a server that blocks on
+ * slow connections after the others, as they can leave a server that blocks on
  * them in a poor state, and the 10,000 idle connections last, as they can
  * exhaust the heap of a server that spends 100 KB on each.
  * <p>

@@ -14,8 +14,8 @@ public enum Scenario {
 	/** Many idle connections. */
 	S3("idle connections"),
 
-	/** Slow subscribers. */
-	S4("slow subscribers"),
+	/** Slow connections. */
+	S4("slow connections"),
 
 	/** Reconnect storm. */
 	S5("reconnect storm");

@@ -110,7 +110,7 @@ public final class Scenarios {
 	}
 
 	/**
-	 * Scenario 4, slow subscribers: connections that stop reading alongside normal
+	 * Scenario 4, slow connections: connections that stop reading alongside normal
 	 * ones, at the rate of scenario 2.
 	 * @param stream a stream name not used before
 	 * @param rate events published per second

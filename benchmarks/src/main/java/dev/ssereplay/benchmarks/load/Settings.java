@@ -11,7 +11,7 @@ import java.time.Duration;
  * @param payloadBytes the size of each event's data
  * @param window events the throughput publisher may be ahead of the slowest
  * subscriber; below the default queue depth of sse-replay and WebFlux (256), so
- * that the throughput scenario measures delivery, not the slow-subscriber policy
+ * that the throughput scenario measures delivery, not the slow-connection policy
  * @param warmup time before each measurement, not counted
  * @param measure the measurement window
  * @param slowFill time the slow connections get to fill their buffers before

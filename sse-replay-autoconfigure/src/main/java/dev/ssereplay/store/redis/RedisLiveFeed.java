@@ -40,7 +40,7 @@ import dev.ssereplay.store.ReplayStore;
  * leaves no hole, only subscribers waiting for the next event. So the feed
  * follows the streams that have subscribers in this process, with the newest
  * event the live path delivered for each, and is given each followed stream's
- * head once a housekeeping pass ({@link #catchUp}). When the live path stays
+ * head once a housekeeping pass ({@link #checkHead}). When the live path stays
  * behind the head for two passes in a row, the feed reads the newest event from
  * the history and passes it to the listeners again, which sends subscribers that
  * are behind to the history.
@@ -155,7 +155,7 @@ final class RedisLiveFeed {
 	 * @throws dev.ssereplay.store.StoreUnavailableException when the newest event
 	 * could not be read
 	 */
-	void catchUp(String stream, EventId head) {
+	void checkHead(String stream, EventId head) {
 		Tracked state = this.followed.get(stream);
 		if (state != null && state.lagsBehind(head)) {
 			redeliverNewest(stream, head);

@@ -52,14 +52,14 @@ import dev.ssereplay.store.StoreUnavailableException;
  * every second, or a replica that took over, may have lost appends it had
  * acknowledged, and their sequence numbers must not be given to other events
  * under the same epoch. A stream with subscribers in this process is kept alive
- * by {@link #evictExpired()}, so it keeps its epoch while idle.
+ * by {@link #housekeep()}, so it keeps its epoch while idle.
  * <p>
  * Live events reach {@link #addListener listeners} through Redis pub/sub, on one
  * thread in the order received, for events appended by any instance including
  * this one; {@link #append} does not call them itself. Pub/sub is a hint: a
  * subscriber that sees a hole reads it from the history, and a last message lost
  * on the way is passed to the listeners again, from the history, once
- * {@link #evictExpired()} has found the live path behind twice in a row. The
+ * {@link #housekeep()} has found the live path behind twice in a row. The
  * subscription, the listener thread and that repair are {@link RedisLiveFeed}'s;
  * this class holds the commands, the decoding of their replies and the handling
  * of outages.
@@ -101,7 +101,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 
 	private final RedisLiveFeed liveFeed;
 
-	// Runs what evictExpired() asks for, which waits on Redis, so that neither the
+	// Runs what housekeep() asks for, which waits on Redis, so that neither the
 	// broker's tick nor the listeners do.
 	private final ScheduledExecutorService housekeepingThread;
 
@@ -208,7 +208,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	 * Registers a listener for every event appended by any instance. The first
 	 * listener subscribes this store to live events; this waits up to the command
 	 * timeout for the subscription, and when Redis cannot be reached, subscribing
-	 * is retried every second by {@link #evictExpired()}.
+	 * is retried every second by {@link #housekeep()}.
 	 * @param listener called for each event, on the store's listener thread
 	 */
 	@Override
@@ -232,14 +232,14 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	 * call made while the previous one still runs is dropped.
 	 */
 	@Override
-	public void evictExpired() {
+	public void housekeep() {
 		if (this.closed || !this.housekeepingPending.compareAndSet(false, true)) {
 			return;
 		}
 		try {
 			this.housekeepingThread.execute(() -> {
 				try {
-					housekeep();
+					runHousekeeping();
 				}
 				finally {
 					this.housekeepingPending.set(false);
@@ -252,7 +252,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 		}
 	}
 
-	private void housekeep() {
+	private void runHousekeeping() {
 		synchronized (this.housekeeping) {
 			if (this.closed) {
 				return;
@@ -409,7 +409,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 				continue;
 			}
 			countEvictions(0, (Long) values.get(2));
-			this.liveFeed.catchUp(stream, new EventId(epoch(stream, values.get(0)), (Long) values.get(1)));
+			this.liveFeed.checkHead(stream, new EventId(epoch(stream, values.get(0)), (Long) values.get(1)));
 		}
 	}
 
@@ -418,7 +418,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 			this.evictions[EvictionReason.COUNT.ordinal()].addAndGet(byCount);
 		}
 		if (byAge > 0) {
-			this.evictions[EvictionReason.AGE.ordinal()].addAndGet(byAge);
+			this.evictions[EvictionReason.EXPIRED.ordinal()].addAndGet(byAge);
 		}
 	}
 

@@ -104,14 +104,14 @@ class RedisLiveFeedTests {
 			assertThat(feed.followedStreams()).containsExactly("s");
 			history.append("s", SseEvent.of("first"));
 			StoredEvent last = history.append("s", SseEvent.of("last"));
-			feed.catchUp("s", last.id());
+			feed.checkHead("s", last.id());
 			assertThat(received).isEmpty();
-			feed.catchUp("s", last.id());
+			feed.checkHead("s", last.id());
 			await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
 			assertThat(received.get(0).id()).isEqualTo(last.id());
 			assertThat(received.get(0).frame()).isEqualTo(last.frame());
-			feed.catchUp("s", last.id());
-			feed.catchUp("s", last.id());
+			feed.checkHead("s", last.id());
+			feed.checkHead("s", last.id());
 			assertThat(received).hasSize(1);
 		}
 		finally {

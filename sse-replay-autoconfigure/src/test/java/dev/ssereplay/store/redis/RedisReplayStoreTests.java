@@ -122,7 +122,7 @@ class RedisReplayStoreTests {
 		ReadResult fromOld = store.readAfter("s", old.id(), 10);
 		assertThat(fromOld).isInstanceOf(ReadResult.Events.class);
 		assertThat(((ReadResult.Events) fromOld).events()).extracting(StoredEvent::id).containsExactly(recent.id());
-		assertThat(store.evictions(EvictionReason.AGE)).isEqualTo(1);
+		assertThat(store.evictions(EvictionReason.EXPIRED)).isEqualTo(1);
 	}
 
 	@Test
@@ -146,7 +146,7 @@ class RedisReplayStoreTests {
 		EventId other = store.head("other");
 		for (int i = 0; i < 8; i++) {
 			Thread.sleep(250);
-			store.evictExpired();
+			store.housekeep();
 		}
 		assertThat(store.head("kept")).isEqualTo(kept);
 		assertThat(store.head("other").epoch()).isNotEqualTo(other.epoch());
@@ -165,7 +165,7 @@ class RedisReplayStoreTests {
 		assertThat(silent).isEqualTo(published.id().next());
 		// The first pass sees the live path behind, the second passes the event on.
 		await().atMost(WAIT).until(() -> {
-			store.evictExpired();
+			store.housekeep();
 			return received.size() == 2;
 		});
 		assertThat(received).extracting(StoredEvent::id).containsExactly(published.id(), silent);
@@ -224,7 +224,7 @@ class RedisReplayStoreTests {
 				.withMessageContaining("read stream 's'");
 			assertThat(Duration.ofNanos(System.nanoTime() - failing)).isLessThan(Duration.ofSeconds(2));
 			assertThat(store.isReachable()).isFalse();
-			store.evictExpired();
+			store.housekeep();
 		}
 		finally {
 			redis.startAgain();
@@ -270,13 +270,13 @@ class RedisReplayStoreTests {
 			store = store(100, Duration.ofHours(1));
 			store.addListener(received::add);
 			assertThat(store.isListening()).isFalse();
-			store.evictExpired();
+			store.housekeep();
 		}
 		finally {
 			redis.startAgain();
 		}
 		await().atMost(WAIT).until(() -> {
-			store.evictExpired();
+			store.housekeep();
 			return store.isListening();
 		});
 		StoredEvent event = await().atMost(WAIT).ignoreException(StoreUnavailableException.class)

@@ -6,7 +6,7 @@ import java.util.Locale;
  * What happens to a subscriber whose queue of live events is full. Replay is
  * never subject to it: a resuming client receives history at its own pace.
  */
-public enum SlowSubscriberPolicy {
+public enum SlowConnectionPolicy {
 
 	/**
 	 * Stop queueing, write what is already queued, then end the connection. The
