@@ -1,7 +1,27 @@
 /**
- * The broker: subscribers per stream, each with a bounded queue and a writer
- * task that turns queued events, replay pages, resync notices and heartbeats
- * into one write per batch on its {@link dev.ssereplay.broker.Connection}. The
- * broker knows nothing of HTTP.
+ * The broker: the connections of each stream and everything written to them.
+ * It knows nothing of HTTP.
+ * <p>
+ * To follow a publish: {@link dev.ssereplay.broker.Broker#publish} appends to the
+ * store; the store hands the stored event to {@code Broker.dispatch}, its
+ * listener, which offers it to every {@code Subscriber} of the stream (one per
+ * connection); the subscriber queues it and wakes its writer.
+ * <p>
+ * To follow a connect: {@link dev.ssereplay.broker.Broker#subscribe} registers a
+ * {@code Subscriber} first, reads the head for a fresh or malformed position,
+ * then starts it. Its life is one {@code Subscriber.Phase} (new, replaying,
+ * live, closing, closed). Each job has its own class:
+ * <ul>
+ * <li>{@code Subscriber}: the bounded queue, the slow-connection policy, the
+ * phase, and one writer run ({@code step});</li>
+ * <li>{@code SerialRunner}: the one hand-off between the threads that have work
+ * for a connection and its writer, which runs at most once at a time and parks
+ * while the connection cannot take a write;</li>
+ * <li>{@code ReplayCursor}: the position, the event-name filter and every "write
+ * it, skip it, or read the store" decision, confined to the writer;</li>
+ * <li>{@code FrameBatch}: the frames of one run, written with one flush;</li>
+ * <li>{@link dev.ssereplay.broker.Connection}: the transport, implemented by the
+ * web layer.</li>
+ * </ul>
  */
 package dev.ssereplay.broker;

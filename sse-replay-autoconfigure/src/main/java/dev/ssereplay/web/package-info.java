@@ -1,6 +1,13 @@
 /**
- * The Spring MVC side: {@link dev.ssereplay.web.SseReplay}, the application's
- * entry point, which turns a subscription into an {@code SseEmitter} and
- * publishes events, and the mapping of sse-replay's errors to HTTP statuses.
+ * The Spring MVC side. {@link dev.ssereplay.web.SseReplay} is the application's
+ * entry point: it parses the client's position once (where the request enters)
+ * and subscribes, and it publishes through the broker. The connection it
+ * returns is a {@code ReplayEmitter}, an {@code SseEmitter} whose writes go
+ * either to a {@code ServletOutput} (non-blocking servlet output, installed by
+ * {@link dev.ssereplay.web.SseReplayReturnValueHandler}) or through Spring
+ * MVC's own emitter handling. {@code EventStreamHttp} reads the request and
+ * sets the stream's headers, and
+ * {@link dev.ssereplay.web.SseReplayExceptionHandler} maps sse-replay's errors
+ * to HTTP statuses.
  */
 package dev.ssereplay.web;

@@ -77,7 +77,6 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(RedisReplayStore.class);
 
-	private static final long OUTAGE_LOG_INTERVAL_NANOS = 60_000_000_000L;
 
 	private static final int STATUS_EVENTS = 0;
 
@@ -113,11 +112,8 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 
 	private volatile boolean closed;
 
-	// Guarded by housekeeping.
-	private long lastOutageLogNanos;
-
-	// Guarded by housekeeping.
-	private boolean outageLogged;
+	// Used under housekeeping.
+	private final OutageLog outageLog = new OutageLog(logger);
 
 	/**
 	 * Creates a store. It does not connect until it is first used, and subscribes
@@ -275,25 +271,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 					outage = new StoreUnavailableException("Could not subscribe to live events: " + ex.getMessage(), ex);
 				}
 			}
-			reportOutage(outage);
-		}
-	}
-
-	// Logs the start and end of an outage, and once a minute while it lasts.
-	private void reportOutage(StoreUnavailableException outage) {
-		if (outage == null) {
-			if (this.outageLogged) {
-				this.outageLogged = false;
-				logger.info("Redis replay store reaches Redis again");
-			}
-			return;
-		}
-		long now = System.nanoTime();
-		if (!this.outageLogged || now - this.lastOutageLogNanos >= OUTAGE_LOG_INTERVAL_NANOS) {
-			this.outageLogged = true;
-			this.lastOutageLogNanos = now;
-			logger.warn("Redis replay store cannot reach Redis; publishing fails and subscribers wait: {}",
-					outage.getMessage());
+			this.outageLog.report(outage);
 		}
 	}
 
