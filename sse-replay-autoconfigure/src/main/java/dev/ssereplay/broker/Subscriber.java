@@ -269,10 +269,26 @@ final class Subscriber implements Subscription, Runnable {
 			batch.addHeartbeatIfEmpty(HEARTBEAT);
 		}
 		write(batch);
+		if (next == Phase.LIVE && current != Phase.LIVE) {
+			dropWritten();
+		}
 		// Only once the history is written may a full queue count as slowness; fails
 		// when the end was requested meanwhile.
 		this.phase.compareAndSet(current, next);
 		return true;
+	}
+
+	/**
+	 * Removes the queued live events that the replay or the priming already
+	 * covered, so that they do not count against a connection that has caught up.
+	 */
+	private void dropWritten() {
+		StoredEvent event;
+		while ((event = this.queue.peek()) != null && event.id().sameEpoch(this.cursor.position())
+				&& !this.cursor.isAfterPosition(event.id())) {
+			this.queue.poll();
+			this.queued.decrementAndGet();
+		}
 	}
 
 	private Phase drainLive(FrameBatch batch) {

@@ -215,6 +215,32 @@ class BrokerTests {
 	}
 
 	@Test
+	void aConnectionThatCaughtUpIsNotSlowBecauseOfEventsItsReplayAlreadyWrote() {
+		List<Runnable> writerRuns = new ArrayList<>();
+		this.store = new InMemoryReplayStore(1000, 1 << 24, Duration.ofHours(1));
+		this.broker = new Broker(this.store, options(2, SlowConnectionPolicy.CLOSE), writerRuns::add);
+		this.resources.add(this.broker);
+		EventId start = this.store.head("s");
+		RecordingConnection connection = new RecordingConnection();
+		this.broker.subscribe("s", Position.after(start), null, connection);
+		// Queued while the writer has not run yet; the third does not fit.
+		publish("s", 3);
+		runAll(writerRuns);
+		assertThat(connection.sequences()).containsExactly(1L, 2L, 3L);
+		publish("s", 1);
+		runAll(writerRuns);
+		assertThat(connection.isClosed()).isFalse();
+		assertThat(connection.sequences()).containsExactly(1L, 2L, 3L, 4L);
+		assertThat(this.broker.statistics().getDropped(SlowConnectionPolicy.CLOSE)).isZero();
+	}
+
+	private static void runAll(List<Runnable> tasks) {
+		while (!tasks.isEmpty()) {
+			tasks.remove(0).run();
+		}
+	}
+
+	@Test
 	void replayIsNotSlownessEvenWithATinyQueue() {
 		broker(options(2, SlowConnectionPolicy.CLOSE));
 		EventId start = this.store.head("s");
