@@ -60,6 +60,7 @@ public final class SseReplayAutoConfiguration {
 			.maxConnections(properties.getMaxConnections())
 			.replayBatchSize(connection.getReplayBatchSize())
 			.stallThreshold(properties.getWriter().getStallThreshold())
+			.startTimeout(connection.getStartTimeout())
 			.build();
 		return new Broker(store, options, writers);
 	}

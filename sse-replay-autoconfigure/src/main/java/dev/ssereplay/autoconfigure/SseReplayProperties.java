@@ -262,6 +262,13 @@ public class SseReplayProperties {
 		 */
 		private int replayBatchSize = 500;
 
+		/**
+		 * How long a subscription may wait for its emitter to be returned to Spring MVC
+		 * before it is released and its connection slot returned; covers a handler
+		 * that throws after subscribing.
+		 */
+		private Duration startTimeout = Duration.ofSeconds(10);
+
 		public int getQueueDepth() {
 			return this.queueDepth;
 		}
@@ -286,6 +293,15 @@ public class SseReplayProperties {
 		public void setReplayBatchSize(int replayBatchSize) {
 			requirePositive("sse.replay.connection.replay-batch-size", replayBatchSize);
 			this.replayBatchSize = replayBatchSize;
+		}
+
+		public Duration getStartTimeout() {
+			return this.startTimeout;
+		}
+
+		public void setStartTimeout(Duration startTimeout) {
+			requirePositive("sse.replay.connection.start-timeout", startTimeout);
+			this.startTimeout = startTimeout;
 		}
 
 	}

@@ -33,6 +33,8 @@ public final class BrokerOptions {
 
 	private final Duration stallThreshold;
 
+	private final Duration startTimeout;
+
 	private BrokerOptions(Builder builder) {
 		this.queueDepth = builder.queueDepth;
 		this.slowPolicy = builder.slowPolicy;
@@ -42,6 +44,7 @@ public final class BrokerOptions {
 		this.maxConnections = builder.maxConnections;
 		this.replayBatchSize = builder.replayBatchSize;
 		this.stallThreshold = builder.stallThreshold;
+		this.startTimeout = builder.startTimeout;
 	}
 
 	/**
@@ -55,7 +58,8 @@ public final class BrokerOptions {
 	/**
 	 * Returns the defaults: 256 queued events, {@link SlowConnectionPolicy#CLOSE},
 	 * heartbeats after 15 seconds, retry 3 seconds, event {@code resync}, 10,000
-	 * connections, replay in pages of 500, stall threshold 500 ms.
+	 * connections, replay in pages of 500, stall threshold 500 ms, start timeout
+	 * 10 seconds.
 	 * @return the default options
 	 */
 	public static BrokerOptions defaults() {
@@ -127,6 +131,15 @@ public final class BrokerOptions {
 		return this.stallThreshold;
 	}
 
+	/**
+	 * Returns how long a subscription may wait for its connection to be served
+	 * (the emitter returned to Spring MVC) before it is released.
+	 * @return the timeout
+	 */
+	public Duration startTimeout() {
+		return this.startTimeout;
+	}
+
 	@Override
 	public boolean equals(Object other) {
 		if (this == other) {
@@ -136,13 +149,13 @@ public final class BrokerOptions {
 				&& this.slowPolicy == that.slowPolicy && this.heartbeatInterval.equals(that.heartbeatInterval)
 				&& Objects.equals(this.retry, that.retry) && this.resyncEventName.equals(that.resyncEventName)
 				&& this.maxConnections == that.maxConnections && this.replayBatchSize == that.replayBatchSize
-				&& this.stallThreshold.equals(that.stallThreshold);
+				&& this.stallThreshold.equals(that.stallThreshold) && this.startTimeout.equals(that.startTimeout);
 	}
 
 	@Override
 	public int hashCode() {
 		return Objects.hash(this.queueDepth, this.slowPolicy, this.heartbeatInterval, this.retry,
-				this.resyncEventName, this.maxConnections, this.replayBatchSize, this.stallThreshold);
+				this.resyncEventName, this.maxConnections, this.replayBatchSize, this.stallThreshold, this.startTimeout);
 	}
 
 	@Override
@@ -150,7 +163,8 @@ public final class BrokerOptions {
 		return "BrokerOptions[queueDepth=" + this.queueDepth + ", slowPolicy=" + this.slowPolicy
 				+ ", heartbeatInterval=" + this.heartbeatInterval + ", retry=" + this.retry + ", resyncEventName="
 				+ this.resyncEventName + ", maxConnections=" + this.maxConnections + ", replayBatchSize="
-				+ this.replayBatchSize + ", stallThreshold=" + this.stallThreshold + "]";
+				+ this.replayBatchSize + ", stallThreshold=" + this.stallThreshold + ", startTimeout="
+				+ this.startTimeout + "]";
 	}
 
 	/**
@@ -174,6 +188,8 @@ public final class BrokerOptions {
 		private int replayBatchSize = 500;
 
 		private Duration stallThreshold = Duration.ofMillis(500);
+
+		private Duration startTimeout = Duration.ofSeconds(10);
 
 		private Builder() {
 		}
@@ -281,6 +297,20 @@ public final class BrokerOptions {
 				throw new IllegalArgumentException("stallThreshold must be positive, was " + stallThreshold);
 			}
 			this.stallThreshold = stallThreshold;
+			return this;
+		}
+
+		/**
+		 * Sets how long a subscription may wait for its connection to be served
+		 * before it is released and its slot returned.
+		 * @param startTimeout positive
+		 * @return this builder
+		 */
+		public Builder startTimeout(Duration startTimeout) {
+			if (startTimeout == null || startTimeout.isNegative() || startTimeout.isZero()) {
+				throw new IllegalArgumentException("startTimeout must be positive, was " + startTimeout);
+			}
+			this.startTimeout = startTimeout;
 			return this;
 		}
 

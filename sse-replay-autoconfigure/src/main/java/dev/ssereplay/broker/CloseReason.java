@@ -17,7 +17,14 @@ public enum CloseReason {
 	SLOW,
 
 	/** The broker shut down. */
-	SHUTDOWN;
+	SHUTDOWN,
+
+	/**
+	 * The connection was never served within the start timeout: the controller
+	 * did not return the emitter (it threw after subscribing, or subscribed
+	 * outside a request).
+	 */
+	UNSERVED;
 
 	/**
 	 * Returns the lowercase name used in metrics.

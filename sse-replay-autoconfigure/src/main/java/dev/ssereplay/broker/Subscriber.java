@@ -102,7 +102,9 @@ final class Subscriber implements Subscription, Runnable {
 	// Written once, before the close request is handed to the writer.
 	private volatile CloseReason closeReason;
 
-	private volatile long lastWriteNanos = System.nanoTime();
+	private final long createdNanos = System.nanoTime();
+
+	private volatile long lastWriteNanos = this.createdNanos;
 
 	private volatile long writeStartedNanos;
 
@@ -197,12 +199,19 @@ final class Subscriber implements Subscription, Runnable {
 
 	/**
 	 * Called by the broker's housekeeping tick: wakes an idle writer that owes a
-	 * heartbeat or a retry of the store.
+	 * heartbeat or a retry of the store, and releases a subscription whose
+	 * connection was never served.
 	 * @return {@code true} when a write has been blocked longer than the stall
 	 * threshold
 	 */
 	boolean tick(long now, long heartbeatNanos, long stallNanos) {
 		Phase current = this.phase.get();
+		if (current == Phase.NEW && now - this.createdNanos >= this.context.options().startTimeout().toNanos()
+				&& close(CloseReason.UNSERVED)) {
+			logger.warn("A connection to stream '{}' was not served within {} and was released: return the emitter "
+					+ "of SseReplay.subscribe from a request handler, and check access before subscribing",
+					this.stream, this.context.options().startTimeout());
+		}
 		if (current == Phase.REPLAYING || current == Phase.LIVE) {
 			long retryAt = this.storeRetryAtNanos;
 			if ((heartbeatNanos > 0 && now - this.lastWriteNanos >= heartbeatNanos)

@@ -241,6 +241,37 @@ class BrokerTests {
 	}
 
 	@Test
+	void aConnectionThatIsNeverServedIsReleasedWithinTheStartTimeout() {
+		broker(BrokerOptions.builder().maxConnections(1).startTimeout(Duration.ofMillis(300)).build());
+		// The emitter never reaches the container: its connection never becomes writable.
+		Connection neverServed = new Connection() {
+
+			@Override
+			public boolean isWritable() {
+				return false;
+			}
+
+			@Override
+			public void write(byte[] frames) {
+				throw new AssertionError("written before it was served");
+			}
+
+			@Override
+			public void close() {
+			}
+
+		};
+		Subscription abandoned = this.broker.subscribe("s", Position.FRESH, null, neverServed);
+		assertThatExceptionOfType(TooManyConnectionsException.class).isThrownBy(() -> subscribe("s", null));
+		await().atMost(WAIT).until(() -> this.broker.connectionCount() == 0);
+		assertThat(abandoned.isActive()).isFalse();
+		assertThat(this.broker.statistics().getClosed(CloseReason.UNSERVED)).isEqualTo(1);
+		assertThat(this.broker.hasSubscribers("s")).isFalse();
+		RecordingConnection served = subscribe("s", null);
+		await().atMost(WAIT).until(() -> !served.blocks().isEmpty());
+	}
+
+	@Test
 	void replayIsNotSlownessEvenWithATinyQueue() {
 		broker(options(2, SlowConnectionPolicy.CLOSE));
 		EventId start = this.store.head("s");

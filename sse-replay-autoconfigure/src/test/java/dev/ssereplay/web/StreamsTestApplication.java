@@ -4,12 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
@@ -34,6 +36,15 @@ public class StreamsTestApplication {
 		@GetMapping("/streams/{stream}")
 		SseEmitter subscribe(@PathVariable String stream) {
 			return this.sseReplay.subscribe(stream);
+		}
+
+		/**
+		 * Subscribes, then refuses: an access check placed after the subscribe.
+		 */
+		@GetMapping("/refused/{stream}")
+		SseEmitter subscribeThenRefuse(@PathVariable String stream) {
+			this.sseReplay.subscribe(stream);
+			throw new ResponseStatusException(HttpStatus.FORBIDDEN, "not yours");
 		}
 
 		@PostMapping("/streams/{stream}")
