@@ -40,6 +40,8 @@ final class ReplayCursor {
 
 	}
 
+	private static final int FIRST_PAGE = 16;
+
 	private final String stream;
 
 	private final Predicate<String> eventNames;
@@ -49,6 +51,10 @@ final class ReplayCursor {
 	private final BrokerStatistics statistics;
 
 	private EventId position;
+
+	// How many events to read next; starts small, so that a first page of large
+	// events is not read whole, and follows the size of the events read.
+	private int pageHint = FIRST_PAGE;
 
 	/**
 	 * Creates a cursor.
@@ -98,15 +104,22 @@ final class ReplayCursor {
 
 	/**
 	 * Reads one page of history after the position and writes what the filter
-	 * accepts, or the resync event when the store cannot serve the position.
+	 * accepts, or the resync event when the store cannot serve the position. A
+	 * page stops where the batch would exceed its byte bound, so that one write,
+	 * and what a connection that stops reading leaves in the container, stays
+	 * bounded however large the events; the next page starts after the last
+	 * event written.
 	 * @param store the store
-	 * @param pageSize the most events to read
+	 * @param maxEvents the most events to read
+	 * @param maxBytes the most bytes the batch may hold after this page, but for
+	 * one event when it is empty
 	 * @param batch where the frames go
 	 * @return {@link Next#LIVE} once the page reached the head
 	 * @throws RuntimeException when the store could not be read; nothing changed
 	 */
-	Next replay(ReplayStore store, int pageSize, FrameBatch batch) {
-		ReadResult result = store.readAfter(this.stream, this.position, pageSize);
+	Next replay(ReplayStore store, int maxEvents, int maxBytes, FrameBatch batch) {
+		int limit = Math.min(maxEvents, this.pageHint);
+		ReadResult result = store.readAfter(this.stream, this.position, limit);
 		if (result instanceof ReadResult.CannotServe cannotServe) {
 			resync(cannotServe.reason(), cannotServe.head(), batch);
 			return Next.LIVE;
@@ -114,13 +127,32 @@ final class ReplayCursor {
 		ReadResult.Events page = (ReadResult.Events) result;
 		EventId after = this.position;
 		List<StoredEvent> events = page.events();
+		long bytesRead = 0;
+		int read = 0;
+		boolean full = false;
 		for (StoredEvent event : events) {
+			byte[] frame = event.frame();
+			if (!batch.isEmpty() && batch.size() + frame.length > maxBytes) {
+				full = true;
+				break;
+			}
 			if (accepts(event)) {
-				batch.addReplayed(event.frame());
+				batch.addReplayed(frame);
 			}
 			this.position = event.id();
+			bytesRead += frame.length;
+			read++;
 		}
-		return (events.size() < pageSize || page.reachedHead(after)) ? Next.LIVE : Next.REPLAY;
+		if (read > 0) {
+			// Read next as many events as this page's average says fit the bound, so
+			// that a store that copies events (Redis) does not fetch far more than is
+			// written.
+			this.pageHint = (int) Math.max(1, Math.min(maxEvents, maxBytes * (long) read / Math.max(1, bytesRead)));
+		}
+		if (full) {
+			return Next.REPLAY;
+		}
+		return (events.size() < limit || page.reachedHead(after)) ? Next.LIVE : Next.REPLAY;
 	}
 
 	/**

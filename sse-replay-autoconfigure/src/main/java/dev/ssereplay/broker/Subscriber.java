@@ -70,6 +70,8 @@ final class Subscriber implements Subscription, Runnable {
 
 	private static final byte[] HEARTBEAT = SseFormat.comment("heartbeat");
 
+	// What one write may hold, but for one event when it is the first: live and
+	// replayed alike, so a connection pins at most this in the container.
 	private static final int MAX_BATCH_BYTES = 256 * 1024;
 
 	private static final long STORE_RETRY_NANOS = 1_000_000_000L;
@@ -326,7 +328,8 @@ final class Subscriber implements Subscription, Runnable {
 		this.missedThrough.set(null);
 		ReplayCursor.Next next;
 		try {
-			next = this.cursor.replay(this.context.store(), this.context.options().replayBatchSize(), batch);
+			next = this.cursor.replay(this.context.store(), this.context.options().replayBatchSize(), MAX_BATCH_BYTES,
+					batch);
 			this.storeRetryAtNanos = 0;
 		}
 		catch (RuntimeException ex) {

@@ -272,6 +272,23 @@ class BrokerTests {
 	}
 
 	@Test
+	void aResumeWritesItsHistoryInBoundedWrites() {
+		broker(BrokerOptions.builder().heartbeatInterval(Duration.ZERO).build(),
+				new InMemoryReplayStore(1000, 1 << 26, Duration.ofHours(1)));
+		EventId start = this.store.head("s");
+		String payload = "p".repeat(60_000);
+		for (int i = 0; i < 600; i++) {
+			this.store.append("s", SseEvent.of(payload));
+		}
+		RecordingConnection connection = new RecordingConnection();
+		this.broker.subscribe("s", Position.after(start), null, connection);
+		await().atMost(WAIT).until(() -> connection.sequences().size() == 600);
+		// One page used to be one write of 500 events: 30 MB held by one connection.
+		assertThat(connection.largestWrite()).isLessThanOrEqualTo(256 * 1024 + 60_100);
+		assertThat(connection.sequences()).containsExactlyElementsOf(LongStream.rangeClosed(1, 600).boxed().toList());
+	}
+
+	@Test
 	void replayIsNotSlownessEvenWithATinyQueue() {
 		broker(options(2, SlowConnectionPolicy.CLOSE));
 		EventId start = this.store.head("s");

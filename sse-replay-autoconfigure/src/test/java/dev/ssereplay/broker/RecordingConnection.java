@@ -34,6 +34,8 @@ final class RecordingConnection implements Connection {
 
 	private volatile long delayMillis;
 
+	private volatile int largestWrite;
+
 	@Override
 	public void write(byte[] frames) throws IOException {
 		if (this.concurrentWrites.incrementAndGet() > 1) {
@@ -66,12 +68,20 @@ final class RecordingConnection implements Connection {
 			}
 			synchronized (this.written) {
 				this.written.write(frames);
+				this.largestWrite = Math.max(this.largestWrite, frames.length);
 			}
 			this.writes.incrementAndGet();
 		}
 		finally {
 			this.concurrentWrites.decrementAndGet();
 		}
+	}
+
+	/**
+	 * Returns the most bytes one write carried.
+	 */
+	int largestWrite() {
+		return this.largestWrite;
 	}
 
 	@Override

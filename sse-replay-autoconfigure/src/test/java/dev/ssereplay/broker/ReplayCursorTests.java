@@ -47,12 +47,44 @@ class ReplayCursorTests {
 			.isEqualTo(ReplayCursor.Next.REPLAY);
 		assertThat(text(start)).isEqualTo("retry: 3000\n\n");
 		FrameBatch first = new FrameBatch();
-		assertThat(this.cursor.replay(this.store, 2, first)).isEqualTo(ReplayCursor.Next.REPLAY);
+		assertThat(this.cursor.replay(this.store, 2, 1 << 20, first)).isEqualTo(ReplayCursor.Next.REPLAY);
 		assertThat(first.replayed()).isEqualTo(2);
 		FrameBatch second = new FrameBatch();
-		assertThat(this.cursor.replay(this.store, 2, second)).isEqualTo(ReplayCursor.Next.LIVE);
+		assertThat(this.cursor.replay(this.store, 2, 1 << 20, second)).isEqualTo(ReplayCursor.Next.LIVE);
 		assertThat(second.replayed()).isEqualTo(2);
 		assertThat(this.cursor.position()).isEqualTo(events.get(4).id());
+	}
+
+	@Test
+	void aPageStopsAtTheByteBoundAndTheNextStartsAfterTheLastEventWritten() {
+		List<StoredEvent> events = new ArrayList<>();
+		for (int i = 0; i < 40; i++) {
+			events.add(this.store.append("s", SseEvent.of("x".repeat(10_000))));
+		}
+		this.cursor.start(Position.after(new EventId(events.get(0).id().epoch(), 0)), null, null, new FrameBatch());
+		int frame = events.get(0).frame().length;
+		List<Long> written = new ArrayList<>();
+		ReplayCursor.Next next;
+		do {
+			FrameBatch batch = new FrameBatch();
+			next = this.cursor.replay(this.store, 500, 64 * 1024, batch);
+			assertThat(batch.size()).isLessThanOrEqualTo(64 * 1024);
+			assertThat(batch.replayed()).isPositive();
+			written.add((long) batch.replayed());
+		}
+		while (next == ReplayCursor.Next.REPLAY);
+		assertThat(written.stream().mapToLong(Long::longValue).sum()).isEqualTo(40);
+		assertThat(written).allSatisfy((count) -> assertThat(count).isLessThanOrEqualTo(64 * 1024 / frame));
+		assertThat(this.cursor.position()).isEqualTo(events.get(39).id());
+	}
+
+	@Test
+	void oneEventLargerThanTheBoundIsStillWrittenAlone() {
+		List<StoredEvent> events = publish(1);
+		this.cursor.start(Position.after(new EventId(events.get(0).id().epoch(), 0)), null, null, new FrameBatch());
+		FrameBatch batch = new FrameBatch();
+		assertThat(this.cursor.replay(this.store, 500, 1, batch)).isEqualTo(ReplayCursor.Next.LIVE);
+		assertThat(batch.replayed()).isEqualTo(1);
 	}
 
 	@Test
@@ -72,7 +104,7 @@ class ReplayCursorTests {
 		this.cursor.start(Position.after(new EventId(events.get(0).id().epoch() + 1, 3)), null, null,
 				new FrameBatch());
 		FrameBatch batch = new FrameBatch();
-		assertThat(this.cursor.replay(this.store, 10, batch)).isEqualTo(ReplayCursor.Next.LIVE);
+		assertThat(this.cursor.replay(this.store, 10, 1 << 20, batch)).isEqualTo(ReplayCursor.Next.LIVE);
 		assertThat(text(batch)).contains("\"reason\":\"other-epoch\"");
 		assertThat(this.cursor.position()).isEqualTo(events.get(0).id());
 	}
@@ -120,7 +152,7 @@ class ReplayCursorTests {
 		events.add(this.store.append("s", new SseEvent("wanted", "b")));
 		named.start(Position.after(new EventId(events.get(0).id().epoch(), 0)), null, null, new FrameBatch());
 		FrameBatch batch = new FrameBatch();
-		named.replay(this.store, 10, batch);
+		named.replay(this.store, 10, 1 << 20, batch);
 		assertThat(batch.replayed()).isEqualTo(1);
 		assertThat(named.position()).isEqualTo(events.get(1).id());
 	}
