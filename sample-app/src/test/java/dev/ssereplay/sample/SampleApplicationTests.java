@@ -76,7 +76,7 @@ class SampleApplicationTests {
 
 	@Test
 	void rejectsOversizedBodiesWithA413() throws Exception {
-		HttpResponse<String> response = post("/streams/big", new byte[200_000], "text/plain");
+		HttpResponse<String> response = post("/streams/big", new byte[1024 * 1024 + 1], "text/plain");
 		assertThat(response.statusCode()).isEqualTo(413);
 		assertThat(response.body()).contains("sse.replay.max-event-size");
 	}

@@ -33,7 +33,7 @@ public class SseReplayProperties {
 	/**
 	 * Maximum size of one event's name and data, in UTF-8.
 	 */
-	private DataSize maxEventSize = DataSize.ofKilobytes(64);
+	private DataSize maxEventSize = DataSize.ofMegabytes(1);
 
 	/**
 	 * How long a connection stays open before the server ends it and the client

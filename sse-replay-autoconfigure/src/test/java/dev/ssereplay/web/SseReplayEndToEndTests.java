@@ -188,11 +188,19 @@ class SseReplayEndToEndTests {
 	void oversizedEventsGetA413AndAreNotStored() throws Exception {
 		String before = this.sseReplay.publish("big", "small");
 		HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(stream("big"))
-			.POST(HttpRequest.BodyPublishers.ofString("x".repeat(70_000)))
+			.POST(HttpRequest.BodyPublishers.ofString("x".repeat(1024 * 1024 + 1)))
 			.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(413);
 		assertThat(response.body()).contains("sse.replay.max-event-size");
 		assertThat(this.sseReplay.publish("big", "next")).endsWith("-" + (sequence(before) + 1));
+	}
+
+	@Test
+	void anOrdinaryJsonSnapshotIsNotTooLarge() throws Exception {
+		HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(stream("snapshot"))
+			.POST(HttpRequest.BodyPublishers.ofString("{\"rows\":\"" + "r".repeat(73 * 1024) + "\"}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(200);
 	}
 
 	@Test
