@@ -25,7 +25,8 @@ import dev.ssereplay.event.StreamNames;
 /**
  * A {@link ReplayStore} in this process's memory: a ring buffer per stream,
  * bounded by events per stream, by total bytes for the whole process and by
- * age. Streams with no retained events and no subscribers are removed; a stream
+ * age. Streams with no retained events and no subscribers are removed, once
+ * their position can no longer come back (see {@link #housekeep()}); a stream
  * created again, like every stream after a restart, gets a new epoch.
  * <p>
  * Finding the events after a position is O(1): the position's sequence number
@@ -187,14 +188,27 @@ public final class InMemoryReplayStore implements ReplayStore {
 		this.inUse = inUse;
 	}
 
+	/**
+	 * Removes events that outlived the time to live, and streams without events
+	 * that are not in use: at once for a stream that never had an event (reading
+	 * leaves nothing behind), a time to live after its last append or its last
+	 * connection for one that had, so that a client that comes back with an id
+	 * of it resumes without a resync for as long as it could have resumed from
+	 * an event.
+	 */
 	@Override
 	public void housekeep() {
 		locked(() -> {
-			expire(this.clock.millis());
+			long now = this.clock.millis();
+			expire(now);
 			Iterator<History> histories = this.streams.values().iterator();
 			while (histories.hasNext()) {
 				History history = histories.next();
-				if (history.size == 0 && !this.inUse.test(history.stream)) {
+				if (this.inUse.test(history.stream)) {
+					history.lastUsedMillis = now;
+				}
+				else if (history.size == 0
+						&& (history.lastSequence == 0 || now - history.lastUsedMillis >= this.timeToLiveMillis)) {
 					histories.remove();
 				}
 			}
@@ -341,6 +355,9 @@ public final class InMemoryReplayStore implements ReplayStore {
 
 		long expiredThrough;
 
+		// The last append, or the last housekeeping pass that found it in use.
+		long lastUsedMillis;
+
 		Node[] ring = new Node[Math.min(16, InMemoryReplayStore.this.maxEventsPerStream)];
 
 		int start;
@@ -375,6 +392,7 @@ public final class InMemoryReplayStore implements ReplayStore {
 			this.ring[(this.start + this.size) % this.ring.length] = node;
 			this.size++;
 			this.lastSequence = node.event.sequence();
+			this.lastUsedMillis = node.event.timestamp();
 		}
 
 		Node removeOldest() {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 
@@ -110,6 +111,35 @@ class InMemoryReplayStoreTests extends ReplayStoreContractTests {
 		assertThat(again.id().epoch()).isNotEqualTo(first.id().epoch());
 		assertThat(store.readAfter("s", first.id(), 10))
 			.isEqualTo(new ReadResult.CannotServe(ResyncReason.OTHER_EPOCH, again.id()));
+	}
+
+	@Test
+	void aQuietStreamKeepsItsPositionForTheTimeToLiveAfterItsLastConnectionLeft() {
+		MutableClock clock = new MutableClock();
+		InMemoryReplayStore store = new InMemoryReplayStore(100, 1 << 20, Duration.ofMinutes(1), clock);
+		AtomicBoolean connected = new AtomicBoolean(true);
+		store.retainWhile((stream) -> connected.get());
+		StoredEvent only = store.append("s", SseEvent.of("x"));
+		// The event expires while its client is connected; then the client leaves.
+		clock.advance(Duration.ofSeconds(70));
+		store.housekeep();
+		connected.set(false);
+		clock.advance(Duration.ofSeconds(2));
+		store.housekeep();
+		// It comes back with the id of the event it had: nothing was missed.
+		assertThat(store.readAfter("s", only.id(), 10)).isEqualTo(new ReadResult.Events(List.of(), only.id()));
+		clock.advance(Duration.ofSeconds(59));
+		store.housekeep();
+		assertThat(store.streamCount()).isZero();
+	}
+
+	@Test
+	void aStreamThatNeverHadEventsLeavesNothingBehindOnceUnused() {
+		MutableClock clock = new MutableClock();
+		InMemoryReplayStore store = new InMemoryReplayStore(100, 1 << 20, Duration.ofMinutes(1), clock);
+		store.head("read-only");
+		store.housekeep();
+		assertThat(store.streamCount()).isZero();
 	}
 
 	@Test
