@@ -117,8 +117,9 @@ final class ServletOutput {
 				this.flushPending = true;
 			}
 		}
-		catch (IllegalStateException ex) {
-			// Completed (timeout, client gone) before the write.
+		catch (RuntimeException ex) {
+			// Completed (timeout, client gone) between the check and the write: the
+			// container may have recycled the stream. The client resumes.
 			throw new IOException("Response already completed", ex);
 		}
 	}
