@@ -9,6 +9,16 @@
 --                            milliseconds) then f (the event's whole frame)
 -- Numbers that can exceed 2^53 (the epoch) are only ever handled as text.
 
+-- A lifetime that has had no event yet (a reader started it) is kept only this
+-- long after it was last read or touched: reading a stream that does not exist
+-- leaves no lasting key behind, while a subscriber's instance touches it every
+-- second and so keeps its epoch.
+local UNUSED_LIFETIME_MILLIS = 10000
+
+local function unused_ttl(ttl)
+  return math.min(ttl, UNUSED_LIFETIME_MILLIS)
+end
+
 local function now_millis()
   -- The server's clock, so that every application instance dates events alike.
   local time = redis.call('TIME')

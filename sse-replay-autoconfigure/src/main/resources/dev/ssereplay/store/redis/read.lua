@@ -10,7 +10,7 @@
 
 local meta, log = KEYS[1], KEYS[2]
 local ttl = tonumber(ARGV[5])
-local epoch = lifetime(meta, log, ARGV[1], ttl, ARGV[6])
+local epoch = lifetime(meta, log, ARGV[1], unused_ttl(ttl), ARGV[6])
 local head = tonumber(redis.call('HGET', meta, 'seq'))
 if epoch ~= ARGV[2] then
   return {1, epoch, head, 0, {}}

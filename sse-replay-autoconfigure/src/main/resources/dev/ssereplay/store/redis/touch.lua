@@ -13,6 +13,11 @@ if not epoch then
 end
 local ttl = tonumber(ARGV[1])
 local aged = trim_aged(meta, log, ttl, now_millis())
-redis.call('PEXPIRE', meta, ttl)
-redis.call('PEXPIRE', log, ttl)
-return {epoch, tonumber(redis.call('HGET', meta, 'seq')), aged}
+local head = tonumber(redis.call('HGET', meta, 'seq'))
+local keep = ttl
+if head == 0 then
+  keep = unused_ttl(ttl)
+end
+redis.call('PEXPIRE', meta, keep)
+redis.call('PEXPIRE', log, keep)
+return {epoch, head, aged}

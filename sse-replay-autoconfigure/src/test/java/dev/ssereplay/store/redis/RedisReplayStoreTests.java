@@ -77,6 +77,24 @@ class RedisReplayStoreTests {
 	}
 
 	@Test
+	void readingAStreamThatHasNoEventsLeavesNoLastingKey() {
+		RedisReplayStore store = store(100, Duration.ofHours(1));
+		String meta = store.keyPrefix() + "{ghost}:meta";
+		EventId head = store.head("ghost");
+		store.readAfter("ghost", new EventId(head.epoch() + 1, 3), 10);
+		long ttl = pttl(meta);
+		assertThat(ttl).as("a read-only stream's key lives seconds, not the time to live").isBetween(1L, 10_000L);
+		// Its first event makes it a real lifetime, kept for the time to live.
+		StoredEvent first = store.append("ghost", SseEvent.of("x"));
+		assertThat(first.id().epoch()).isEqualTo(head.epoch());
+		assertThat(pttl(meta)).isGreaterThan(3_500_000L);
+	}
+
+	private static long pttl(String key) {
+		return Long.parseLong(redis.command("PTTL", key).substring(1));
+	}
+
+	@Test
 	void theStoredPublishedAndReturnedFramesAreTheSameBytes() {
 		RedisReplayStore store = store(100, Duration.ofHours(1));
 		List<StoredEvent> received = new CopyOnWriteArrayList<>();
