@@ -190,8 +190,9 @@ public class SseReplayProperties {
 		private int maxEventsPerStream = 1000;
 
 		/**
-		 * Maximum size of the events kept by the in-memory store, for all streams
-		 * together; the oldest events are removed first.
+		 * Maximum heap the in-memory store retains for all streams together: the
+		 * formatted events and an estimate of the objects that hold them and their
+		 * streams; the oldest events are removed first.
 		 */
 		private DataSize maxBytes = DataSize.ofMegabytes(64);
 

@@ -85,7 +85,7 @@ public final class SseReplayMetrics implements MeterBinder {
 			.baseUnit(BaseUnits.EVENTS)
 			.register(registry);
 		Gauge.builder("sse.replay.store.bytes", this.store, (s) -> known(s.byteCount()))
-			.description("Bytes of formatted events retained by the replay store; no value for a shared store")
+			.description("Bytes the replay store retains: formatted events and the objects that hold them and their streams; no value for a shared store")
 			.baseUnit(BaseUnits.BYTES)
 			.register(registry);
 		for (EvictionReason reason : EvictionReason.values()) {

@@ -25,7 +25,9 @@ import dev.ssereplay.event.StreamNames;
 /**
  * A {@link ReplayStore} in this process's memory: a ring buffer per stream,
  * bounded by events per stream, by total bytes for the whole process and by
- * age. Streams with no retained events and no subscribers are removed, once
+ * age. The byte bound counts what is really retained: each event's frame plus
+ * the objects that hold it, and each stream's own objects, as estimated for a
+ * 64-bit JVM with compressed references. Streams with no retained events and no subscribers are removed, once
  * their position can no longer come back (see {@link #housekeep()}); a stream
  * created again, like every stream after a restart, gets a new epoch.
  * <p>
@@ -44,6 +46,14 @@ public final class InMemoryReplayStore implements ReplayStore {
 	private static final Logger logger = LoggerFactory.getLogger(InMemoryReplayStore.class);
 
 	private static final long LIMIT_LOG_INTERVAL_MILLIS = 60_000;
+
+	// Per event beside its frame: the stored event, its id, the list node, the
+	// frame's array header and a ring slot.
+	private static final int EVENT_OVERHEAD = 128;
+
+	// Per stream beside its name: the history, its smallest ring, the map entry
+	// and the name's string.
+	private static final int STREAM_OVERHEAD = 256;
 
 	private final int maxEventsPerStream;
 
@@ -111,7 +121,9 @@ public final class InMemoryReplayStore implements ReplayStore {
 	public StoredEvent append(String stream, SseEvent event) {
 		StreamNames.check(stream);
 		byte[] body = SseFormat.body(event);
-		if (body.length + 64L > this.maxBytes) {
+		long needed = body.length + 64L + EVENT_OVERHEAD + streamSize(stream)
+				+ ((event.name() != null) ? event.name().length() : 0);
+		if (needed > this.maxBytes) {
 			throw new IllegalArgumentException("Event of " + body.length + " bytes cannot fit in a store of "
 					+ this.maxBytes + " bytes (sse.replay.store.max-bytes)");
 		}
@@ -125,7 +137,7 @@ public final class InMemoryReplayStore implements ReplayStore {
 				evict(history.oldest(), EvictionReason.COUNT);
 			}
 			history.add(link(new Node(appended, history)));
-			while (this.bytes > this.maxBytes) {
+			while (this.bytes > this.maxBytes && this.oldest != null) {
 				evict(this.oldest, EvictionReason.BYTES);
 			}
 			return appended;
@@ -207,9 +219,12 @@ public final class InMemoryReplayStore implements ReplayStore {
 				if (this.inUse.test(history.stream)) {
 					history.lastUsedMillis = now;
 				}
-				else if (history.size == 0
-						&& (history.lastSequence == 0 || now - history.lastUsedMillis >= this.timeToLiveMillis)) {
+				else if (history.size == 0 && (history.lastSequence == 0
+						|| now - history.lastUsedMillis >= this.timeToLiveMillis || this.bytes > this.maxBytes)) {
+					// Under the byte bound's pressure, an unused stream's position goes
+					// first: a client that comes back gets a resync.
 					histories.remove();
+					this.bytes -= streamSize(history.stream);
 				}
 			}
 			return null;
@@ -239,6 +254,25 @@ public final class InMemoryReplayStore implements ReplayStore {
 		return locked(this.streams::size);
 	}
 
+	/**
+	 * Returns what the byte bound counts for one event: its frame and the objects
+	 * that hold it.
+	 * @param event a stored event
+	 * @return the estimated bytes retained
+	 */
+	static long retainedSize(StoredEvent event) {
+		return event.size() + EVENT_OVERHEAD + ((event.name() != null) ? 48 + event.name().length() : 0);
+	}
+
+	/**
+	 * Returns what the byte bound counts for one stream without its events.
+	 * @param stream the stream name
+	 * @return the estimated bytes retained
+	 */
+	static long streamSize(String stream) {
+		return STREAM_OVERHEAD + stream.length();
+	}
+
 	private <T> T locked(java.util.function.Supplier<T> action) {
 		this.lock.lock();
 		try {
@@ -256,6 +290,7 @@ public final class InMemoryReplayStore implements ReplayStore {
 		if (history == null) {
 			history = new History(stream, EventId.newEpoch());
 			this.streams.put(stream, history);
+			this.bytes += streamSize(stream);
 		}
 		return history;
 	}
@@ -277,7 +312,7 @@ public final class InMemoryReplayStore implements ReplayStore {
 		}
 		this.newest = node;
 		this.events++;
-		this.bytes += node.event.size();
+		this.bytes += retainedSize(node.event);
 		return node;
 	}
 
@@ -308,10 +343,13 @@ public final class InMemoryReplayStore implements ReplayStore {
 		node.previous = null;
 		node.next = null;
 		this.events--;
-		this.bytes -= node.event.size();
+		this.bytes -= retainedSize(node.event);
 		this.evictions[reason.ordinal()].incrementAndGet();
 		if (reason == EvictionReason.BYTES) {
 			logLimit();
+			if (history.size == 0 && !this.inUse.test(history.stream) && this.streams.remove(history.stream) != null) {
+				this.bytes -= streamSize(history.stream);
+			}
 		}
 	}
 

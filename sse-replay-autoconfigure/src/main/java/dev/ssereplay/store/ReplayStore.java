@@ -90,7 +90,8 @@ public interface ReplayStore {
 	long eventCount();
 
 	/**
-	 * Returns the number of bytes of formatted events retained.
+	 * Returns the number of bytes the retained history takes: formatted events,
+	 * and where the store can estimate them, the objects that hold them.
 	 * @return bytes, or -1 when unknown
 	 */
 	long byteCount();

@@ -32,23 +32,33 @@ class InMemoryReplayStoreTests extends ReplayStoreContractTests {
 		return createStore(100);
 	}
 
+	private static long retained(StoredEvent... events) {
+		long sum = 0;
+		for (StoredEvent event : events) {
+			sum += InMemoryReplayStore.retainedSize(event);
+		}
+		return sum;
+	}
+
 	@Test
 	void byteBoundRemovesTheOldestEventsOfTheWholeProcess() {
-		// Events of about 1,030 bytes (the random epoch varies the id by a byte or
-		// two): four fit in the bound, five do not.
+		// Events of about 1,030 bytes of frame (the random epoch varies the id by a
+		// byte or two) and their overhead: four fit in the bound beside the three
+		// streams, five do not.
 		String data = "x".repeat(1000);
-		long bound = 4 * 1040;
+		long streams = InMemoryReplayStore.streamSize("a") * 3;
+		long overhead = InMemoryReplayStore.retainedSize(new StoredEvent("a", new EventId(1, 1), null, new byte[0], 0));
+		long bound = streams + 4 * (1040 + overhead);
 		InMemoryReplayStore store = new InMemoryReplayStore(100, bound, Duration.ofHours(1));
 		StoredEvent a1 = store.append("a", SseEvent.of(data));
 		StoredEvent b1 = store.append("b", SseEvent.of(data));
 		StoredEvent a2 = store.append("a", SseEvent.of(data));
 		StoredEvent b2 = store.append("b", SseEvent.of(data));
 		assertThat(store.eventCount()).isEqualTo(4);
-		assertThat(store.byteCount()).isEqualTo((long) a1.size() + b1.size() + a2.size() + b2.size());
+		assertThat(store.byteCount()).isEqualTo(streams * 2 / 3 + retained(a1, b1, a2, b2));
 		StoredEvent c1 = store.append("c", SseEvent.of(data));
 		assertThat(store.eventCount()).isEqualTo(4);
-		assertThat(store.byteCount()).isEqualTo((long) b1.size() + a2.size() + b2.size() + c1.size())
-			.isLessThanOrEqualTo(bound);
+		assertThat(store.byteCount()).isEqualTo(streams + retained(b1, a2, b2, c1)).isLessThanOrEqualTo(bound);
 		assertThat(store.readAfter("a", new EventId(a1.id().epoch(), 0), 10))
 			.isEqualTo(new ReadResult.CannotServe(ResyncReason.EVICTED, a2.id()));
 		assertThat(store.readAfter("b", new EventId(b1.id().epoch(), 0), 10)).isInstanceOf(ReadResult.Events.class);
@@ -95,6 +105,31 @@ class InMemoryReplayStoreTests extends ReplayStoreContractTests {
 		assertThat(store.eventCount()).isZero();
 		assertThat(store.byteCount()).isZero();
 		assertThat(store.evictions(EvictionReason.EXPIRED)).isEqualTo(2);
+	}
+
+	@Test
+	void theByteBoundHoldsForWhatIsReallyRetainedWithManySmallStreams() {
+		long bound = 16L * 1024 * 1024;
+		InMemoryReplayStore store = new InMemoryReplayStore(100, bound, Duration.ofHours(1));
+		long before = usedHeapAfterGc();
+		for (int i = 0; i < 200_000; i++) {
+			store.append("user." + i, SseEvent.of("hi"));
+		}
+		long retained = usedHeapAfterGc() - before;
+		assertThat(store.byteCount()).isLessThanOrEqualTo(bound);
+		assertThat(store.evictions(EvictionReason.BYTES)).isPositive();
+		// The estimate may be off by some, never by the factor of 18 that frame
+		// bytes alone were.
+		assertThat(retained).as("heap retained by the store").isLessThan(2 * bound);
+		assertThat(store.streamCount()).isLessThan(200_000);
+	}
+
+	private static long usedHeapAfterGc() {
+		java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+		for (int i = 0; i < 3; i++) {
+			System.gc();
+		}
+		return memory.getHeapMemoryUsage().getUsed();
 	}
 
 	@Test
