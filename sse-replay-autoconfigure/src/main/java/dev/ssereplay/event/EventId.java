@@ -59,8 +59,10 @@ public record EventId(long epoch, long sequence) {
 		}
 		long epoch = 0;
 		for (int i = 0; i < dash; i++) {
-			int digit = Character.digit(text.charAt(i), 36);
-			if (digit < 0 || Character.isUpperCase(text.charAt(i))) {
+			// Only the ASCII digits and lowercase letters toString writes.
+			char c = text.charAt(i);
+			int digit = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'z') ? c - 'a' + 10 : -1;
+			if (digit < 0) {
 				return null;
 			}
 			if (epoch > (Long.MAX_VALUE - digit) / 36) {

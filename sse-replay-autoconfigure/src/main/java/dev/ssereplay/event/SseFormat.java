@@ -34,7 +34,7 @@ public final class SseFormat {
 			text.append("event: ").append(event.name()).append('\n');
 		}
 		appendLines(text, "data: ", event.data());
-		return text.toString().getBytes(StandardCharsets.UTF_8);
+		return utf8(text);
 	}
 
 	/**
@@ -72,7 +72,7 @@ public final class SseFormat {
 			text.append("event: ").append(event.name()).append('\n');
 		}
 		appendLines(text, "data: ", event.data());
-		return text.append('\n').toString().getBytes(StandardCharsets.UTF_8);
+		return utf8(text.append('\n'));
 	}
 
 	/**
@@ -106,11 +106,13 @@ public final class SseFormat {
 	public static byte[] comment(String comment) {
 		StringBuilder text = new StringBuilder(comment.length() + 4);
 		appendLines(text, ": ", comment);
-		return text.append('\n').toString().getBytes(StandardCharsets.UTF_8);
+		return utf8(text.append('\n'));
 	}
 
 	/**
-	 * Checks that a single-line field value has no CR, LF or NUL.
+	 * Checks that a single-line field value has no CR, LF or NUL, and no lone
+	 * surrogate, which UTF-8 cannot carry: a name or an id that reached the client
+	 * changed would match nothing.
 	 * @param field the field name, for the message
 	 * @param value the value
 	 * @throws InvalidEventException naming the field and the offending character
@@ -122,6 +124,16 @@ public final class SseFormat {
 				String what = (c == '\r') ? "CR" : (c == '\n') ? "LF" : "NUL";
 				throw new InvalidEventException("The " + field + " field must not contain " + what
 						+ " (at index " + i + "): it would break the event-stream framing");
+			}
+		}
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if (Character.isSurrogate(c) && loneSurrogateAt(value, i)) {
+				throw new InvalidEventException("The " + field + " field must not contain a lone surrogate (at index "
+						+ i + "): UTF-8 cannot carry it");
+			}
+			if (Character.isHighSurrogate(c)) {
+				i++;
 			}
 		}
 	}
@@ -147,6 +159,46 @@ public final class SseFormat {
 			}
 		}
 		text.append(prefix).append(value, start, length).append('\n');
+	}
+
+	// Data may hold a lone surrogate (a token cut between the halves of a pair);
+	// it is written as U+FFFD, what a client's decoder makes of it, rather than
+	// the '?' that String.getBytes writes.
+	private static byte[] utf8(CharSequence text) {
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (Character.isSurrogate(c) && loneSurrogateAt(text, i)) {
+				return replaceLoneSurrogates(text).getBytes(StandardCharsets.UTF_8);
+			}
+			if (Character.isHighSurrogate(c)) {
+				i++;
+			}
+		}
+		return text.toString().getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static String replaceLoneSurrogates(CharSequence text) {
+		StringBuilder replaced = new StringBuilder(text.length());
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (Character.isSurrogate(c) && loneSurrogateAt(text, i)) {
+				replaced.append('\uFFFD');
+			}
+			else if (Character.isHighSurrogate(c)) {
+				replaced.append(c).append(text.charAt(++i));
+			}
+			else {
+				replaced.append(c);
+			}
+		}
+		return replaced.toString();
+	}
+
+	// Whether the surrogate at i has no partner: a high one without a low one
+	// after it, or a low one (pairs are skipped from their high half).
+	private static boolean loneSurrogateAt(CharSequence text, int i) {
+		char c = text.charAt(i);
+		return Character.isLowSurrogate(c) || i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1));
 	}
 
 	private static int put(byte[] target, int at, byte[] source) {

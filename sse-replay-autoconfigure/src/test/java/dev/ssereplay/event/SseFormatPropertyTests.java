@@ -9,7 +9,6 @@ import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -114,8 +113,6 @@ class SseFormatPropertyTests {
 	}
 
 	@Test
-	@Disabled("Bug: a lone surrogate in data, a name or an id is written as '?', the byte String.getBytes puts for"
-			+ " what UTF-8 cannot encode, so a client receives something else than was published and nobody is told")
 	void aLoneSurrogateIsNotWrittenAsAQuestionMark() {
 		// Either fix keeps the stream honest: reject like a line break in a name, or
 		// write U+FFFD, which is what a client's UTF-8 decoder makes of such text.
