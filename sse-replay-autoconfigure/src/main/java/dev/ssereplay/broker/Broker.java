@@ -120,6 +120,7 @@ public final class Broker implements AutoCloseable {
 	 * @param connection the connection to write to
 	 * @return the subscription
 	 * @throws TooManyConnectionsException when the maximum is reached
+	 * @throws BrokerClosedException when the broker is shutting down
 	 * @throws dev.ssereplay.store.StoreUnavailableException when the head could
 	 * not be read; nothing is left registered
 	 */
@@ -127,7 +128,7 @@ public final class Broker implements AutoCloseable {
 			Connection connection) {
 		StreamNames.check(stream);
 		if (this.closed.get()) {
-			throw new IllegalStateException("Broker is closed");
+			throw new BrokerClosedException();
 		}
 		if (this.connections.incrementAndGet() > this.options.maxConnections()) {
 			this.connections.decrementAndGet();

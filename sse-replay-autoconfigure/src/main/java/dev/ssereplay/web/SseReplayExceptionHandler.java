@@ -1,13 +1,21 @@
 package dev.ssereplay.web;
 
+import java.util.concurrent.ThreadLocalRandom;
+
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
+import dev.ssereplay.broker.BrokerClosedException;
 import dev.ssereplay.broker.TooManyConnectionsException;
 import dev.ssereplay.event.EventTooLargeException;
 import dev.ssereplay.event.InvalidEventException;
@@ -17,12 +25,24 @@ import dev.ssereplay.store.StoreUnavailableException;
 /**
  * Maps sse-replay's exceptions, thrown from handler methods that subscribe or
  * publish, to HTTP statuses with a problem detail body: an invalid stream name
- * or event is a 400, an oversized event a 413, the connection limit and an
- * unavailable store a 503. Runs after the application's own handlers.
+ * or event is a 400, an oversized event a 413.
+ * <p>
+ * When the server cannot serve a stream now (the connection limit, an
+ * unavailable store, shutdown), it tells the client to come back: a browser's
+ * {@code EventSource} gives up for good on any answer but 200, so a request for
+ * an event stream gets 200 with a {@code retry:} field of a few seconds,
+ * jittered so that the clients of an overloaded server do not return at once,
+ * and an empty stream, after which it reconnects. Any other request (a
+ * publish) gets 503 with {@code Retry-After}. Runs after the application's own
+ * handlers.
  */
 @RestControllerAdvice
 @Order(Ordered.LOWEST_PRECEDENCE)
 public class SseReplayExceptionHandler {
+
+	private static final long OVERLOADED_RETRY_MILLIS = 2_000;
+
+	private static final long UNAVAILABLE_RETRY_MILLIS = 5_000;
 
 	/**
 	 * Answers an sse-replay exception with its status and message.
@@ -30,20 +50,48 @@ public class SseReplayExceptionHandler {
 	 * @return the problem detail response
 	 */
 	@ExceptionHandler({ InvalidStreamNameException.class, InvalidEventException.class,
-			EventTooLargeException.class, TooManyConnectionsException.class, StoreUnavailableException.class })
+			EventTooLargeException.class })
 	public ResponseEntity<ProblemDetail> handle(RuntimeException ex) {
-		HttpStatus status = statusOf(ex);
+		HttpStatus status = (ex instanceof EventTooLargeException) ? HttpStatus.CONTENT_TOO_LARGE
+				: HttpStatus.BAD_REQUEST;
 		return ResponseEntity.status(status).body(ProblemDetail.forStatusAndDetail(status, ex.getMessage()));
 	}
 
-	private static HttpStatus statusOf(RuntimeException ex) {
-		if (ex instanceof EventTooLargeException) {
-			return HttpStatus.CONTENT_TOO_LARGE;
+	/**
+	 * Tells the client to come back later: an event-stream request with an empty
+	 * stream and a jittered {@code retry:}, any other with 503 and
+	 * {@code Retry-After}.
+	 * @param ex the exception
+	 * @param request the request
+	 * @return the response
+	 */
+	@ExceptionHandler({ TooManyConnectionsException.class, StoreUnavailableException.class,
+			BrokerClosedException.class })
+	public ResponseEntity<?> comeBackLater(RuntimeException ex, HttpServletRequest request) {
+		long base = (ex instanceof TooManyConnectionsException) ? OVERLOADED_RETRY_MILLIS : UNAVAILABLE_RETRY_MILLIS;
+		// Between half and one and a half times the base.
+		long retryMillis = base / 2 + ThreadLocalRandom.current().nextLong(base + 1);
+		if (isEventStreamRequest(request)) {
+			// One block: why, as a comment, and when to come back.
+			String body = ": " + ex.getMessage().replace('\r', ' ').replace('\n', ' ') + "\nretry: " + retryMillis
+					+ "\n\n";
+			return ResponseEntity.ok()
+				.contentType(MediaType.TEXT_EVENT_STREAM)
+				.header(HttpHeaders.CACHE_CONTROL, "no-cache")
+				.body(body);
 		}
-		if (ex instanceof TooManyConnectionsException || ex instanceof StoreUnavailableException) {
-			return HttpStatus.SERVICE_UNAVAILABLE;
+		HttpStatus status = HttpStatus.SERVICE_UNAVAILABLE;
+		return ResponseEntity.status(status)
+			.header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (retryMillis + 999) / 1000)))
+			.body(ProblemDetail.forStatusAndDetail(status, ex.getMessage()));
+	}
+
+	private static boolean isEventStreamRequest(HttpServletRequest request) {
+		if (request == null || !HttpMethod.GET.matches(request.getMethod())) {
+			return false;
 		}
-		return HttpStatus.BAD_REQUEST;
+		String accept = request.getHeader(HttpHeaders.ACCEPT);
+		return accept != null && accept.contains(MediaType.TEXT_EVENT_STREAM_VALUE);
 	}
 
 }
