@@ -57,6 +57,10 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 
 	private static final System.Logger logger = System.getLogger(SseClient.class.getName());
 
+	// Well above an sse-replay server's own limit (sse.replay.max-event-size, 64 KB by
+	// default), so that only a server gone wrong meets it.
+	private static final int DEFAULT_MAX_EVENT_SIZE = 1024 * 1024;
+
 	private final URI uri;
 
 	private final List<Map.Entry<String, String>> headers;
@@ -64,6 +68,8 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 	private final HttpClient httpClient;
 
 	private final Duration readTimeout;
+
+	private final int maxEventSize;
 
 	private final Predicate<? super SseResponseException> retryPolicy;
 
@@ -96,6 +102,7 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 		this.headers = List.copyOf(builder.headers);
 		this.httpClient = (builder.httpClient != null) ? builder.httpClient : DefaultHttpClient.INSTANCE;
 		this.readTimeout = builder.readTimeout;
+		this.maxEventSize = builder.maxEventSize;
 		this.retryPolicy = builder.retryPolicy;
 		this.resyncEventName = builder.resyncEventName;
 		this.dispatcher = new Dispatcher(builder.listener);
@@ -387,7 +394,7 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 		}
 		this.readyState = ReadyState.CONNECTING;
 		Connection connection = new Connection(this.connectionListener, this.dispatcher, request, this.readTimeout,
-				this.lastEventId);
+				this.maxEventSize, this.lastEventId);
 		this.current = connection;
 		return connection;
 	}
@@ -477,6 +484,8 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 		private Duration backoffResetAfter = Duration.ofSeconds(10);
 
 		private Duration readTimeout = Duration.ofSeconds(60);
+
+		private int maxEventSize = DEFAULT_MAX_EVENT_SIZE;
 
 		private Predicate<? super SseResponseException> retryPolicy = (response) -> true;
 
@@ -596,6 +605,29 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 		 */
 		public Builder readTimeout(Duration readTimeout) {
 			this.readTimeout = checkPositive(readTimeout, "readTimeout");
+			return this;
+		}
+
+		/**
+		 * Sets the largest event the client accepts, in UTF-8 bytes: an event's data
+		 * (its {@code data} lines joined), and any single field name or value of the
+		 * stream (a comment counts as a value), so that what the client holds for a
+		 * connection stays bounded whatever the server sends. A line is measured as it
+		 * arrives: an endless one is refused once it passes the limit. The connection
+		 * then fails with a {@link java.net.ProtocolException} that names this setting,
+		 * reported to {@link SseListener#onError}, and the client reconnects as after
+		 * any failed connection, from the last event id it got before. Set it above the
+		 * server's largest event (an sse-replay server's
+		 * {@code sse.replay.max-event-size}, 64 KB by default). Defaults to 1 MiB
+		 * (1048576 bytes).
+		 * @param maxEventSize the largest event in bytes, more than zero
+		 * @return this builder
+		 */
+		public Builder maxEventSize(int maxEventSize) {
+			if (maxEventSize <= 0) {
+				throw new IllegalArgumentException("maxEventSize must be more than zero, got " + maxEventSize);
+			}
+			this.maxEventSize = maxEventSize;
 			return this;
 		}
 

@@ -45,8 +45,10 @@ public interface SseListener {
 	 * Called when a connection attempt fails or an open connection ends: an
 	 * {@link SseResponseException} for an unexpected HTTP answer, a
 	 * {@link java.net.http.HttpTimeoutException} when nothing arrived for the read
-	 * timeout, an {@link java.io.EOFException} when the server ended the stream, the
-	 * {@code IOException} of the failed connection, or an
+	 * timeout, an {@link java.io.EOFException} when the server ended the stream, a
+	 * {@link java.net.ProtocolException} when a line or an event is larger than
+	 * {@link SseClient.Builder#maxEventSize(int)}, the {@code IOException} of the
+	 * failed connection, or an
 	 * {@link IllegalArgumentException} when the server's last event id cannot be sent
 	 * back in a header (the client then closes). The client then reconnects,
 	 * unless its {@link SseClient#readyState() ready state} is

@@ -1,13 +1,16 @@
 package dev.ssereplay.client;
 
 import java.io.EOFException;
+import java.net.ProtocolException;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -347,6 +350,55 @@ class SseClientTests {
 		this.client.start();
 		assertThatIllegalArgumentException().isThrownBy(() -> this.client.forceReconnect("a\nb"));
 		assertThatIllegalArgumentException().isThrownBy(() -> this.client.forceReconnect("\u00e9"));
+	}
+
+	@Test
+	void aLineLongerThanTheMaximumEventSizeFailsTheConnectionWhileItIsReadAndItResumes() throws Exception {
+		long endless = 64L << 20;
+		AtomicLong written = new AtomicLong();
+		this.server = new RawServer((exchange) -> {
+			if (exchange.index == 0) {
+				exchange.eventStream().write("id: 1\ndata: a\n\ndata: ");
+				byte[] chunk = new byte[64 * 1024];
+				Arrays.fill(chunk, (byte) 'x');
+				// Fails once the client is gone.
+				while (written.get() < endless) {
+					exchange.write(chunk);
+					written.addAndGet(chunk.length);
+				}
+				exchange.awaitClientGone();
+			}
+			else {
+				exchange.eventStream().write("id: 2\ndata: b\n\n").awaitClientGone();
+			}
+		});
+		RecordingListener listener = new RecordingListener();
+		this.client = fastClient().listener(listener).build().start();
+		await().atMost(WAIT).until(() -> listener.events.size() == 2);
+		assertThat(listener.data()).containsExactly("a", "b");
+		assertThat(listener.errors).singleElement()
+			.isInstanceOfSatisfying(ProtocolException.class, (error) -> assertThat(error)
+				.hasMessageContaining("1048576 bytes")
+				.hasMessageContaining("maxEventSize"));
+		assertThat(this.server.lastEventIds()).containsExactly(null, "1");
+		// The line was refused while it arrived, not buffered to its end.
+		assertThat(written.get()).isLessThan(endless);
+	}
+
+	@Test
+	void maxEventSizeIsConfigurable() throws Exception {
+		this.server = new RawServer((exchange) -> exchange.eventStream()
+			.write("data: " + "x".repeat((exchange.index == 0) ? 101 : 100) + "\n\n")
+			.awaitClientGone());
+		RecordingListener listener = new RecordingListener();
+		this.client = fastClient().maxEventSize(100).listener(listener).build().start();
+		await().atMost(WAIT).until(() -> listener.events.size() == 1);
+		assertThat(listener.data()).containsExactly("x".repeat(100));
+		assertThat(listener.errors).singleElement()
+			.isInstanceOfSatisfying(ProtocolException.class,
+					(error) -> assertThat(error).hasMessageContaining("(100 bytes)").hasMessageContaining("maxEventSize"));
+		assertThatIllegalArgumentException().isThrownBy(() -> fastClient().maxEventSize(0))
+			.withMessageContaining("maxEventSize");
 	}
 
 	@Test
