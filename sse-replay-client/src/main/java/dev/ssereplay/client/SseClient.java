@@ -34,7 +34,8 @@ import java.util.function.Predicate;
  * exactly the events that were missed. Reconnection waits the server's
  * {@code retry:} time (or {@linkplain Builder#reconnectDelay the configured delay}),
  * doubled after each attempt that fails in a row up to a
- * {@linkplain Builder#maxReconnectDelay maximum}, shortened by a random
+ * {@linkplain Builder#maxReconnectDelay maximum}, which also caps the server's
+ * {@code retry:}, shortened by a random
  * {@linkplain Builder#jitter jitter}; the doubling starts over once a connection has
  * stayed open for {@linkplain Builder#backoffResetAfter a while}. An HTTP 204 answer
  * closes the client for good; any other answer that is not a {@code 200} event
@@ -242,8 +243,8 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 	}
 
 	/**
-	 * Returns the base reconnection delay: the server's {@code retry:} once it sent
-	 * one.
+	 * Returns the base reconnection delay: the server's {@code retry:}, capped by the
+	 * maximum delay, once it sent one.
 	 */
 	long reconnectDelayMillis() {
 		synchronized (this.lock) {
@@ -547,7 +548,8 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 
 		/**
 		 * Sets the base delay before reconnecting, used until the server sends a
-		 * {@code retry:} field, which then replaces it. Defaults to 1 second.
+		 * {@code retry:} field, which then replaces it (capped by
+		 * {@link #maxReconnectDelay(Duration)}). Defaults to 1 second.
 		 * @param reconnectDelay the base delay, zero or more
 		 * @return this builder
 		 */
@@ -557,8 +559,11 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 		}
 
 		/**
-		 * Sets the longest delay that doubling after failed attempts reaches. A
-		 * server's {@code retry:} above it is still obeyed. Defaults to 30 seconds.
+		 * Sets the longest delay that doubling after failed attempts reaches. It also
+		 * caps the server's {@code retry:}, so that a server cannot park the client for
+		 * longer (a {@code retry:} too large for a {@code long} is taken as this
+		 * maximum too); a {@link #reconnectDelay(Duration)} set above it is kept.
+		 * Defaults to 30 seconds.
 		 * @param maxReconnectDelay the maximum delay, zero or more
 		 * @return this builder
 		 */

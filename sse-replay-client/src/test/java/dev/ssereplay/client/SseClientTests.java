@@ -147,6 +147,24 @@ class SseClientTests {
 	}
 
 	@Test
+	void aServerRetryIsCappedByTheMaximumReconnectDelay() throws Exception {
+		this.server = new RawServer((exchange) -> {
+			switch (exchange.index) {
+				// Three years, then more than a long can hold.
+				case 0 -> exchange.eventStream().write("retry: 99999999999\n\n");
+				case 1 -> exchange.eventStream().write("retry: 99999999999999999999999\n\n");
+				default -> exchange.eventStream().awaitClientGone();
+			}
+		});
+		RecordingListener listener = new RecordingListener();
+		this.client = fastClient().maxReconnectDelay(Duration.ofMillis(200)).listener(listener).build().start();
+		await().atMost(WAIT).until(() -> this.server.connections() == 3);
+		assertThat(this.client.reconnectDelayMillis()).isEqualTo(200);
+		assertThat(listener.errors).hasSize(2).allSatisfy((error) -> assertThat(error).isInstanceOf(EOFException.class));
+		assertThat(this.client.readyState()).isNotEqualTo(ReadyState.CLOSED);
+	}
+
+	@Test
 	void stopsForGoodOnNoContent() throws Exception {
 		this.server = new RawServer((exchange) -> exchange.status(204, null));
 		RecordingListener listener = new RecordingListener();
