@@ -91,6 +91,14 @@ final class Dispatcher {
 		});
 	}
 
+	void offerUnsendableId(String id, String lastEventId) {
+		offer(() -> {
+			if (!this.stopped && this.terminal == null) {
+				callListener(() -> this.listener.onUnsendableId(id, lastEventId));
+			}
+		});
+	}
+
 	void offerError(Throwable error) {
 		offer(() -> {
 			if (!this.stopped && this.terminal == null) {

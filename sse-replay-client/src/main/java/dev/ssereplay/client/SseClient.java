@@ -98,6 +98,10 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 
 	private volatile String lastEventId;
 
+	// The last id from the server that could not be the position, so that it is
+	// reported once rather than for every event that carries it. Guarded by lock.
+	private String unsendableId;
+
 	private SseClient(Builder builder) {
 		this.uri = builder.uri;
 		this.headers = List.copyOf(builder.headers);
@@ -166,8 +170,11 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 	/**
 	 * Returns the last event id: the position the client resumes from when it
 	 * reconnects. It is set by every block that the server ended with a blank line,
-	 * including blocks with an id and no data; the empty string means no position, and
-	 * no {@code Last-Event-ID} header is sent.
+	 * including blocks with an id and no data, except to an id that a
+	 * {@code Last-Event-ID} header cannot carry as it is (see
+	 * {@link SseListener#onUnsendableId}), so it can always be given back to
+	 * {@link Builder#lastEventId(String)}; the empty string means no position, and no
+	 * {@code Last-Event-ID} header is sent.
 	 * @return the last event id, never {@code null}
 	 */
 	public String lastEventId() {
@@ -197,8 +204,8 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 	 * nothing once the client is closed.
 	 * @param lastEventId the id to resume after, or the empty string to connect
 	 * without a {@code Last-Event-ID} header
-	 * @throws IllegalArgumentException if the id has a character that an HTTP header
-	 * cannot carry as it is (anything but printable ASCII)
+	 * @throws IllegalArgumentException if an HTTP header cannot carry the id as it is:
+	 * it has a character other than printable ASCII, or a space at either end
 	 * @throws IllegalStateException if the client was not started
 	 */
 	public void forceReconnect(String lastEventId) {
@@ -272,7 +279,18 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 			if (this.current != connection) {
 				return;
 			}
-			this.lastEventId = lastEventId;
+			if (unsendable(lastEventId) == null) {
+				this.lastEventId = lastEventId;
+				this.unsendableId = null;
+			}
+			else if (!lastEventId.equals(this.unsendableId)) {
+				// The standard allows any id without NUL, but a header cannot carry
+				// this one as it is: resuming from the last id that it can carry may
+				// bring events again, where no position or a changed one would skip
+				// them.
+				this.unsendableId = lastEventId;
+				this.dispatcher.offerUnsendableId(lastEventId, this.lastEventId);
+			}
 			if (event != null) {
 				this.dispatcher.offerEvent(event, event.name().equals(this.resyncEventName));
 			}
@@ -377,22 +395,13 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 	}
 
 	/**
-	 * Makes the next connection current, or closes the client when its request cannot
-	 * be made. The caller sends it once it released the lock.
+	 * Makes the next connection current. The caller sends it once it released the
+	 * lock.
 	 */
 	private Connection connectLocked() {
-		HttpRequest request;
-		try {
-			request = request(this.lastEventId);
-		}
-		catch (IllegalArgumentException ex) {
-			// Only an id from the server can get here (the others are checked when
-			// given): reconnecting without it would silently lose the position.
-			closeLocked();
-			this.dispatcher.offerError(ex);
-			this.dispatcher.offerTerminal(ex, false);
-			return null;
-		}
+		// Cannot fail: the headers were checked by build(), and the position can only
+		// be an id that a header carries.
+		HttpRequest request = request(this.lastEventId);
 		this.readyState = ReadyState.CONNECTING;
 		Connection connection = new Connection(this.connectionListener, this.dispatcher, request, this.readTimeout,
 				this.maxEventSize, this.lastEventId);
@@ -428,7 +437,7 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 			request.header("Cache-Control", "no-cache");
 		}
 		if (!lastEventId.isEmpty()) {
-			request.header("Last-Event-ID", checkLastEventId(lastEventId));
+			request.header("Last-Event-ID", lastEventId);
 		}
 		if (!this.readTimeout.isZero()) {
 			// Bounds connecting and waiting for the answer's headers, so that the
@@ -441,17 +450,33 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 
 	private static String checkLastEventId(String lastEventId) {
 		Objects.requireNonNull(lastEventId, "lastEventId");
-		for (int i = 0; i < lastEventId.length(); i++) {
-			char c = lastEventId.charAt(i);
-			// The HttpClient writes header values as ASCII: anything else would reach the
-			// server changed, and a position that is not the one seen is worse than none.
-			if (c < 0x20 || c > 0x7E) {
-				throw new IllegalArgumentException("Last event id '" + lastEventId
-						+ "' cannot be sent in a Last-Event-ID header: it has the character U+"
-						+ String.format("%04X", (int) c) + "; only printable ASCII can be sent");
-			}
+		String problem = unsendable(lastEventId);
+		if (problem != null) {
+			throw new IllegalArgumentException(
+					"Last event id '" + lastEventId + "' cannot be sent in a Last-Event-ID header: " + problem);
 		}
 		return lastEventId;
+	}
+
+	/**
+	 * Says why an id cannot be sent as it is in a {@code Last-Event-ID} header.
+	 * @return the reason, or {@code null} when it can be sent
+	 */
+	private static String unsendable(String id) {
+		// The HttpClient writes header values as ASCII and trims their spaces: anything
+		// else would reach the server changed, and a position that is not the one seen
+		// is worse than none.
+		for (int i = 0; i < id.length(); i++) {
+			char c = id.charAt(i);
+			if (c < 0x20 || c > 0x7E) {
+				return "it has the character U+" + String.format("%04X", (int) c)
+						+ "; only printable ASCII can be sent";
+			}
+		}
+		if (!id.isEmpty() && (id.charAt(0) == ' ' || id.charAt(id.length() - 1) == ' ')) {
+			return "it starts or ends with a space, which the header would drop";
+		}
+		return null;
 	}
 
 	private static Duration checkPositive(Duration duration, String setting) {
@@ -538,8 +563,8 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 		 * position.
 		 * @param lastEventId the last event id already processed
 		 * @return this builder
-		 * @throws IllegalArgumentException if the id has a character an HTTP header
-		 * cannot carry as it is (anything but printable ASCII)
+		 * @throws IllegalArgumentException if an HTTP header cannot carry the id as it
+		 * is: it has a character other than printable ASCII, or a space at either end
 		 */
 		public Builder lastEventId(String lastEventId) {
 			this.lastEventId = checkLastEventId(lastEventId);

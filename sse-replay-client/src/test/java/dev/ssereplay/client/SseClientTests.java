@@ -420,15 +420,38 @@ class SseClientTests {
 	}
 
 	@Test
-	void anIdFromTheServerThatAHeaderCannotCarryClosesTheClient() throws Exception {
-		this.server = new RawServer((exchange) -> exchange.eventStream().write("id: caf\u00e9\ndata: a\n\n"));
+	void anIdFromTheServerThatAHeaderCannotCarryKeepsTheLastOneThatItCan() throws Exception {
+		this.server = new RawServer((exchange) -> {
+			switch (exchange.index) {
+				case 0 -> exchange.eventStream().write("id: 1\ndata: a\n\nid: caf\u00e9\ndata: b\n\ndata: c\n\n");
+				// The HttpClient would send " 3" as "3".
+				case 1 -> exchange.eventStream().write("id: 2\ndata: d\n\nid:  3\ndata: e\n\n");
+				default -> exchange.eventStream().awaitClientGone();
+			}
+		});
 		RecordingListener listener = new RecordingListener();
 		this.client = fastClient().listener(listener).build().start();
-		await().atMost(WAIT).until(() -> this.client.readyState() == ReadyState.CLOSED);
-		await().atMost(WAIT).until(() -> listener.closes.get() == 1);
-		assertThat(listener.data()).containsExactly("a");
-		assertThat(listener.errors).last().isInstanceOf(IllegalArgumentException.class);
-		assertThat(this.server.connections()).isEqualTo(1);
+		await().atMost(WAIT).until(() -> this.server.connections() == 3);
+		await().atMost(WAIT).until(() -> listener.errors.size() == 2);
+		assertThat(listener.events).containsExactly(new SseEvent("1", "message", "a"),
+				new SseEvent("caf\u00e9", "message", "b"), new SseEvent("caf\u00e9", "message", "c"),
+				new SseEvent("2", "message", "d"), new SseEvent(" 3", "message", "e"));
+		assertThat(this.server.lastEventIds()).containsExactly(null, "1", "2");
+		assertThat(listener.errors).allSatisfy((error) -> assertThat(error).isInstanceOf(EOFException.class));
+		assertThat(this.client.lastEventId()).isEqualTo("2");
+		assertThat(this.client.readyState()).isEqualTo(ReadyState.OPEN);
+		// Once per id, not for each event that carries it.
+		assertThat(listener.unsendableIds).containsExactly(List.of("caf\u00e9", "1"), List.of(" 3", "2"));
+		assertThat(listener.overlaps).hasValue(0);
+	}
+
+	@Test
+	void anIdWithASpaceAtEitherEndIsRefusedWhereTheApplicationGivesIt() {
+		URI uri = URI.create("http://127.0.0.1:1/events");
+		assertThatIllegalArgumentException().isThrownBy(() -> SseClient.builder(uri).lastEventId(" 1"))
+			.withMessageContaining("space");
+		assertThatIllegalArgumentException().isThrownBy(() -> SseClient.builder(uri).lastEventId("1 "));
+		assertThat(SseClient.builder(uri).lastEventId("a b").build().lastEventId()).isEqualTo("a b");
 	}
 
 	@Test
