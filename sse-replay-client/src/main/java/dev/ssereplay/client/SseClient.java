@@ -30,12 +30,12 @@ import java.util.function.Predicate;
  * <p>When the connection drops, when the server ends the stream, or when nothing
  * (not even a heartbeat) arrives for the {@linkplain Builder#readTimeout read
  * timeout}, the client reconnects with a {@code Last-Event-ID} header carrying the
- * last event id it saw, so a server that keeps history (such as sse-replay) sends
- * exactly the events that were missed. Reconnection waits the server's
- * {@code retry:} time (or {@linkplain Builder#reconnectDelay the configured delay}),
- * doubled after each attempt that fails in a row up to a
- * {@linkplain Builder#maxReconnectDelay maximum}, which also caps the server's
- * {@code retry:}, shortened by a random
+ * last event id it read (the last one that a header can carry), so a server that
+ * keeps history (such as sse-replay) sends exactly the events that were missed.
+ * Reconnection waits the server's {@code retry:} time (or
+ * {@linkplain Builder#reconnectDelay the configured delay}), doubled after each
+ * attempt that fails in a row up to a {@linkplain Builder#maxReconnectDelay maximum},
+ * which also caps the server's {@code retry:}, and shortened by a random
  * {@linkplain Builder#jitter jitter}; the doubling starts over once a connection has
  * stayed open for {@linkplain Builder#backoffResetAfter a while}. An HTTP 204 answer
  * closes the client for good; any other answer that is not a {@code 200} event
@@ -49,6 +49,10 @@ import java.util.function.Predicate;
  * complete when the client is closed or the server answers 204, and receive
  * {@code onError} when an unexpected answer is not retried; connection errors that
  * are retried are only reported to the {@link SseListener}.
+ *
+ * <p>{@link #lastEventId()} is the position of what the application was handed, never
+ * ahead of it, even after {@link #close()}: save it when the client stops, and give
+ * it to {@link Builder#lastEventId(String)} on the next start to miss nothing.
  *
  * <p>The client is thread-safe. It uses no thread of its own per connection: reading
  * runs on the {@code HttpClient}'s threads and delays on one timer thread shared by
@@ -96,7 +100,10 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 
 	private volatile ReadyState readyState = ReadyState.CONNECTING;
 
-	private volatile String lastEventId;
+	// The position the next connection resumes from: the last block read, whose event
+	// the dispatcher still delivers if it has not yet, where lastEventId() is the last
+	// block handed over. Guarded by lock.
+	private String resumeId;
 
 	// The last id from the server that could not be the position, so that it is
 	// reported once rather than for every event that carries it. Guarded by lock.
@@ -110,10 +117,10 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 		this.maxEventSize = builder.maxEventSize;
 		this.retryPolicy = builder.retryPolicy;
 		this.resyncEventName = builder.resyncEventName;
-		this.dispatcher = new Dispatcher(builder.listener);
+		this.dispatcher = new Dispatcher(builder.listener, builder.lastEventId);
 		this.reconnectSchedule = new ReconnectSchedule(builder.reconnectDelay, builder.maxReconnectDelay,
 				builder.jitter, builder.backoffResetAfter);
-		this.lastEventId = builder.lastEventId;
+		this.resumeId = builder.lastEventId;
 	}
 
 	/**
@@ -168,17 +175,24 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 	}
 
 	/**
-	 * Returns the last event id: the position the client resumes from when it
-	 * reconnects. It is set by every block that the server ended with a blank line,
-	 * including blocks with an id and no data, except to an id that a
-	 * {@code Last-Event-ID} header cannot carry as it is (see
-	 * {@link SseListener#onUnsendableId}), so it can always be given back to
-	 * {@link Builder#lastEventId(String)}; the empty string means no position, and no
+	 * Returns the last event id of what the application was handed: the position to
+	 * save, and to give back to {@link Builder#lastEventId(String)} on the next start,
+	 * to miss no event. It moves to the id of a block that the server ended with a
+	 * blank line as the block's event is handed to the listener and to every
+	 * {@code Flow} subscriber that has not cancelled (the listener already reads the
+	 * id of the event it is handling), and for a block with an id and no data once
+	 * the events before it were, so it is never ahead of what the application
+	 * received; {@link #close()} drops the events not handed over yet and
+	 * leaves it at the last one that was. A reconnection resumes from the last block
+	 * read, which can be ahead of this position while a subscriber holds events back:
+	 * those events are still delivered. An id that a {@code Last-Event-ID} header
+	 * cannot carry as it is never becomes the position (see
+	 * {@link SseListener#onUnsendableId}). The empty string means no position, and no
 	 * {@code Last-Event-ID} header is sent.
 	 * @return the last event id, never {@code null}
 	 */
 	public String lastEventId() {
-		return this.lastEventId;
+		return this.dispatcher.lastEventId();
 	}
 
 	/**
@@ -200,8 +214,9 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 
 	/**
 	 * Drops the current connection, if any, and connects again at once from the given
-	 * position, with the backoff reset: the server replays what came after it. Does
-	 * nothing once the client is closed.
+	 * position, with the backoff reset: the server replays what came after it.
+	 * {@link #lastEventId()} moves to it once the events read before were handed over,
+	 * as they still are. Does nothing once the client is closed.
 	 * @param lastEventId the id to resume after, or the empty string to connect
 	 * without a {@code Last-Event-ID} header
 	 * @throws IllegalArgumentException if an HTTP header cannot carry the id as it is:
@@ -214,8 +229,11 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 
 	/**
 	 * Closes the client: drops the connection, stops reconnecting, completes the
-	 * {@code Flow} subscribers (events they have not taken yet are dropped) and calls
-	 * {@link SseListener#onClosed()}. Calling it again does nothing.
+	 * {@code Flow} subscribers and calls {@link SseListener#onClosed()}. Events read
+	 * but not handed to the listener or to every subscriber yet are dropped, and
+	 * {@link #lastEventId()} stays at the last event that was, so that saving it after
+	 * {@code close()} skips nothing on the next start. A callback already running
+	 * may still finish after {@code close()} returns. Calling it again does nothing.
 	 */
 	@Override
 	public void close() {
@@ -237,7 +255,7 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 
 	@Override
 	public String toString() {
-		return "SseClient[" + this.uri + ", " + this.readyState + ", lastEventId=" + this.lastEventId + "]";
+		return "SseClient[" + this.uri + ", " + this.readyState + ", lastEventId=" + lastEventId() + "]";
 	}
 
 	/**
@@ -272,15 +290,15 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 	}
 
 	private void onBlock(Connection connection, String lastEventId, SseEvent event) {
-		// The dispatcher runs these once the connection's chunk is parsed; the lock
-		// keeps the position and the event together, so that a reconnection forced
-		// meanwhile cannot resume after an event that was never delivered.
+		// The lock keeps the position to resume from and the queued block together, so
+		// that a reconnection forced meanwhile cannot resume after an event that will
+		// not be delivered.
 		synchronized (this.lock) {
 			if (this.current != connection) {
 				return;
 			}
 			if (unsendable(lastEventId) == null) {
-				this.lastEventId = lastEventId;
+				this.resumeId = lastEventId;
 				this.unsendableId = null;
 			}
 			else if (!lastEventId.equals(this.unsendableId)) {
@@ -289,11 +307,12 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 				// bring events again, where no position or a changed one would skip
 				// them.
 				this.unsendableId = lastEventId;
-				this.dispatcher.offerUnsendableId(lastEventId, this.lastEventId);
+				this.dispatcher.offerUnsendableId(lastEventId, this.resumeId);
 			}
-			if (event != null) {
-				this.dispatcher.offerEvent(event, event.name().equals(this.resyncEventName));
-			}
+			// An id-only block goes through the dispatcher too: the position may only
+			// pass it once the events before it were handed over.
+			this.dispatcher.offerBlock(this.resumeId, event,
+					event != null && event.name().equals(this.resyncEventName));
 		}
 	}
 
@@ -380,7 +399,8 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 				return;
 			}
 			if (lastEventId != null) {
-				this.lastEventId = lastEventId;
+				this.resumeId = lastEventId;
+				this.dispatcher.offerBlock(lastEventId, null, false);
 			}
 			this.reconnectSchedule.startOver();
 			previous = this.current;
@@ -401,10 +421,10 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 	private Connection connectLocked() {
 		// Cannot fail: the headers were checked by build(), and the position can only
 		// be an id that a header carries.
-		HttpRequest request = request(this.lastEventId);
+		HttpRequest request = request(this.resumeId);
 		this.readyState = ReadyState.CONNECTING;
 		Connection connection = new Connection(this.connectionListener, this.dispatcher, request, this.readTimeout,
-				this.maxEventSize, this.lastEventId);
+				this.maxEventSize, this.resumeId);
 		this.current = connection;
 		return connection;
 	}

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -479,6 +480,55 @@ class SseClientTests {
 		assertThat(this.server.connections()).isEqualTo(1);
 		assertThat(listener.errors).isEmpty();
 		assertThat(subscriber.violations).hasValue(0);
+	}
+
+	@Test
+	void lastEventIdIsNeverAheadOfTheListenerNorAfterClose() throws Exception {
+		this.server = new RawServer((exchange) -> exchange.eventStream()
+			.write("id: 1\ndata: a\n\nid: 2\ndata: b\n\nid: 3\n\n")
+			.awaitClientGone());
+		CountDownLatch handling = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		List<String> received = new CopyOnWriteArrayList<>();
+		this.client = fastClient().listener((event) -> {
+			received.add(event.id());
+			handling.countDown();
+			try {
+				release.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}).build().start();
+		assertThat(handling.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		// All three blocks were read, but the listener has only the first event.
+		assertThat(this.client.lastEventId()).isEqualTo("1");
+		// As an application that saves its position when it stops would do.
+		this.client.close();
+		release.countDown();
+		Thread.sleep(200);
+		assertThat(received).containsExactly("1");
+		assertThat(this.client.lastEventId()).isEqualTo("1");
+	}
+
+	@Test
+	void lastEventIdWaitsForEveryFlowSubscriberAndCloseLeavesItAtTheLastEventTaken() throws Exception {
+		this.server = new RawServer((exchange) -> exchange.eventStream()
+			.write("id: 1\ndata: a\n\nid: 2\ndata: b\n\nid: 3\ndata: c\n\n")
+			.awaitClientGone());
+		RecordingListener listener = new RecordingListener();
+		TestSubscriber subscriber = new TestSubscriber(1);
+		this.client = fastClient().listener(listener).build();
+		this.client.subscribe(subscriber);
+		this.client.start();
+		await().atMost(WAIT).until(() -> listener.events.size() == 3 && subscriber.items.size() == 1);
+		assertThat(this.client.lastEventId()).isEqualTo("1");
+		subscriber.request(1);
+		await().atMost(WAIT).until(() -> subscriber.items.size() == 2);
+		assertThat(this.client.lastEventId()).isEqualTo("2");
+		this.client.close();
+		assertThat(subscriber.data()).containsExactly("a", "b");
+		assertThat(this.client.lastEventId()).isEqualTo("2");
 	}
 
 	@Test
