@@ -666,7 +666,7 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 		 * arrives: an endless one is refused once it passes the limit. The connection
 		 * then fails with a {@link java.net.ProtocolException} that names this setting,
 		 * reported to {@link SseListener#onError}, and the client reconnects as after
-		 * any failed connection, from the last event id it got before. Set it above the
+		 * any failed connection, from the last event id it read before. Set it above the
 		 * server's largest event (an sse-replay server's
 		 * {@code sse.replay.max-event-size}, 64 KB by default). Defaults to 1 MiB
 		 * (1048576 bytes).

@@ -65,11 +65,10 @@ public interface SseListener {
 	 * {@link java.net.http.HttpTimeoutException} when nothing arrived for the read
 	 * timeout, an {@link java.io.EOFException} when the server ended the stream, a
 	 * {@link java.net.ProtocolException} when a line or an event is larger than
-	 * {@link SseClient.Builder#maxEventSize(int)}, the {@code IOException} of the
-	 * failed connection. The client then reconnects,
-	 * unless its {@link SseClient#readyState() ready state} is
-	 * {@link ReadyState#CLOSED}, in which case {@link #onClosed()} follows. Does
-	 * nothing by default.
+	 * {@link SseClient.Builder#maxEventSize(int)}, or the {@code IOException} of the
+	 * failed connection. The client then reconnects, unless its
+	 * {@link SseClient#readyState() ready state} is {@link ReadyState#CLOSED}, in
+	 * which case {@link #onClosed()} follows. Does nothing by default.
 	 * @param error why the connection ended
 	 */
 	default void onError(Throwable error) {
