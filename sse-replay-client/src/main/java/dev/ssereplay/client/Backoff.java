@@ -4,8 +4,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
 /**
- * Computes reconnection delays: the base delay (the server's {@code retry:} once it
- * sent one) doubled for each failed attempt in a row, capped, then shortened by a
+ * Computes reconnection delays: the base delay (the server's {@code retry:}, capped
+ * by the maximum, once it sent one) doubled for each failed attempt in a row, capped, then shortened by a
  * random part so that many clients dropped at once do not come back at once.
  */
 final class Backoff {
@@ -38,8 +38,9 @@ final class Backoff {
 	 * @return the delay in milliseconds
 	 */
 	long delayMillis(long baseMillis, int failures) {
-		// A server that asks for more than the maximum is obeyed: the maximum bounds
-		// the growth, not the server's own request.
+		// A base above the maximum can only be a reconnectDelay the application chose
+		// (a server's retry is capped before it gets here), and is kept: the maximum
+		// bounds the growth, not the application's own choice.
 		long cap = Math.max(this.maxMillis, baseMillis);
 		long delay = baseMillis;
 		if (failures > 0) {

@@ -1,6 +1,7 @@
 package dev.ssereplay.client;
 
 import java.io.EOFException;
+import java.net.ProtocolException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -73,8 +74,10 @@ final class Connection {
 		 * {@code 204}.
 		 * @param connection the connection
 		 * @param cause why: the failure, an {@link EOFException} when the server ended
-		 * the stream, an {@link HttpTimeoutException} for the read timeout, or an
-		 * {@link SseResponseException} for an answer that is not an event stream
+		 * the stream, an {@link HttpTimeoutException} for the read timeout, a
+		 * {@link ProtocolException} for a line or an event larger than the maximum
+		 * event size, or an {@link SseResponseException} for an answer that is not an
+		 * event stream
 		 */
 		void onEnd(Connection connection, Throwable cause);
 
@@ -111,13 +114,13 @@ final class Connection {
 	private volatile boolean reading;
 
 	Connection(Listener listener, Dispatcher dispatcher, HttpRequest request, Duration readTimeout,
-			String lastEventId) {
+			int maxEventSize, String lastEventId) {
 		this.listener = listener;
 		this.dispatcher = dispatcher;
 		this.request = request;
 		this.readTimeout = readTimeout;
 		this.readTimeoutNanos = nanos(readTimeout);
-		this.parser = new EventStreamParser(lastEventId, new EventStreamParser.Handler() {
+		this.parser = new EventStreamParser(lastEventId, maxEventSize, new EventStreamParser.Handler() {
 
 			@Override
 			public void onBlock(String id, SseEvent event) {
@@ -314,8 +317,17 @@ final class Connection {
 			if (Connection.this.aborted) {
 				return;
 			}
-			for (ByteBuffer buffer : buffers) {
-				Connection.this.parser.feed(buffer);
+			try {
+				for (ByteBuffer buffer : buffers) {
+					Connection.this.parser.feed(buffer);
+				}
+			}
+			catch (ProtocolException ex) {
+				// The blocks parsed before it are already on their way, so the next
+				// connection resumes after them.
+				fail(new ProtocolException(ex.getMessage() + " from " + Connection.this.request.uri()
+						+ "; reconnecting (see maxEventSize)"));
+				return;
 			}
 			Connection.this.dispatcher.offerReadyToRead(Connection.this);
 			Connection.this.dispatcher.drain();

@@ -25,6 +25,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reading its next chunk ({@link #offerReadyToRead}), and the read is requested only
  * once every subscriber has taken every event it was given, so at most one chunk's
  * events wait per subscriber.
+ *
+ * <p>It also keeps the position of what the application has: the id of the last
+ * block whose event was handed to the listener and to every subscriber that has not
+ * cancelled, blocks before it included. Events dropped by {@link #offerTerminal
+ * close} were not handed over, so the position never passes them.
  */
 final class Dispatcher {
 
@@ -42,14 +47,31 @@ final class Dispatcher {
 
 	private final List<Subscription> subscriptions = new ArrayList<>();
 
+	// Blocks in the order they were offered, from the first whose event a subscriber
+	// has not taken yet.
+	private final ArrayDeque<Block> unhanded = new ArrayDeque<>();
+
+	// Written only by the thread that runs the actions, read by any.
+	private volatile String lastEventId;
+
 	private Terminal terminal;
 
 	private boolean listenerClosed;
 
 	private Connection waitingToRead;
 
-	Dispatcher(SseListener listener) {
+	Dispatcher(SseListener listener, String lastEventId) {
 		this.listener = listener;
+		this.lastEventId = lastEventId;
+	}
+
+	/**
+	 * Returns the id of the last block handed to the application: its event to the
+	 * listener and to every subscriber that has not cancelled, and every block before
+	 * it.
+	 */
+	String lastEventId() {
+		return this.lastEventId;
 	}
 
 	/**
@@ -66,9 +88,31 @@ final class Dispatcher {
 		drain();
 	}
 
-	void offerEvent(SseEvent event, boolean resync) {
+	/**
+	 * Queues a block of the stream, or a position set by the application.
+	 * @param lastEventId the position once the block is handed over
+	 * @param event the event to deliver, {@code null} for none
+	 * @param resync whether the listener takes the event as a resync
+	 */
+	void offerBlock(String lastEventId, SseEvent event, boolean resync) {
 		offer(() -> {
 			if (this.stopped || this.terminal != null) {
+				return;
+			}
+			Block block = new Block(lastEventId, event);
+			if (event != null) {
+				for (Subscription subscription : this.subscriptions) {
+					if (!subscription.cancelled) {
+						subscription.pending.add(block);
+						block.waiting++;
+					}
+				}
+			}
+			this.unhanded.add(block);
+			// Moved before the listener is called, so that it already reads this
+			// event's position while it handles the event.
+			advance();
+			if (event == null) {
 				return;
 			}
 			if (resync) {
@@ -77,9 +121,6 @@ final class Dispatcher {
 			else {
 				callListener(() -> this.listener.onEvent(event));
 			}
-			for (Subscription subscription : this.subscriptions) {
-				subscription.pending.add(event);
-			}
 		});
 	}
 
@@ -87,6 +128,14 @@ final class Dispatcher {
 		offer(() -> {
 			if (!this.stopped && this.terminal == null) {
 				callListener(this.listener::onOpen);
+			}
+		});
+	}
+
+	void offerUnsendableId(String id, String lastEventId) {
+		offer(() -> {
+			if (!this.stopped && this.terminal == null) {
+				callListener(() -> this.listener.onUnsendableId(id, lastEventId));
 			}
 		});
 	}
@@ -141,7 +190,7 @@ final class Dispatcher {
 					// to serve twice. The error ends it, so the first subscription ends
 					// too: nothing may follow a terminal signal.
 					existing.cancelled = true;
-					existing.pending.clear();
+					release(existing);
 					Subscription refused = new Subscription(subscriber);
 					refused.cancelled = true;
 					callSubscriber(refused, () -> subscriber.onSubscribe(refused));
@@ -184,16 +233,21 @@ final class Dispatcher {
 		while (iterator.hasNext()) {
 			Subscription subscription = iterator.next();
 			if (this.stopped) {
+				// Not released: these events were never handed over, so the position
+				// must not pass them.
 				subscription.pending.clear();
 			}
 			while (subscription.demand > 0 && !subscription.cancelled && !subscription.pending.isEmpty()) {
-				SseEvent event = subscription.pending.poll();
+				Block block = subscription.pending.poll();
 				if (subscription.demand != Long.MAX_VALUE) {
 					subscription.demand--;
 				}
-				callSubscriber(subscription, () -> subscription.subscriber.onNext(event));
+				block.waiting--;
+				advance();
+				callSubscriber(subscription, () -> subscription.subscriber.onNext(block.event));
 			}
 			if (subscription.cancelled) {
+				release(subscription);
 				iterator.remove();
 			}
 			else if (this.terminal != null && subscription.pending.isEmpty()) {
@@ -201,6 +255,30 @@ final class Dispatcher {
 				iterator.remove();
 				this.terminal.signal(subscription);
 			}
+		}
+	}
+
+	/**
+	 * Lets the position pass the events a subscription that ended will not take: it no
+	 * longer counts as a part of the application that has to have them.
+	 */
+	private void release(Subscription subscription) {
+		for (Block block : subscription.pending) {
+			block.waiting--;
+		}
+		subscription.pending.clear();
+		advance();
+	}
+
+	private void advance() {
+		Block block;
+		String lastEventId = null;
+		while ((block = this.unhanded.peek()) != null && block.waiting == 0) {
+			this.unhanded.poll();
+			lastEventId = block.lastEventId;
+		}
+		if (lastEventId != null) {
+			this.lastEventId = lastEventId;
 		}
 	}
 
@@ -236,7 +314,7 @@ final class Dispatcher {
 			}
 			// Rule 2.13: a subscriber that throws is treated as cancelled.
 			subscription.cancelled = true;
-			subscription.pending.clear();
+			release(subscription);
 			logger.log(Level.WARNING, "Flow.Subscriber threw; its subscription is cancelled", ex);
 		}
 	}
@@ -260,11 +338,30 @@ final class Dispatcher {
 
 	}
 
+	/**
+	 * A block on its way to the application, and how many subscribers have yet to
+	 * take its event. Touched only by the thread that runs the actions.
+	 */
+	private static final class Block {
+
+		final String lastEventId;
+
+		final SseEvent event;
+
+		int waiting;
+
+		Block(String lastEventId, SseEvent event) {
+			this.lastEventId = lastEventId;
+			this.event = event;
+		}
+
+	}
+
 	private final class Subscription implements Flow.Subscription {
 
 		final Flow.Subscriber<? super SseEvent> subscriber;
 
-		final ArrayDeque<SseEvent> pending = new ArrayDeque<>();
+		final ArrayDeque<Block> pending = new ArrayDeque<>();
 
 		// Touched only by the thread running actions, except for cancelled, which a
 		// subscriber may set from anywhere and must see take effect at once.
@@ -285,7 +382,7 @@ final class Dispatcher {
 				if (n <= 0) {
 					// Rule 3.9.
 					this.cancelled = true;
-					this.pending.clear();
+					release(this);
 					callSubscriber(this, () -> this.subscriber
 						.onError(new IllegalArgumentException("Flow.Subscription.request needs a positive number, got " + n)));
 					return;

@@ -1,5 +1,6 @@
 package dev.ssereplay.client;
 
+import java.net.ProtocolException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -15,6 +16,11 @@ import java.nio.charset.StandardCharsets;
  * between the CR and LF of a line ending, or byte by byte. The parser is not
  * thread-safe; one connection feeds it from one thread at a time, as a
  * {@code Flow.Subscriber} is called.
+ *
+ * <p>What it holds is bounded by the maximum event size, in UTF-8 bytes: a field name,
+ * a field value (a comment counts as one), and the data of one event, its
+ * {@code data} lines joined. A line is measured while it arrives, so a line that never
+ * ends is refused once it passes the maximum rather than read to its end.
  */
 final class EventStreamParser {
 
@@ -46,7 +52,17 @@ final class EventStreamParser {
 
 	}
 
+	// Where the line being read is: in its field name, just after the colon (where
+	// one space is dropped), or in its value.
+	private static final int NAME = 0;
+
+	private static final int AFTER_COLON = 1;
+
+	private static final int VALUE = 2;
+
 	private final Handler handler;
+
+	private final int maxEventSize;
 
 	private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
 		.onMalformedInput(CodingErrorAction.REPLACE)
@@ -62,6 +78,15 @@ final class EventStreamParser {
 
 	private final StringBuilder data = new StringBuilder();
 
+	private int linePart = NAME;
+
+	private long nameBytes;
+
+	private long valueBytes;
+
+	// The UTF-8 size of data, trailing line feed included.
+	private long dataBytes;
+
 	private String eventType = "";
 
 	private String lastEventIdBuffer;
@@ -76,18 +101,24 @@ final class EventStreamParser {
 	 * Creates a parser for one connection.
 	 * @param lastEventId the last event id the stream starts from, as the last event
 	 * id buffer survives reconnections
+	 * @param maxEventSize the most UTF-8 bytes of a field name, a field value, or an
+	 * event's data
 	 * @param handler receives blocks and retry values
 	 */
-	EventStreamParser(String lastEventId, Handler handler) {
+	EventStreamParser(String lastEventId, int maxEventSize, Handler handler) {
 		this.lastEventIdBuffer = lastEventId;
+		this.maxEventSize = maxEventSize;
 		this.handler = handler;
 	}
 
 	/**
-	 * Parses the next chunk of the body. Consumes all of {@code bytes}.
+	 * Parses the next chunk of the body. Consumes all of {@code bytes}, unless it
+	 * throws.
 	 * @param bytes the chunk
+	 * @throws ProtocolException if a field name, a field value or an event's data is
+	 * longer than the maximum event size; the parser must not be fed again
 	 */
-	void feed(ByteBuffer bytes) {
+	void feed(ByteBuffer bytes) throws ProtocolException {
 		while (this.carry.position() > 0 && bytes.hasRemaining()) {
 			this.carry.put(bytes.get());
 			this.carry.flip();
@@ -106,12 +137,13 @@ final class EventStreamParser {
 	 */
 	void end() {
 		this.carry.clear();
-		this.line.setLength(0);
+		startLine();
 		this.data.setLength(0);
+		this.dataBytes = 0;
 		this.eventType = "";
 	}
 
-	private void decode(ByteBuffer in) {
+	private void decode(ByteBuffer in) throws ProtocolException {
 		CoderResult result;
 		do {
 			result = this.decoder.decode(in, this.chars, false);
@@ -122,7 +154,7 @@ final class EventStreamParser {
 		while (result.isOverflow());
 	}
 
-	private void consume(CharBuffer in) {
+	private void consume(CharBuffer in) throws ProtocolException {
 		if (this.atStart && in.hasRemaining()) {
 			this.atStart = false;
 			if (in.get(in.position()) == BOM) {
@@ -145,8 +177,12 @@ final class EventStreamParser {
 				if (c == '\n' || c == '\r') {
 					break;
 				}
+				measure(c);
 				end++;
 			}
+			// Checked before the piece is kept, so that neither the name nor the value
+			// held grows past the maximum, however long the line goes on.
+			checkLine();
 			// The buffer's char sequence view counts from its position, which is start.
 			this.line.append(in, 0, end - start);
 			if (end == limit) {
@@ -156,11 +192,51 @@ final class EventStreamParser {
 			this.afterCarriageReturn = in.get(end) == '\r';
 			in.position(end + 1);
 			line(this.line);
-			this.line.setLength(0);
+			startLine();
 		}
 	}
 
-	private void line(CharSequence text) {
+	private void measure(char c) {
+		switch (this.linePart) {
+			case NAME -> {
+				if (c == ':') {
+					this.linePart = AFTER_COLON;
+				}
+				else {
+					this.nameBytes += utf8Length(c);
+				}
+			}
+			case AFTER_COLON -> {
+				this.linePart = VALUE;
+				if (c != ' ') {
+					this.valueBytes += utf8Length(c);
+				}
+			}
+			default -> this.valueBytes += utf8Length(c);
+		}
+	}
+
+	private void checkLine() throws ProtocolException {
+		if (this.nameBytes > this.maxEventSize) {
+			throw tooLarge("A field name");
+		}
+		if (this.valueBytes > this.maxEventSize) {
+			throw tooLarge("A field value");
+		}
+	}
+
+	private void startLine() {
+		this.line.setLength(0);
+		this.linePart = NAME;
+		this.nameBytes = 0;
+		this.valueBytes = 0;
+	}
+
+	private ProtocolException tooLarge(String what) {
+		return new ProtocolException(what + " longer than maxEventSize (" + this.maxEventSize + " bytes)");
+	}
+
+	private void line(CharSequence text) throws ProtocolException {
 		if (text.length() == 0) {
 			dispatch();
 			return;
@@ -186,10 +262,18 @@ final class EventStreamParser {
 		field(field, value);
 	}
 
-	private void field(String name, String value) {
+	private void field(String name, String value) throws ProtocolException {
 		switch (name) {
 			case "event" -> this.eventType = value;
-			case "data" -> this.data.append(value).append('\n');
+			case "data" -> {
+				// The data joined so far loses its trailing line feed when dispatched, and
+				// gains this value after it.
+				if (this.dataBytes + this.valueBytes > this.maxEventSize) {
+					throw tooLarge("Event data");
+				}
+				this.data.append(value).append('\n');
+				this.dataBytes += this.valueBytes + 1;
+			}
 			case "id" -> {
 				if (value.indexOf('\0') < 0) {
 					this.lastEventIdBuffer = value;
@@ -218,8 +302,20 @@ final class EventStreamParser {
 		String name = this.eventType.isEmpty() ? DEFAULT_EVENT_TYPE : this.eventType;
 		SseEvent event = new SseEvent(lastEventId, name, this.data.toString());
 		this.data.setLength(0);
+		this.dataBytes = 0;
 		this.eventType = "";
 		this.handler.onBlock(lastEventId, event);
+	}
+
+	private static int utf8Length(char c) {
+		if (c < 0x80) {
+			return 1;
+		}
+		if (c < 0x800) {
+			return 2;
+		}
+		// Each half of a surrogate pair, together the four bytes of the code point.
+		return Character.isSurrogate(c) ? 2 : 3;
 	}
 
 	private static int indexOf(CharSequence text, char c) {

@@ -6,8 +6,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
 /**
- * When a client reconnects: the base delay (the server's {@code retry:} once it sent
- * one), the attempts that failed in a row, which {@link Backoff} doubles the delay
+ * When a client reconnects: the base delay (the server's {@code retry:}, capped by
+ * the maximum delay, once it sent one), the attempts that failed in a row, which {@link Backoff} doubles the delay
  * for, and the one reconnection that may be waiting on the timer.
  *
  * <p>Not thread-safe: the client calls it under its lock, which keeps it in step with
@@ -18,6 +18,8 @@ final class ReconnectSchedule {
 	private final Backoff backoff;
 
 	private final long backoffResetAfterNanos;
+
+	private final long maxReconnectDelayMillis;
 
 	private long reconnectDelayMillis;
 
@@ -36,7 +38,8 @@ final class ReconnectSchedule {
 
 	ReconnectSchedule(Duration reconnectDelay, Duration maxReconnectDelay, double jitter,
 			Duration backoffResetAfter) {
-		this.backoff = new Backoff(millis(maxReconnectDelay), jitter);
+		this.maxReconnectDelayMillis = millis(maxReconnectDelay);
+		this.backoff = new Backoff(this.maxReconnectDelayMillis, jitter);
 		this.backoffResetAfterNanos = Connection.nanos(backoffResetAfter);
 		this.reconnectDelayMillis = millis(reconnectDelay);
 	}
@@ -49,15 +52,17 @@ final class ReconnectSchedule {
 	}
 
 	/**
-	 * Returns the base reconnection delay: the server's {@code retry:} once it sent
-	 * one.
+	 * Returns the base reconnection delay: the server's {@code retry:}, capped by the
+	 * maximum delay, once it sent one.
 	 */
 	long reconnectDelayMillis() {
 		return this.reconnectDelayMillis;
 	}
 
 	void serverRetry(long millis) {
-		this.reconnectDelayMillis = millis;
+		// A server, or anything between it and the client, must not be able to park
+		// the client for years with one field.
+		this.reconnectDelayMillis = Math.min(millis, this.maxReconnectDelayMillis);
 	}
 
 	void opened() {

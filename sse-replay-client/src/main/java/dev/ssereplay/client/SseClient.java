@@ -30,11 +30,12 @@ import java.util.function.Predicate;
  * <p>When the connection drops, when the server ends the stream, or when nothing
  * (not even a heartbeat) arrives for the {@linkplain Builder#readTimeout read
  * timeout}, the client reconnects with a {@code Last-Event-ID} header carrying the
- * last event id it saw, so a server that keeps history (such as sse-replay) sends
- * exactly the events that were missed. Reconnection waits the server's
- * {@code retry:} time (or {@linkplain Builder#reconnectDelay the configured delay}),
- * doubled after each attempt that fails in a row up to a
- * {@linkplain Builder#maxReconnectDelay maximum}, shortened by a random
+ * last event id it read (the last one that a header can carry), so a server that
+ * keeps history (such as sse-replay) sends exactly the events that were missed.
+ * Reconnection waits the server's {@code retry:} time (or
+ * {@linkplain Builder#reconnectDelay the configured delay}), doubled after each
+ * attempt that fails in a row up to a {@linkplain Builder#maxReconnectDelay maximum},
+ * which also caps the server's {@code retry:}, and shortened by a random
  * {@linkplain Builder#jitter jitter}; the doubling starts over once a connection has
  * stayed open for {@linkplain Builder#backoffResetAfter a while}. An HTTP 204 answer
  * closes the client for good; any other answer that is not a {@code 200} event
@@ -49,6 +50,10 @@ import java.util.function.Predicate;
  * {@code onError} when an unexpected answer is not retried; connection errors that
  * are retried are only reported to the {@link SseListener}.
  *
+ * <p>{@link #lastEventId()} is the position of what the application was handed, never
+ * ahead of it, even after {@link #close()}: save it when the client stops, and give
+ * it to {@link Builder#lastEventId(String)} on the next start to miss nothing.
+ *
  * <p>The client is thread-safe. It uses no thread of its own per connection: reading
  * runs on the {@code HttpClient}'s threads and delays on one timer thread shared by
  * all clients.
@@ -57,6 +62,10 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 
 	private static final System.Logger logger = System.getLogger(SseClient.class.getName());
 
+	// Well above an sse-replay server's own limit (sse.replay.max-event-size, 64 KB by
+	// default), so that only a server gone wrong meets it.
+	private static final int DEFAULT_MAX_EVENT_SIZE = 1024 * 1024;
+
 	private final URI uri;
 
 	private final List<Map.Entry<String, String>> headers;
@@ -64,6 +73,8 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 	private final HttpClient httpClient;
 
 	private final Duration readTimeout;
+
+	private final int maxEventSize;
 
 	private final Predicate<? super SseResponseException> retryPolicy;
 
@@ -89,19 +100,27 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 
 	private volatile ReadyState readyState = ReadyState.CONNECTING;
 
-	private volatile String lastEventId;
+	// The position the next connection resumes from: the last block read, whose event
+	// the dispatcher still delivers if it has not yet, where lastEventId() is the last
+	// block handed over. Guarded by lock.
+	private String resumeId;
+
+	// The last id from the server that could not be the position, so that it is
+	// reported once rather than for every event that carries it. Guarded by lock.
+	private String unsendableId;
 
 	private SseClient(Builder builder) {
 		this.uri = builder.uri;
 		this.headers = List.copyOf(builder.headers);
 		this.httpClient = (builder.httpClient != null) ? builder.httpClient : DefaultHttpClient.INSTANCE;
 		this.readTimeout = builder.readTimeout;
+		this.maxEventSize = builder.maxEventSize;
 		this.retryPolicy = builder.retryPolicy;
 		this.resyncEventName = builder.resyncEventName;
-		this.dispatcher = new Dispatcher(builder.listener);
+		this.dispatcher = new Dispatcher(builder.listener, builder.lastEventId);
 		this.reconnectSchedule = new ReconnectSchedule(builder.reconnectDelay, builder.maxReconnectDelay,
 				builder.jitter, builder.backoffResetAfter);
-		this.lastEventId = builder.lastEventId;
+		this.resumeId = builder.lastEventId;
 	}
 
 	/**
@@ -156,14 +175,24 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 	}
 
 	/**
-	 * Returns the last event id: the position the client resumes from when it
-	 * reconnects. It is set by every block that the server ended with a blank line,
-	 * including blocks with an id and no data; the empty string means no position, and
-	 * no {@code Last-Event-ID} header is sent.
+	 * Returns the last event id of what the application was handed: the position to
+	 * save, and to give back to {@link Builder#lastEventId(String)} on the next start,
+	 * to miss no event. It moves to the id of a block that the server ended with a
+	 * blank line as the block's event is handed to the listener and to every
+	 * {@code Flow} subscriber that has not cancelled (the listener already reads the
+	 * id of the event it is handling), and for a block with an id and no data once
+	 * the events before it were, so it is never ahead of what the application
+	 * received; {@link #close()} drops the events not handed over yet and
+	 * leaves it at the last one that was. A reconnection resumes from the last block
+	 * read, which can be ahead of this position while a subscriber holds events back:
+	 * those events are still delivered. An id that a {@code Last-Event-ID} header
+	 * cannot carry as it is never becomes the position (see
+	 * {@link SseListener#onUnsendableId}). The empty string means no position, and no
+	 * {@code Last-Event-ID} header is sent.
 	 * @return the last event id, never {@code null}
 	 */
 	public String lastEventId() {
-		return this.lastEventId;
+		return this.dispatcher.lastEventId();
 	}
 
 	/**
@@ -185,12 +214,13 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 
 	/**
 	 * Drops the current connection, if any, and connects again at once from the given
-	 * position, with the backoff reset: the server replays what came after it. Does
-	 * nothing once the client is closed.
+	 * position, with the backoff reset: the server replays what came after it.
+	 * {@link #lastEventId()} moves to it once the events read before were handed over,
+	 * as they still are. Does nothing once the client is closed.
 	 * @param lastEventId the id to resume after, or the empty string to connect
 	 * without a {@code Last-Event-ID} header
-	 * @throws IllegalArgumentException if the id has a character that an HTTP header
-	 * cannot carry as it is (anything but printable ASCII)
+	 * @throws IllegalArgumentException if an HTTP header cannot carry the id as it is:
+	 * it has a character other than printable ASCII, or a space at either end
 	 * @throws IllegalStateException if the client was not started
 	 */
 	public void forceReconnect(String lastEventId) {
@@ -199,8 +229,11 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 
 	/**
 	 * Closes the client: drops the connection, stops reconnecting, completes the
-	 * {@code Flow} subscribers (events they have not taken yet are dropped) and calls
-	 * {@link SseListener#onClosed()}. Calling it again does nothing.
+	 * {@code Flow} subscribers and calls {@link SseListener#onClosed()}. Events read
+	 * but not handed to the listener or to every subscriber yet are dropped, and
+	 * {@link #lastEventId()} stays at the last event that was, so that saving it after
+	 * {@code close()} skips nothing on the next start. A callback already running
+	 * may still finish after {@code close()} returns. Calling it again does nothing.
 	 */
 	@Override
 	public void close() {
@@ -222,7 +255,7 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 
 	@Override
 	public String toString() {
-		return "SseClient[" + this.uri + ", " + this.readyState + ", lastEventId=" + this.lastEventId + "]";
+		return "SseClient[" + this.uri + ", " + this.readyState + ", lastEventId=" + lastEventId() + "]";
 	}
 
 	/**
@@ -235,8 +268,8 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 	}
 
 	/**
-	 * Returns the base reconnection delay: the server's {@code retry:} once it sent
-	 * one.
+	 * Returns the base reconnection delay: the server's {@code retry:}, capped by the
+	 * maximum delay, once it sent one.
 	 */
 	long reconnectDelayMillis() {
 		synchronized (this.lock) {
@@ -257,17 +290,29 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 	}
 
 	private void onBlock(Connection connection, String lastEventId, SseEvent event) {
-		// The dispatcher runs these once the connection's chunk is parsed; the lock
-		// keeps the position and the event together, so that a reconnection forced
-		// meanwhile cannot resume after an event that was never delivered.
+		// The lock keeps the position to resume from and the queued block together, so
+		// that a reconnection forced meanwhile cannot resume after an event that will
+		// not be delivered.
 		synchronized (this.lock) {
 			if (this.current != connection) {
 				return;
 			}
-			this.lastEventId = lastEventId;
-			if (event != null) {
-				this.dispatcher.offerEvent(event, event.name().equals(this.resyncEventName));
+			if (unsendable(lastEventId) == null) {
+				this.resumeId = lastEventId;
+				this.unsendableId = null;
 			}
+			else if (!lastEventId.equals(this.unsendableId)) {
+				// The standard allows any id without NUL, but a header cannot carry
+				// this one as it is: resuming from the last id that it can carry may
+				// bring events again, where no position or a changed one would skip
+				// them.
+				this.unsendableId = lastEventId;
+				this.dispatcher.offerUnsendableId(lastEventId, this.resumeId);
+			}
+			// An id-only block goes through the dispatcher too: the position may only
+			// pass it once the events before it were handed over.
+			this.dispatcher.offerBlock(this.resumeId, event,
+					event != null && event.name().equals(this.resyncEventName));
 		}
 	}
 
@@ -354,7 +399,8 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 				return;
 			}
 			if (lastEventId != null) {
-				this.lastEventId = lastEventId;
+				this.resumeId = lastEventId;
+				this.dispatcher.offerBlock(lastEventId, null, false);
 			}
 			this.reconnectSchedule.startOver();
 			previous = this.current;
@@ -369,25 +415,16 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 	}
 
 	/**
-	 * Makes the next connection current, or closes the client when its request cannot
-	 * be made. The caller sends it once it released the lock.
+	 * Makes the next connection current. The caller sends it once it released the
+	 * lock.
 	 */
 	private Connection connectLocked() {
-		HttpRequest request;
-		try {
-			request = request(this.lastEventId);
-		}
-		catch (IllegalArgumentException ex) {
-			// Only an id from the server can get here (the others are checked when
-			// given): reconnecting without it would silently lose the position.
-			closeLocked();
-			this.dispatcher.offerError(ex);
-			this.dispatcher.offerTerminal(ex, false);
-			return null;
-		}
+		// Cannot fail: the headers were checked by build(), and the position can only
+		// be an id that a header carries.
+		HttpRequest request = request(this.resumeId);
 		this.readyState = ReadyState.CONNECTING;
 		Connection connection = new Connection(this.connectionListener, this.dispatcher, request, this.readTimeout,
-				this.lastEventId);
+				this.maxEventSize, this.resumeId);
 		this.current = connection;
 		return connection;
 	}
@@ -420,7 +457,7 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 			request.header("Cache-Control", "no-cache");
 		}
 		if (!lastEventId.isEmpty()) {
-			request.header("Last-Event-ID", checkLastEventId(lastEventId));
+			request.header("Last-Event-ID", lastEventId);
 		}
 		if (!this.readTimeout.isZero()) {
 			// Bounds connecting and waiting for the answer's headers, so that the
@@ -433,17 +470,33 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 
 	private static String checkLastEventId(String lastEventId) {
 		Objects.requireNonNull(lastEventId, "lastEventId");
-		for (int i = 0; i < lastEventId.length(); i++) {
-			char c = lastEventId.charAt(i);
-			// The HttpClient writes header values as ASCII: anything else would reach the
-			// server changed, and a position that is not the one seen is worse than none.
-			if (c < 0x20 || c > 0x7E) {
-				throw new IllegalArgumentException("Last event id '" + lastEventId
-						+ "' cannot be sent in a Last-Event-ID header: it has the character U+"
-						+ String.format("%04X", (int) c) + "; only printable ASCII can be sent");
-			}
+		String problem = unsendable(lastEventId);
+		if (problem != null) {
+			throw new IllegalArgumentException(
+					"Last event id '" + lastEventId + "' cannot be sent in a Last-Event-ID header: " + problem);
 		}
 		return lastEventId;
+	}
+
+	/**
+	 * Says why an id cannot be sent as it is in a {@code Last-Event-ID} header.
+	 * @return the reason, or {@code null} when it can be sent
+	 */
+	private static String unsendable(String id) {
+		// The HttpClient writes header values as ASCII and trims their spaces: anything
+		// else would reach the server changed, and a position that is not the one seen
+		// is worse than none.
+		for (int i = 0; i < id.length(); i++) {
+			char c = id.charAt(i);
+			if (c < 0x20 || c > 0x7E) {
+				return "it has the character U+" + String.format("%04X", (int) c)
+						+ "; only printable ASCII can be sent";
+			}
+		}
+		if (!id.isEmpty() && (id.charAt(0) == ' ' || id.charAt(id.length() - 1) == ' ')) {
+			return "it starts or ends with a space, which the header would drop";
+		}
+		return null;
 	}
 
 	private static Duration checkPositive(Duration duration, String setting) {
@@ -477,6 +530,8 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 		private Duration backoffResetAfter = Duration.ofSeconds(10);
 
 		private Duration readTimeout = Duration.ofSeconds(60);
+
+		private int maxEventSize = DEFAULT_MAX_EVENT_SIZE;
 
 		private Predicate<? super SseResponseException> retryPolicy = (response) -> true;
 
@@ -528,8 +583,8 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 		 * position.
 		 * @param lastEventId the last event id already processed
 		 * @return this builder
-		 * @throws IllegalArgumentException if the id has a character an HTTP header
-		 * cannot carry as it is (anything but printable ASCII)
+		 * @throws IllegalArgumentException if an HTTP header cannot carry the id as it
+		 * is: it has a character other than printable ASCII, or a space at either end
 		 */
 		public Builder lastEventId(String lastEventId) {
 			this.lastEventId = checkLastEventId(lastEventId);
@@ -538,7 +593,8 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 
 		/**
 		 * Sets the base delay before reconnecting, used until the server sends a
-		 * {@code retry:} field, which then replaces it. Defaults to 1 second.
+		 * {@code retry:} field, which then replaces it (capped by
+		 * {@link #maxReconnectDelay(Duration)}). Defaults to 1 second.
 		 * @param reconnectDelay the base delay, zero or more
 		 * @return this builder
 		 */
@@ -548,8 +604,11 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 		}
 
 		/**
-		 * Sets the longest delay that doubling after failed attempts reaches. A
-		 * server's {@code retry:} above it is still obeyed. Defaults to 30 seconds.
+		 * Sets the longest delay that doubling after failed attempts reaches. It also
+		 * caps the server's {@code retry:}, so that a server cannot park the client for
+		 * longer (a {@code retry:} too large for a {@code long} is taken as this
+		 * maximum too); a {@link #reconnectDelay(Duration)} set above it is kept.
+		 * Defaults to 30 seconds.
 		 * @param maxReconnectDelay the maximum delay, zero or more
 		 * @return this builder
 		 */
@@ -596,6 +655,29 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 		 */
 		public Builder readTimeout(Duration readTimeout) {
 			this.readTimeout = checkPositive(readTimeout, "readTimeout");
+			return this;
+		}
+
+		/**
+		 * Sets the largest event the client accepts, in UTF-8 bytes: an event's data
+		 * (its {@code data} lines joined), and any single field name or value of the
+		 * stream (a comment counts as a value), so that what the client holds for a
+		 * connection stays bounded whatever the server sends. A line is measured as it
+		 * arrives: an endless one is refused once it passes the limit. The connection
+		 * then fails with a {@link java.net.ProtocolException} that names this setting,
+		 * reported to {@link SseListener#onError}, and the client reconnects as after
+		 * any failed connection, from the last event id it read before. Set it above the
+		 * server's largest event (an sse-replay server's
+		 * {@code sse.replay.max-event-size}, 64 KB by default). Defaults to 1 MiB
+		 * (1048576 bytes).
+		 * @param maxEventSize the largest event in bytes, more than zero
+		 * @return this builder
+		 */
+		public Builder maxEventSize(int maxEventSize) {
+			if (maxEventSize <= 0) {
+				throw new IllegalArgumentException("maxEventSize must be more than zero, got " + maxEventSize);
+			}
+			this.maxEventSize = maxEventSize;
 			return this;
 		}
 

@@ -42,16 +42,33 @@ public interface SseListener {
 	}
 
 	/**
+	 * Called when the server set a last event id that the client cannot send back in
+	 * a {@code Last-Event-ID} header as it is: one with a character other than
+	 * printable ASCII, or a space at either end, which the {@code HttpClient} would
+	 * change. The standard allows such ids, so the client goes on, but it keeps the
+	 * last id it can send as its position ({@link SseClient#lastEventId()}): after a
+	 * reconnection the server may send again the events that came after that id.
+	 * Events still carry the server's id in {@link SseEvent#id()}. Called when the
+	 * stream's id becomes such an id, before the event of the block that set it, and
+	 * not again for the events after it that carry the same id. Does nothing by
+	 * default.
+	 * @param id the id the server set
+	 * @param lastEventId the position the client keeps instead, the empty string when
+	 * it has none (a reconnection then starts from the server's current position)
+	 */
+	default void onUnsendableId(String id, String lastEventId) {
+	}
+
+	/**
 	 * Called when a connection attempt fails or an open connection ends: an
 	 * {@link SseResponseException} for an unexpected HTTP answer, a
 	 * {@link java.net.http.HttpTimeoutException} when nothing arrived for the read
-	 * timeout, an {@link java.io.EOFException} when the server ended the stream, the
-	 * {@code IOException} of the failed connection, or an
-	 * {@link IllegalArgumentException} when the server's last event id cannot be sent
-	 * back in a header (the client then closes). The client then reconnects,
-	 * unless its {@link SseClient#readyState() ready state} is
-	 * {@link ReadyState#CLOSED}, in which case {@link #onClosed()} follows. Does
-	 * nothing by default.
+	 * timeout, an {@link java.io.EOFException} when the server ended the stream, a
+	 * {@link java.net.ProtocolException} when a line or an event is larger than
+	 * {@link SseClient.Builder#maxEventSize(int)}, or the {@code IOException} of the
+	 * failed connection. The client then reconnects, unless its
+	 * {@link SseClient#readyState() ready state} is {@link ReadyState#CLOSED}, in
+	 * which case {@link #onClosed()} follows. Does nothing by default.
 	 * @param error why the connection ended
 	 */
 	default void onError(Throwable error) {

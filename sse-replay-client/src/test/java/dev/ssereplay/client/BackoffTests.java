@@ -17,7 +17,7 @@ class BackoffTests {
 	}
 
 	@Test
-	void aServerRetryAboveTheMaximumIsObeyed() {
+	void aBaseAboveTheMaximumIsKept() {
 		Backoff backoff = new Backoff(5000, 0);
 		assertThat(backoff.delayMillis(60_000, 0)).isEqualTo(60_000);
 		assertThat(backoff.delayMillis(60_000, 3)).isEqualTo(60_000);

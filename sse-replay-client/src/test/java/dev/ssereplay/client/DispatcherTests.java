@@ -1,5 +1,7 @@
 package dev.ssereplay.client;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,7 +21,7 @@ class DispatcherTests {
 
 	private final RecordingListener listener = new RecordingListener();
 
-	private final Dispatcher dispatcher = new Dispatcher(this.listener);
+	private final Dispatcher dispatcher = new Dispatcher(this.listener, "");
 
 	@Test
 	void deliversNoMoreThanRequestedAndKeepsTheRestInOrder() {
@@ -105,7 +107,7 @@ class DispatcherTests {
 		int count = 100_000;
 		AtomicInteger received = new AtomicInteger();
 		Dispatcher dispatcher = new Dispatcher((event) -> {
-		});
+		}, "");
 		dispatcher.subscribe(new Flow.Subscriber<SseEvent>() {
 
 			private Flow.Subscription subscription;
@@ -132,7 +134,7 @@ class DispatcherTests {
 
 		});
 		for (int i = 0; i < count; i++) {
-			dispatcher.offerEvent(new SseEvent("", "message", "x"), false);
+			dispatcher.offerBlock("", new SseEvent("", "message", "x"), false);
 		}
 		// One drain hands out all of them, each onNext asking for the next one.
 		dispatcher.drain();
@@ -207,9 +209,9 @@ class DispatcherTests {
 		Dispatcher dispatcher = new Dispatcher((event) -> {
 			calls.incrementAndGet();
 			throw new IllegalStateException("boom");
-		});
+		}, "");
 		for (int i = 0; i < 3; i++) {
-			dispatcher.offerEvent(new SseEvent("", "message", "x"), false);
+			dispatcher.offerBlock("", new SseEvent("", "message", "x"), false);
 		}
 		dispatcher.drain();
 		assertThat(calls).hasValue(3);
@@ -235,7 +237,7 @@ class DispatcherTests {
 					for (int i = 0; i < perThread; i++) {
 						this.dispatcher.submit(() -> {
 						});
-						this.dispatcher.offerEvent(new SseEvent("", "message", "x"), false);
+						this.dispatcher.offerBlock("", new SseEvent("", "message", "x"), false);
 						this.dispatcher.drain();
 					}
 				});
@@ -252,9 +254,71 @@ class DispatcherTests {
 		assertThat(subscriber.violations).hasValue(0);
 	}
 
+	@Test
+	void thePositionFollowsTheSlowestSubscriberIdOnlyBlocksIncluded() {
+		TestSubscriber fast = new TestSubscriber(Long.MAX_VALUE);
+		TestSubscriber slow = new TestSubscriber(1);
+		this.dispatcher.subscribe(fast);
+		this.dispatcher.subscribe(slow);
+		block("1", "a");
+		block("2", "b");
+		block("3", null);
+		this.dispatcher.drain();
+		assertThat(fast.data()).containsExactly("a", "b");
+		assertThat(this.listener.data()).containsExactly("a", "b");
+		assertThat(this.dispatcher.lastEventId()).isEqualTo("1");
+		slow.request(1);
+		assertThat(this.dispatcher.lastEventId()).isEqualTo("3");
+	}
+
+	@Test
+	void aSubscriberThatCancelsNoLongerHoldsThePositionBack() {
+		TestSubscriber slow = new TestSubscriber(0);
+		this.dispatcher.subscribe(slow);
+		block("1", "a");
+		block("2", "b");
+		this.dispatcher.drain();
+		assertThat(this.dispatcher.lastEventId()).isEmpty();
+		slow.cancel();
+		assertThat(this.dispatcher.lastEventId()).isEqualTo("2");
+	}
+
+	@Test
+	void closeLeavesThePositionAtTheLastEventHandedOver() {
+		TestSubscriber subscriber = new TestSubscriber(1);
+		this.dispatcher.subscribe(subscriber);
+		block("1", "a");
+		block("2", "b");
+		block("3", null);
+		this.dispatcher.drain();
+		this.dispatcher.offerTerminal(null, true);
+		block("4", "d");
+		this.dispatcher.drain();
+		assertThat(subscriber.completions).hasValue(1);
+		assertThat(this.dispatcher.lastEventId()).isEqualTo("1");
+	}
+
+	@Test
+	void theListenerReadsThePositionOfTheEventItIsHanded() {
+		List<String> positions = new ArrayList<>();
+		Dispatcher[] dispatcher = new Dispatcher[1];
+		dispatcher[0] = new Dispatcher((event) -> positions.add(dispatcher[0].lastEventId()), "0");
+		assertThat(dispatcher[0].lastEventId()).isEqualTo("0");
+		dispatcher[0].offerBlock("1", new SseEvent("1", "message", "a"), false);
+		dispatcher[0].offerBlock("1", new SseEvent("1", "message", "b"), false);
+		dispatcher[0].offerBlock("2", null, false);
+		dispatcher[0].offerBlock("3", new SseEvent("3", "message", "c"), false);
+		dispatcher[0].drain();
+		assertThat(positions).containsExactly("1", "1", "3");
+	}
+
+	private void block(String id, String data) {
+		this.dispatcher.offerBlock(id, (data != null) ? new SseEvent(id, "message", data) : null, false);
+	}
+
 	private void publish(int count) {
 		for (int i = 0; i < count; i++) {
-			this.dispatcher.offerEvent(new SseEvent("", "message", Integer.toString(i)), false);
+			this.dispatcher.offerBlock("", new SseEvent("", "message", Integer.toString(i)), false);
 		}
 		this.dispatcher.drain();
 	}

@@ -1,6 +1,7 @@
 package dev.ssereplay.client;
 
 import java.io.ByteArrayOutputStream;
+import java.net.ProtocolException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Fixtures for every rule of the WHATWG event stream interpretation, each checked fed
@@ -21,6 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * byte: the result must never depend on how the bytes arrive.
  */
 class EventStreamParserTests {
+
+	private static final int MAX = 1024 * 1024;
 
 	static Stream<Fixture> fixtures() {
 		return Stream.of(
@@ -185,21 +189,115 @@ class EventStreamParserTests {
 	}
 
 	@Test
-	void chunksMayBeSlicesOfLargerBuffers() {
+	void chunksMayBeSlicesOfLargerBuffers() throws Exception {
 		byte[] whole = "xxdata: a\r".getBytes(StandardCharsets.UTF_8);
 		Recorder recorder = new Recorder("");
-		EventStreamParser parser = new EventStreamParser("", recorder);
+		EventStreamParser parser = new EventStreamParser("", MAX, recorder);
 		parser.feed(ByteBuffer.wrap(whole, 2, whole.length - 2).slice());
 		parser.feed(ByteBuffer.wrap("\n\r\n".getBytes(StandardCharsets.UTF_8)));
 		assertThat(recorder.events).containsExactly(new SseEvent("", "message", "a"));
 	}
 
+	@Test
+	void aValueIsRefusedOnceItPassesTheMaximumNotAtTheEndOfItsLine() throws Exception {
+		EventStreamParser parser = new EventStreamParser("", 10_000, new Recorder(""));
+		parser.feed(ascii("data: "));
+		for (int i = 0; i < 10; i++) {
+			parser.feed(ByteBuffer.wrap(repeat('x', 1000)));
+		}
+		assertThatExceptionOfType(ProtocolException.class).isThrownBy(() -> parser.feed(ascii("x")))
+			.withMessage("A field value longer than maxEventSize (10000 bytes)");
+	}
+
+	@Test
+	void aFieldNameIsRefusedOnceItPassesTheMaximum() throws Exception {
+		EventStreamParser parser = new EventStreamParser("", 10_000, new Recorder(""));
+		parser.feed(ByteBuffer.wrap(repeat('x', 10_000)));
+		assertThatExceptionOfType(ProtocolException.class).isThrownBy(() -> parser.feed(ascii("x")))
+			.withMessage("A field name longer than maxEventSize (10000 bytes)");
+	}
+
+	@Test
+	void aCommentIsRefusedOnceItPassesTheMaximum() throws Exception {
+		EventStreamParser parser = new EventStreamParser("", 10_000, new Recorder(""));
+		parser.feed(ascii(":"));
+		parser.feed(ByteBuffer.wrap(repeat('x', 10_000)));
+		assertThatExceptionOfType(ProtocolException.class).isThrownBy(() -> parser.feed(ascii("x")))
+			.withMessageContaining("maxEventSize");
+	}
+
+	@Test
+	void eventDataIsRefusedWhenItsLinesJoinedPassTheMaximum() throws Exception {
+		Recorder recorder = new Recorder("");
+		EventStreamParser parser = new EventStreamParser("", 10_000, recorder);
+		String line = "data: " + "x".repeat(6000) + "\n";
+		parser.feed(ascii(line));
+		assertThatExceptionOfType(ProtocolException.class).isThrownBy(() -> parser.feed(ascii(line)))
+			.withMessage("Event data longer than maxEventSize (10000 bytes)");
+		assertThat(recorder.events).isEmpty();
+	}
+
+	@Test
+	void sizesUpToTheMaximumAreAcceptedCountedInUtf8Bytes() throws Exception {
+		Recorder recorder = new Recorder("");
+		EventStreamParser parser = new EventStreamParser("", 10_000, recorder);
+		// Values of the maximum, the field name and one space not counted.
+		String euros = "\u20ac".repeat(3333);
+		String value = "x".repeat(9998) + "\u00e9";
+		parser.feed(ByteBuffer
+			.wrap(("event: " + "e".repeat(10_000) + "\ndata: " + euros + "\n\n").getBytes(StandardCharsets.UTF_8)));
+		// Data lines of 4999 and 5000 bytes are 10000 joined.
+		parser.feed(ascii("data:" + "a".repeat(4999) + "\ndata:" + "b".repeat(5000) + "\n\n"));
+		parser.feed(ByteBuffer.wrap(("data: " + value + "\n\n").getBytes(StandardCharsets.UTF_8)));
+		assertThat(recorder.events).extracting(SseEvent::data)
+			.containsExactly(euros, "a".repeat(4999) + "\n" + "b".repeat(5000), value);
+		// One more three-byte character is 10002 bytes.
+		assertThatExceptionOfType(ProtocolException.class).isThrownBy(() -> parser
+			.feed(ByteBuffer.wrap(("data: " + euros + "\u20ac\n").getBytes(StandardCharsets.UTF_8))));
+	}
+
+	@Test
+	void surrogatePairsCountAsFourBytes() throws Exception {
+		Recorder recorder = new Recorder("");
+		EventStreamParser parser = new EventStreamParser("", 8, recorder);
+		parser.feed(ByteBuffer.wrap("data: \uD834\uDD1E\uD834\uDD1E\n\n".getBytes(StandardCharsets.UTF_8)));
+		assertThat(recorder.events).hasSize(1);
+		assertThatExceptionOfType(ProtocolException.class).isThrownBy(() -> parser
+			.feed(ByteBuffer.wrap("data: \uD834\uDD1E\uD834\uDD1Ex\n".getBytes(StandardCharsets.UTF_8))));
+	}
+
+	@Test
+	void theLimitsStartOverWithEachLineAndEachEvent() throws Exception {
+		Recorder recorder = new Recorder("");
+		EventStreamParser parser = new EventStreamParser("", 100, recorder);
+		for (int i = 0; i < 50; i++) {
+			parser.feed(ascii(": " + "c".repeat(100) + "\nid: " + i + "\ndata: " + "d".repeat(100) + "\n\n"));
+		}
+		assertThat(recorder.events).hasSize(50);
+		assertThat(recorder.lastEventId).isEqualTo("49");
+	}
+
+	private static ByteBuffer ascii(String text) {
+		return ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII));
+	}
+
+	private static byte[] repeat(char c, int count) {
+		byte[] bytes = new byte[count];
+		Arrays.fill(bytes, (byte) c);
+		return bytes;
+	}
+
 	private static Result parse(Fixture fixture, List<byte[]> chunks) {
 		Recorder recorder = new Recorder(fixture.initialId);
-		EventStreamParser parser = new EventStreamParser(fixture.initialId, recorder);
+		EventStreamParser parser = new EventStreamParser(fixture.initialId, MAX, recorder);
 		for (byte[] chunk : chunks) {
 			ByteBuffer buffer = ByteBuffer.wrap(chunk);
-			parser.feed(buffer);
+			try {
+				parser.feed(buffer);
+			}
+			catch (ProtocolException ex) {
+				throw new AssertionError(ex);
+			}
 			assertThat(buffer.hasRemaining()).isFalse();
 		}
 		parser.end();

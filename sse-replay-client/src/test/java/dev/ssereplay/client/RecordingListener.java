@@ -15,6 +15,8 @@ final class RecordingListener implements SseListener {
 
 	final List<Throwable> errors = new CopyOnWriteArrayList<>();
 
+	final List<List<String>> unsendableIds = new CopyOnWriteArrayList<>();
+
 	final AtomicInteger opens = new AtomicInteger();
 
 	final AtomicInteger closes = new AtomicInteger();
@@ -41,6 +43,13 @@ final class RecordingListener implements SseListener {
 	public void onOpen() {
 		enter();
 		this.opens.incrementAndGet();
+		leave();
+	}
+
+	@Override
+	public void onUnsendableId(String id, String lastEventId) {
+		enter();
+		this.unsendableIds.add(List.of(id, lastEventId));
 		leave();
 	}
 

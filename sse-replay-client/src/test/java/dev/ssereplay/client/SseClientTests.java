@@ -1,13 +1,17 @@
 package dev.ssereplay.client;
 
 import java.io.EOFException;
+import java.net.ProtocolException;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -141,6 +145,24 @@ class SseClientTests {
 		this.client = fastClient().reconnectDelay(Duration.ofMinutes(1)).build().start();
 		await().atMost(WAIT).until(() -> this.server.connections() == 2);
 		assertThat(this.client.reconnectDelayMillis()).isEqualTo(20);
+	}
+
+	@Test
+	void aServerRetryIsCappedByTheMaximumReconnectDelay() throws Exception {
+		this.server = new RawServer((exchange) -> {
+			switch (exchange.index) {
+				// Three years, then more than a long can hold.
+				case 0 -> exchange.eventStream().write("retry: 99999999999\n\n");
+				case 1 -> exchange.eventStream().write("retry: 99999999999999999999999\n\n");
+				default -> exchange.eventStream().awaitClientGone();
+			}
+		});
+		RecordingListener listener = new RecordingListener();
+		this.client = fastClient().maxReconnectDelay(Duration.ofMillis(200)).listener(listener).build().start();
+		await().atMost(WAIT).until(() -> this.server.connections() == 3);
+		assertThat(this.client.reconnectDelayMillis()).isEqualTo(200);
+		assertThat(listener.errors).hasSize(2).allSatisfy((error) -> assertThat(error).isInstanceOf(EOFException.class));
+		assertThat(this.client.readyState()).isNotEqualTo(ReadyState.CLOSED);
 	}
 
 	@Test
@@ -350,15 +372,87 @@ class SseClientTests {
 	}
 
 	@Test
-	void anIdFromTheServerThatAHeaderCannotCarryClosesTheClient() throws Exception {
-		this.server = new RawServer((exchange) -> exchange.eventStream().write("id: caf\u00e9\ndata: a\n\n"));
+	void aLineLongerThanTheMaximumEventSizeFailsTheConnectionWhileItIsReadAndItResumes() throws Exception {
+		long endless = 64L << 20;
+		AtomicLong written = new AtomicLong();
+		this.server = new RawServer((exchange) -> {
+			if (exchange.index == 0) {
+				exchange.eventStream().write("id: 1\ndata: a\n\ndata: ");
+				byte[] chunk = new byte[64 * 1024];
+				Arrays.fill(chunk, (byte) 'x');
+				// Fails once the client is gone.
+				while (written.get() < endless) {
+					exchange.write(chunk);
+					written.addAndGet(chunk.length);
+				}
+				exchange.awaitClientGone();
+			}
+			else {
+				exchange.eventStream().write("id: 2\ndata: b\n\n").awaitClientGone();
+			}
+		});
 		RecordingListener listener = new RecordingListener();
 		this.client = fastClient().listener(listener).build().start();
-		await().atMost(WAIT).until(() -> this.client.readyState() == ReadyState.CLOSED);
-		await().atMost(WAIT).until(() -> listener.closes.get() == 1);
-		assertThat(listener.data()).containsExactly("a");
-		assertThat(listener.errors).last().isInstanceOf(IllegalArgumentException.class);
-		assertThat(this.server.connections()).isEqualTo(1);
+		await().atMost(WAIT).until(() -> listener.events.size() == 2);
+		assertThat(listener.data()).containsExactly("a", "b");
+		assertThat(listener.errors).singleElement()
+			.isInstanceOfSatisfying(ProtocolException.class, (error) -> assertThat(error)
+				.hasMessageContaining("1048576 bytes")
+				.hasMessageContaining("maxEventSize"));
+		assertThat(this.server.lastEventIds()).containsExactly(null, "1");
+		// The line was refused while it arrived, not buffered to its end.
+		assertThat(written.get()).isLessThan(endless);
+	}
+
+	@Test
+	void maxEventSizeIsConfigurable() throws Exception {
+		this.server = new RawServer((exchange) -> exchange.eventStream()
+			.write("data: " + "x".repeat((exchange.index == 0) ? 101 : 100) + "\n\n")
+			.awaitClientGone());
+		RecordingListener listener = new RecordingListener();
+		this.client = fastClient().maxEventSize(100).listener(listener).build().start();
+		await().atMost(WAIT).until(() -> listener.events.size() == 1);
+		assertThat(listener.data()).containsExactly("x".repeat(100));
+		assertThat(listener.errors).singleElement()
+			.isInstanceOfSatisfying(ProtocolException.class,
+					(error) -> assertThat(error).hasMessageContaining("(100 bytes)").hasMessageContaining("maxEventSize"));
+		assertThatIllegalArgumentException().isThrownBy(() -> fastClient().maxEventSize(0))
+			.withMessageContaining("maxEventSize");
+	}
+
+	@Test
+	void anIdFromTheServerThatAHeaderCannotCarryKeepsTheLastOneThatItCan() throws Exception {
+		this.server = new RawServer((exchange) -> {
+			switch (exchange.index) {
+				case 0 -> exchange.eventStream().write("id: 1\ndata: a\n\nid: caf\u00e9\ndata: b\n\ndata: c\n\n");
+				// The HttpClient would send " 3" as "3".
+				case 1 -> exchange.eventStream().write("id: 2\ndata: d\n\nid:  3\ndata: e\n\n");
+				default -> exchange.eventStream().awaitClientGone();
+			}
+		});
+		RecordingListener listener = new RecordingListener();
+		this.client = fastClient().listener(listener).build().start();
+		await().atMost(WAIT).until(() -> this.server.connections() == 3);
+		await().atMost(WAIT).until(() -> listener.errors.size() == 2);
+		assertThat(listener.events).containsExactly(new SseEvent("1", "message", "a"),
+				new SseEvent("caf\u00e9", "message", "b"), new SseEvent("caf\u00e9", "message", "c"),
+				new SseEvent("2", "message", "d"), new SseEvent(" 3", "message", "e"));
+		assertThat(this.server.lastEventIds()).containsExactly(null, "1", "2");
+		assertThat(listener.errors).allSatisfy((error) -> assertThat(error).isInstanceOf(EOFException.class));
+		assertThat(this.client.lastEventId()).isEqualTo("2");
+		assertThat(this.client.readyState()).isEqualTo(ReadyState.OPEN);
+		// Once per id, not for each event that carries it.
+		assertThat(listener.unsendableIds).containsExactly(List.of("caf\u00e9", "1"), List.of(" 3", "2"));
+		assertThat(listener.overlaps).hasValue(0);
+	}
+
+	@Test
+	void anIdWithASpaceAtEitherEndIsRefusedWhereTheApplicationGivesIt() {
+		URI uri = URI.create("http://127.0.0.1:1/events");
+		assertThatIllegalArgumentException().isThrownBy(() -> SseClient.builder(uri).lastEventId(" 1"))
+			.withMessageContaining("space");
+		assertThatIllegalArgumentException().isThrownBy(() -> SseClient.builder(uri).lastEventId("1 "));
+		assertThat(SseClient.builder(uri).lastEventId("a b").build().lastEventId()).isEqualTo("a b");
 	}
 
 	@Test
@@ -386,6 +480,55 @@ class SseClientTests {
 		assertThat(this.server.connections()).isEqualTo(1);
 		assertThat(listener.errors).isEmpty();
 		assertThat(subscriber.violations).hasValue(0);
+	}
+
+	@Test
+	void lastEventIdIsNeverAheadOfTheListenerNorAfterClose() throws Exception {
+		this.server = new RawServer((exchange) -> exchange.eventStream()
+			.write("id: 1\ndata: a\n\nid: 2\ndata: b\n\nid: 3\n\n")
+			.awaitClientGone());
+		CountDownLatch handling = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		List<String> received = new CopyOnWriteArrayList<>();
+		this.client = fastClient().listener((event) -> {
+			received.add(event.id());
+			handling.countDown();
+			try {
+				release.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}).build().start();
+		assertThat(handling.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		// All three blocks were read, but the listener has only the first event.
+		assertThat(this.client.lastEventId()).isEqualTo("1");
+		// As an application that saves its position when it stops would do.
+		this.client.close();
+		release.countDown();
+		Thread.sleep(200);
+		assertThat(received).containsExactly("1");
+		assertThat(this.client.lastEventId()).isEqualTo("1");
+	}
+
+	@Test
+	void lastEventIdWaitsForEveryFlowSubscriberAndCloseLeavesItAtTheLastEventTaken() throws Exception {
+		this.server = new RawServer((exchange) -> exchange.eventStream()
+			.write("id: 1\ndata: a\n\nid: 2\ndata: b\n\nid: 3\ndata: c\n\n")
+			.awaitClientGone());
+		RecordingListener listener = new RecordingListener();
+		TestSubscriber subscriber = new TestSubscriber(1);
+		this.client = fastClient().listener(listener).build();
+		this.client.subscribe(subscriber);
+		this.client.start();
+		await().atMost(WAIT).until(() -> listener.events.size() == 3 && subscriber.items.size() == 1);
+		assertThat(this.client.lastEventId()).isEqualTo("1");
+		subscriber.request(1);
+		await().atMost(WAIT).until(() -> subscriber.items.size() == 2);
+		assertThat(this.client.lastEventId()).isEqualTo("2");
+		this.client.close();
+		assertThat(subscriber.data()).containsExactly("a", "b");
+		assertThat(this.client.lastEventId()).isEqualTo("2");
 	}
 
 	@Test
