@@ -62,8 +62,8 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 
 	private static final System.Logger logger = System.getLogger(SseClient.class.getName());
 
-	// Well above an sse-replay server's own limit (sse.replay.max-event-size, 64 KB by
-	// default), so that only a server gone wrong meets it.
+	// An sse-replay server's own default limit (sse.replay.max-event-size bounds name
+	// and data together), so that only a server gone wrong, or set higher, meets it.
 	private static final int DEFAULT_MAX_EVENT_SIZE = 1024 * 1024;
 
 	private final URI uri;
@@ -668,7 +668,7 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 		 * reported to {@link SseListener#onError}, and the client reconnects as after
 		 * any failed connection, from the last event id it read before. Set it above the
 		 * server's largest event (an sse-replay server's
-		 * {@code sse.replay.max-event-size}, 64 KB by default). Defaults to 1 MiB
+		 * {@code sse.replay.max-event-size}, 1 MB by default). Defaults to 1 MiB
 		 * (1048576 bytes).
 		 * @param maxEventSize the largest event in bytes, more than zero
 		 * @return this builder
