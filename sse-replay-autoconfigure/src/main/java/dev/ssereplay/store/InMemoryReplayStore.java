@@ -65,16 +65,16 @@ public final class InMemoryReplayStore implements ReplayStore {
 
 	private final ReentrantLock lock = new ReentrantLock();
 
-	private final Map<String, History> streams = new HashMap<>();
+	private final Map<String, StreamHistory> streams = new HashMap<>();
 
 	private final List<Consumer<StoredEvent>> listeners = new CopyOnWriteArrayList<>();
 
 	private volatile Predicate<String> inUse = (stream) -> false;
 
 	// The process-wide list of retained events in append order, guarded by lock.
-	private Node oldest;
+	private StreamHistory.Node oldest;
 
-	private Node newest;
+	private StreamHistory.Node newest;
 
 	private volatile long events;
 
@@ -130,13 +130,13 @@ public final class InMemoryReplayStore implements ReplayStore {
 		StoredEvent stored = locked(() -> {
 			long now = this.clock.millis();
 			expire(now);
-			History history = history(stream);
+			StreamHistory history = history(stream);
 			EventId id = new EventId(history.epoch, history.lastSequence + 1);
 			StoredEvent appended = new StoredEvent(stream, id, event.name(), SseFormat.frame(id, body), now);
 			if (history.size == this.maxEventsPerStream) {
 				evict(history.oldest(), EvictionReason.COUNT);
 			}
-			history.add(link(new Node(appended, history)));
+			history.add(link(new StreamHistory.Node(appended, history)));
 			while (this.bytes > this.maxBytes && this.oldest != null) {
 				evict(this.oldest, EvictionReason.BYTES);
 			}
@@ -167,7 +167,7 @@ public final class InMemoryReplayStore implements ReplayStore {
 		}
 		return locked(() -> {
 			expire(this.clock.millis());
-			History history = history(stream);
+			StreamHistory history = history(stream);
 			EventId head = history.head();
 			if (after.epoch() != history.epoch) {
 				return new ReadResult.CannotServe(ResyncReason.OTHER_EPOCH, head);
@@ -213,9 +213,9 @@ public final class InMemoryReplayStore implements ReplayStore {
 		locked(() -> {
 			long now = this.clock.millis();
 			expire(now);
-			Iterator<History> histories = this.streams.values().iterator();
+			Iterator<StreamHistory> histories = this.streams.values().iterator();
 			while (histories.hasNext()) {
-				History history = histories.next();
+				StreamHistory history = histories.next();
 				if (this.inUse.test(history.stream)) {
 					history.lastUsedMillis = now;
 				}
@@ -285,10 +285,10 @@ public final class InMemoryReplayStore implements ReplayStore {
 
 	// The methods below run with the lock held.
 
-	private History history(String stream) {
-		History history = this.streams.get(stream);
+	private StreamHistory history(String stream) {
+		StreamHistory history = this.streams.get(stream);
 		if (history == null) {
-			history = new History(stream, EventId.newEpoch());
+			history = new StreamHistory(stream, EventId.newEpoch(), this.maxEventsPerStream);
 			this.streams.put(stream, history);
 			this.bytes += streamSize(stream);
 		}
@@ -302,7 +302,7 @@ public final class InMemoryReplayStore implements ReplayStore {
 		}
 	}
 
-	private Node link(Node node) {
+	private StreamHistory.Node link(StreamHistory.Node node) {
 		node.previous = this.newest;
 		if (this.newest != null) {
 			this.newest.next = node;
@@ -316,11 +316,11 @@ public final class InMemoryReplayStore implements ReplayStore {
 		return node;
 	}
 
-	private void evict(Node node, EvictionReason reason) {
+	private void evict(StreamHistory.Node node, EvictionReason reason) {
 		// Both orders are append order, so the process's oldest event is also the
 		// oldest of its own stream.
-		History history = node.history;
-		Node removed = history.removeOldest();
+		StreamHistory history = node.history;
+		StreamHistory.Node removed = history.removeOldest();
 		if (removed != node) {
 			throw new IllegalStateException("Store order broken: expected " + node.event.id() + " but removed "
 					+ removed.event.id());
@@ -360,97 +360,6 @@ public final class InMemoryReplayStore implements ReplayStore {
 			logger.warn("Replay store holds its maximum of {} bytes (sse.replay.store.max-bytes); the oldest events "
 					+ "are being removed, and clients that resume from them will get a resync", this.maxBytes);
 		}
-	}
-
-	private static final class Node {
-
-		final StoredEvent event;
-
-		final History history;
-
-		Node previous;
-
-		Node next;
-
-		Node(StoredEvent event, History history) {
-			this.event = event;
-			this.history = history;
-		}
-
-	}
-
-	/**
-	 * One lifetime of a stream's history: a ring that grows up to the per-stream
-	 * bound. Guarded by the store's lock.
-	 */
-	private final class History {
-
-		final String stream;
-
-		final long epoch;
-
-		long lastSequence;
-
-		long expiredThrough;
-
-		// The last append, or the last housekeeping pass that found it in use.
-		long lastUsedMillis;
-
-		Node[] ring = new Node[Math.min(16, InMemoryReplayStore.this.maxEventsPerStream)];
-
-		int start;
-
-		int size;
-
-		History(String stream, long epoch) {
-			this.stream = stream;
-			this.epoch = epoch;
-		}
-
-		EventId head() {
-			return new EventId(this.epoch, this.lastSequence);
-		}
-
-		long firstSequence() {
-			return this.lastSequence - this.size + 1;
-		}
-
-		Node get(long sequence) {
-			return this.ring[(int) ((this.start + (sequence - firstSequence())) % this.ring.length)];
-		}
-
-		Node oldest() {
-			return this.ring[this.start];
-		}
-
-		void add(Node node) {
-			if (this.size == this.ring.length) {
-				grow();
-			}
-			this.ring[(this.start + this.size) % this.ring.length] = node;
-			this.size++;
-			this.lastSequence = node.event.sequence();
-			this.lastUsedMillis = node.event.timestamp();
-		}
-
-		Node removeOldest() {
-			Node node = this.ring[this.start];
-			this.ring[this.start] = null;
-			this.start = (this.start + 1) % this.ring.length;
-			this.size--;
-			return node;
-		}
-
-		private void grow() {
-			int capacity = (int) Math.min((long) this.ring.length * 2, InMemoryReplayStore.this.maxEventsPerStream);
-			Node[] grown = new Node[capacity];
-			for (int i = 0; i < this.size; i++) {
-				grown[i] = this.ring[(this.start + i) % this.ring.length];
-			}
-			this.ring = grown;
-			this.start = 0;
-		}
-
 	}
 
 }
