@@ -58,6 +58,8 @@ public final class SseReplayAutoConfiguration {
 			.retry(properties.getRetry())
 			.resyncEventName(properties.getResyncEvent())
 			.maxConnections(properties.getMaxConnections())
+			.maxConnectionsPerAddress(properties.getMaxConnectionsPerAddress())
+			.maxConnectionsPerPrincipal(properties.getMaxConnectionsPerPrincipal())
 			.replayBatchSize(connection.getReplayBatchSize())
 			.stallThreshold(properties.getWriter().getStallThreshold())
 			.startTimeout(connection.getStartTimeout())

@@ -31,6 +31,19 @@ public class SseReplayProperties {
 	private int maxConnections = 10_000;
 
 	/**
+	 * Maximum number of connections from one remote address at once; 0 for no
+	 * limit. Behind a proxy, set server.forward-headers-strategy so that the
+	 * address is the client's.
+	 */
+	private int maxConnectionsPerAddress;
+
+	/**
+	 * Maximum number of connections of one authenticated user at once; 0 for no
+	 * limit.
+	 */
+	private int maxConnectionsPerPrincipal;
+
+	/**
 	 * Maximum size of one event's name and data, in UTF-8.
 	 */
 	private DataSize maxEventSize = DataSize.ofMegabytes(1);
@@ -70,6 +83,24 @@ public class SseReplayProperties {
 		}
 		SseFormat.checkField("event", resyncEvent);
 		this.resyncEvent = resyncEvent;
+	}
+
+	public int getMaxConnectionsPerAddress() {
+		return this.maxConnectionsPerAddress;
+	}
+
+	public void setMaxConnectionsPerAddress(int maxConnectionsPerAddress) {
+		requireNotNegative("sse.replay.max-connections-per-address", maxConnectionsPerAddress);
+		this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+	}
+
+	public int getMaxConnectionsPerPrincipal() {
+		return this.maxConnectionsPerPrincipal;
+	}
+
+	public void setMaxConnectionsPerPrincipal(int maxConnectionsPerPrincipal) {
+		requireNotNegative("sse.replay.max-connections-per-principal", maxConnectionsPerPrincipal);
+		this.maxConnectionsPerPrincipal = maxConnectionsPerPrincipal;
 	}
 
 	public int getMaxConnections() {
@@ -143,6 +174,12 @@ public class SseReplayProperties {
 			throw new IllegalArgumentException(property + " must be between 1B and 2GB, was " + value);
 		}
 		return value;
+	}
+
+	static void requireNotNegative(String property, long value) {
+		if (value < 0) {
+			throw new IllegalArgumentException(property + " must be zero or positive, was " + value);
+		}
 	}
 
 	static void requireNotNegative(String property, Duration value) {

@@ -60,6 +60,10 @@ public final class Broker implements AutoCloseable {
 
 	private final AtomicInteger connections = new AtomicInteger();
 
+	private final ClientCounts perAddress = new ClientCounts();
+
+	private final ClientCounts perPrincipal = new ClientCounts();
+
 	private final AtomicBoolean closed = new AtomicBoolean();
 
 	private final ScheduledExecutorService housekeeping;
@@ -126,16 +130,29 @@ public final class Broker implements AutoCloseable {
 	 */
 	public Subscription subscribe(String stream, Position from, Predicate<String> eventNames,
 			Connection connection) {
+		return subscribe(stream, from, eventNames, connection, Client.UNKNOWN);
+	}
+
+	/**
+	 * Subscribes a connection of a known client to a stream, within the limits per
+	 * remote address and per user as well as the total one; otherwise as
+	 * {@link #subscribe(String, Position, Predicate, Connection)}.
+	 * @param stream a valid stream name
+	 * @param from the client's position
+	 * @param eventNames which event names to deliver, or {@code null} for all
+	 * @param connection the connection to write to
+	 * @param client who the connection belongs to
+	 * @return the subscription
+	 * @throws TooManyConnectionsException when a limit is reached, naming it
+	 */
+	public Subscription subscribe(String stream, Position from, Predicate<String> eventNames, Connection connection,
+			Client client) {
 		StreamNames.check(stream);
 		if (this.closed.get()) {
 			throw new BrokerClosedException();
 		}
-		if (this.connections.incrementAndGet() > this.options.maxConnections()) {
-			this.connections.decrementAndGet();
-			this.statistics.rejected();
-			throw new TooManyConnectionsException(this.options.maxConnections());
-		}
-		Subscriber subscriber = new Subscriber(this.context, stream, from, eventNames, connection);
+		acquire(client);
+		Subscriber subscriber = new Subscriber(this.context, stream, from, eventNames, connection, client);
 		this.subscribers.compute(stream, (key, current) -> {
 			Subscriber[] present = (current != null) ? current : NONE;
 			Subscriber[] grown = Arrays.copyOf(present, present.length + 1);
@@ -249,9 +266,40 @@ public final class Broker implements AutoCloseable {
 			return shrunk;
 		});
 		if (removed[0]) {
-			this.connections.decrementAndGet();
+			release(subscriber.client());
 			this.statistics.closed(reason);
 		}
+	}
+
+	// Takes a slot under every limit, or none.
+	private void acquire(Client client) {
+		ConnectionLimit refused = null;
+		if (this.connections.incrementAndGet() > this.options.maxConnections()) {
+			refused = ConnectionLimit.TOTAL;
+		}
+		else if (!this.perAddress.tryAcquire(client.address(), this.options.maxConnectionsPerAddress())) {
+			refused = ConnectionLimit.PER_ADDRESS;
+		}
+		else if (!this.perPrincipal.tryAcquire(client.principal(), this.options.maxConnectionsPerPrincipal())) {
+			this.perAddress.release(client.address(), this.options.maxConnectionsPerAddress());
+			refused = ConnectionLimit.PER_PRINCIPAL;
+		}
+		if (refused != null) {
+			this.connections.decrementAndGet();
+			this.statistics.rejected(refused);
+			int maximum = switch (refused) {
+				case TOTAL -> this.options.maxConnections();
+				case PER_ADDRESS -> this.options.maxConnectionsPerAddress();
+				case PER_PRINCIPAL -> this.options.maxConnectionsPerPrincipal();
+			};
+			throw new TooManyConnectionsException(refused, maximum);
+		}
+	}
+
+	private void release(Client client) {
+		this.connections.decrementAndGet();
+		this.perAddress.release(client.address(), this.options.maxConnectionsPerAddress());
+		this.perPrincipal.release(client.principal(), this.options.maxConnectionsPerPrincipal());
 	}
 
 	void tick() {

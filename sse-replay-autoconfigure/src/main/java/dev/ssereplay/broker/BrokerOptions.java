@@ -35,6 +35,10 @@ public final class BrokerOptions {
 
 	private final Duration startTimeout;
 
+	private final int maxConnectionsPerAddress;
+
+	private final int maxConnectionsPerPrincipal;
+
 	private BrokerOptions(Builder builder) {
 		this.queueDepth = builder.queueDepth;
 		this.slowPolicy = builder.slowPolicy;
@@ -45,6 +49,8 @@ public final class BrokerOptions {
 		this.replayBatchSize = builder.replayBatchSize;
 		this.stallThreshold = builder.stallThreshold;
 		this.startTimeout = builder.startTimeout;
+		this.maxConnectionsPerAddress = builder.maxConnectionsPerAddress;
+		this.maxConnectionsPerPrincipal = builder.maxConnectionsPerPrincipal;
 	}
 
 	/**
@@ -59,7 +65,7 @@ public final class BrokerOptions {
 	 * Returns the defaults: 256 queued events, {@link SlowConnectionPolicy#CLOSE},
 	 * heartbeats after 15 seconds, retry 3 seconds, event {@code resync}, 10,000
 	 * connections, replay in pages of 500, stall threshold 500 ms, start timeout
-	 * 10 seconds.
+	 * 10 seconds, no limit per address or per user.
 	 * @return the default options
 	 */
 	public static BrokerOptions defaults() {
@@ -140,6 +146,22 @@ public final class BrokerOptions {
 		return this.startTimeout;
 	}
 
+	/**
+	 * Returns the most connections from one remote address.
+	 * @return the limit; 0 for none
+	 */
+	public int maxConnectionsPerAddress() {
+		return this.maxConnectionsPerAddress;
+	}
+
+	/**
+	 * Returns the most connections of one authenticated user.
+	 * @return the limit; 0 for none
+	 */
+	public int maxConnectionsPerPrincipal() {
+		return this.maxConnectionsPerPrincipal;
+	}
+
 	@Override
 	public boolean equals(Object other) {
 		if (this == other) {
@@ -149,13 +171,16 @@ public final class BrokerOptions {
 				&& this.slowPolicy == that.slowPolicy && this.heartbeatInterval.equals(that.heartbeatInterval)
 				&& Objects.equals(this.retry, that.retry) && this.resyncEventName.equals(that.resyncEventName)
 				&& this.maxConnections == that.maxConnections && this.replayBatchSize == that.replayBatchSize
-				&& this.stallThreshold.equals(that.stallThreshold) && this.startTimeout.equals(that.startTimeout);
+				&& this.stallThreshold.equals(that.stallThreshold) && this.startTimeout.equals(that.startTimeout)
+				&& this.maxConnectionsPerAddress == that.maxConnectionsPerAddress
+				&& this.maxConnectionsPerPrincipal == that.maxConnectionsPerPrincipal;
 	}
 
 	@Override
 	public int hashCode() {
 		return Objects.hash(this.queueDepth, this.slowPolicy, this.heartbeatInterval, this.retry,
-				this.resyncEventName, this.maxConnections, this.replayBatchSize, this.stallThreshold, this.startTimeout);
+				this.resyncEventName, this.maxConnections, this.replayBatchSize, this.stallThreshold, this.startTimeout,
+				this.maxConnectionsPerAddress, this.maxConnectionsPerPrincipal);
 	}
 
 	@Override
@@ -164,7 +189,8 @@ public final class BrokerOptions {
 				+ ", heartbeatInterval=" + this.heartbeatInterval + ", retry=" + this.retry + ", resyncEventName="
 				+ this.resyncEventName + ", maxConnections=" + this.maxConnections + ", replayBatchSize="
 				+ this.replayBatchSize + ", stallThreshold=" + this.stallThreshold + ", startTimeout="
-				+ this.startTimeout + "]";
+				+ this.startTimeout + ", maxConnectionsPerAddress=" + this.maxConnectionsPerAddress
+				+ ", maxConnectionsPerPrincipal=" + this.maxConnectionsPerPrincipal + "]";
 	}
 
 	/**
@@ -190,6 +216,10 @@ public final class BrokerOptions {
 		private Duration stallThreshold = Duration.ofMillis(500);
 
 		private Duration startTimeout = Duration.ofSeconds(10);
+
+		private int maxConnectionsPerAddress;
+
+		private int maxConnectionsPerPrincipal;
 
 		private Builder() {
 		}
@@ -311,6 +341,34 @@ public final class BrokerOptions {
 				throw new IllegalArgumentException("startTimeout must be positive, was " + startTimeout);
 			}
 			this.startTimeout = startTimeout;
+			return this;
+		}
+
+		/**
+		 * Sets the most connections from one remote address.
+		 * @param maxConnectionsPerAddress 0 for no limit, or positive
+		 * @return this builder
+		 */
+		public Builder maxConnectionsPerAddress(int maxConnectionsPerAddress) {
+			if (maxConnectionsPerAddress < 0) {
+				throw new IllegalArgumentException(
+						"maxConnectionsPerAddress must not be negative, was " + maxConnectionsPerAddress);
+			}
+			this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+			return this;
+		}
+
+		/**
+		 * Sets the most connections of one authenticated user.
+		 * @param maxConnectionsPerPrincipal 0 for no limit, or positive
+		 * @return this builder
+		 */
+		public Builder maxConnectionsPerPrincipal(int maxConnectionsPerPrincipal) {
+			if (maxConnectionsPerPrincipal < 0) {
+				throw new IllegalArgumentException(
+						"maxConnectionsPerPrincipal must not be negative, was " + maxConnectionsPerPrincipal);
+			}
+			this.maxConnectionsPerPrincipal = maxConnectionsPerPrincipal;
 			return this;
 		}
 

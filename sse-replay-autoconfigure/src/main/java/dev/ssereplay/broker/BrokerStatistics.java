@@ -18,7 +18,7 @@ public final class BrokerStatistics {
 
 	private final LongAdder heartbeats = new LongAdder();
 
-	private final LongAdder rejected = new LongAdder();
+	private final LongAdder[] rejected = adders(ConnectionLimit.values().length);
 
 	private final LongAdder[] dropped = adders(SlowConnectionPolicy.values().length);
 
@@ -69,11 +69,24 @@ public final class BrokerStatistics {
 	}
 
 	/**
-	 * Returns the connections refused because the maximum was reached.
-	 * @return count
+	 * Returns the connections refused because a connection limit was reached.
+	 * @return count, all limits together
 	 */
 	public long getRejected() {
-		return this.rejected.sum();
+		long sum = 0;
+		for (LongAdder adder : this.rejected) {
+			sum += adder.sum();
+		}
+		return sum;
+	}
+
+	/**
+	 * Returns the connections refused by one limit.
+	 * @param limit the limit
+	 * @return count
+	 */
+	public long getRejected(ConnectionLimit limit) {
+		return this.rejected[limit.ordinal()].sum();
 	}
 
 	/**
@@ -115,8 +128,8 @@ public final class BrokerStatistics {
 		this.heartbeats.increment();
 	}
 
-	void rejected() {
-		this.rejected.increment();
+	void rejected(ConnectionLimit limit) {
+		this.rejected[limit.ordinal()].increment();
 	}
 
 	void dropped(SlowConnectionPolicy policy, long count) {

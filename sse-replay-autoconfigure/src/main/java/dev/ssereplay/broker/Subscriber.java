@@ -84,6 +84,8 @@ final class Subscriber implements Subscription, Runnable {
 
 	private final Connection connection;
 
+	private final Client client;
+
 	private final ReplayCursor cursor;
 
 	private final SerialRunner runner;
@@ -117,8 +119,9 @@ final class Subscriber implements Subscription, Runnable {
 	private EventId head;
 
 	Subscriber(SubscriberContext context, String stream, Position from, Predicate<String> eventNames,
-			Connection connection) {
+			Connection connection, Client client) {
 		this.context = context;
+		this.client = client;
 		this.stream = stream;
 		this.from = from;
 		this.connection = connection;
@@ -145,6 +148,10 @@ final class Subscriber implements Subscription, Runnable {
 	@Override
 	public void cancel() {
 		close(CloseReason.CANCELLED);
+	}
+
+	Client client() {
+		return this.client;
 	}
 
 	Phase phase() {

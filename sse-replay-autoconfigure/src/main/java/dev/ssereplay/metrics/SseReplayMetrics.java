@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import dev.ssereplay.broker.Broker;
 import dev.ssereplay.broker.BrokerStatistics;
 import dev.ssereplay.broker.CloseReason;
+import dev.ssereplay.broker.ConnectionLimit;
 import dev.ssereplay.broker.SlowConnectionPolicy;
 import dev.ssereplay.store.EvictionReason;
 import dev.ssereplay.store.ReplayStore;
@@ -74,8 +75,13 @@ public final class SseReplayMetrics implements MeterBinder {
 				.tag("reason", reason.tag())
 				.register(registry);
 		}
-		counter(registry, "sse.replay.connections.rejected", "Connections refused at the connection limit",
-				BaseUnits.CONNECTIONS, statistics, BrokerStatistics::getRejected);
+		for (ConnectionLimit limit : ConnectionLimit.values()) {
+			FunctionCounter.builder("sse.replay.connections.rejected", statistics, (s) -> s.getRejected(limit))
+				.description("Connections refused at a connection limit, by limit")
+				.baseUnit(BaseUnits.CONNECTIONS)
+				.tag("reason", limit.tag())
+				.register(registry);
+		}
 		counter(registry, "sse.replay.heartbeats", "Heartbeat comments written to idle connections",
 				BaseUnits.EVENTS, statistics, BrokerStatistics::getHeartbeats);
 		// A shared store reports -1: a per-instance count would mislead when summed

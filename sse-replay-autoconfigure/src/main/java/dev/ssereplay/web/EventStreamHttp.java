@@ -1,10 +1,14 @@
 package dev.ssereplay.web;
 
+import java.security.Principal;
+
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+
+import dev.ssereplay.broker.Client;
 
 /**
  * What an event stream reads from its request and sets on its response, in one
@@ -33,6 +37,21 @@ final class EventStreamHttp {
 		}
 		String header = request.getHeader(SseReplay.LAST_EVENT_ID_HEADER);
 		return (header != null && !header.isEmpty()) ? header : request.getParameter(SseReplay.LAST_EVENT_ID_PARAMETER);
+	}
+
+	/**
+	 * Returns who a request comes from, for the per-client connection limits: its
+	 * remote address (the client's own behind a proxy when the application trusts
+	 * forwarded headers, {@code server.forward-headers-strategy}) and its user.
+	 * @param request the request, may be {@code null} outside a request
+	 * @return the client
+	 */
+	static Client client(HttpServletRequest request) {
+		if (request == null) {
+			return Client.UNKNOWN;
+		}
+		Principal principal = request.getUserPrincipal();
+		return new Client(request.getRemoteAddr(), (principal != null) ? principal.getName() : null);
 	}
 
 	/**

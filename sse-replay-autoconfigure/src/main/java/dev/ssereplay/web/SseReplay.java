@@ -3,6 +3,8 @@ package dev.ssereplay.web;
 import java.time.Duration;
 import java.util.Set;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
@@ -117,7 +119,8 @@ public final class SseReplay {
 		ReplayEmitter emitter = new ReplayEmitter(timeout);
 		Position from = Position.parse(lastEventId);
 		Set<String> names = (eventNames == null || eventNames.isEmpty()) ? null : Set.copyOf(eventNames);
-		emitter.subscription(this.broker.subscribe(stream, from, (names != null) ? names::contains : null, emitter));
+		emitter.subscription(this.broker.subscribe(stream, from, (names != null) ? names::contains : null, emitter,
+				EventStreamHttp.client(currentRequest())));
 		return emitter;
 	}
 
@@ -175,9 +178,12 @@ public final class SseReplay {
 	}
 
 	private static String lastEventIdOfCurrentRequest() {
+		return EventStreamHttp.lastEventId(currentRequest());
+	}
+
+	private static HttpServletRequest currentRequest() {
 		RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
-		return EventStreamHttp
-			.lastEventId((attributes instanceof ServletRequestAttributes servlet) ? servlet.getRequest() : null);
+		return (attributes instanceof ServletRequestAttributes servlet) ? servlet.getRequest() : null;
 	}
 
 	private static long utf8Length(String text) {

@@ -122,7 +122,8 @@ class SseReplayAutoConfigurationTests {
 					"sse.replay.store.time-to-live=90s", "sse.replay.connection.queue-depth=12",
 					"sse.replay.connection.slow-policy=drop", "sse.replay.connection.replay-batch-size=20",
 					"sse.replay.heartbeat.interval=0", "sse.replay.retry=750ms", "sse.replay.resync-event=reload",
-					"sse.replay.max-connections=42", "sse.replay.max-event-size=1KB",
+					"sse.replay.max-connections=42", "sse.replay.max-connections-per-address=4",
+					"sse.replay.max-connections-per-principal=3", "sse.replay.max-event-size=1KB",
 					"sse.replay.connection-timeout=5m", "sse.replay.writer.threads=3",
 					"sse.replay.writer.stall-threshold=2s", "sse.replay.writer.max-extra-threads=9")
 			.run((context) -> {
@@ -140,6 +141,8 @@ class SseReplayAutoConfigurationTests {
 					.retry(Duration.ofMillis(750))
 					.resyncEventName("reload")
 					.maxConnections(42)
+					.maxConnectionsPerAddress(4)
+					.maxConnectionsPerPrincipal(3)
 					.replayBatchSize(20)
 					.stallThreshold(Duration.ofSeconds(2))
 					.build());

@@ -289,6 +289,45 @@ class BrokerTests {
 	}
 
 	@Test
+	void connectionsArePerAddressAndPerUserWhenAsked() {
+		broker(BrokerOptions.builder().maxConnectionsPerAddress(2).maxConnectionsPerPrincipal(1).build());
+		Client alice = new Client("10.0.0.1", "alice");
+		Subscription first = this.broker.subscribe("s", Position.FRESH, null, new RecordingConnection(),
+				new Client("10.0.0.1", null));
+		this.broker.subscribe("s", Position.FRESH, null, new RecordingConnection(), alice);
+		assertThatExceptionOfType(TooManyConnectionsException.class)
+			.isThrownBy(() -> this.broker.subscribe("s", Position.FRESH, null, new RecordingConnection(),
+					new Client("10.0.0.1", "bob")))
+			.satisfies((ex) -> assertThat(ex.limit()).isEqualTo(ConnectionLimit.PER_ADDRESS))
+			.withMessageContaining("sse.replay.max-connections-per-address");
+		assertThatExceptionOfType(TooManyConnectionsException.class)
+			.isThrownBy(() -> this.broker.subscribe("s", Position.FRESH, null, new RecordingConnection(),
+					new Client("10.0.0.2", "alice")))
+			.satisfies((ex) -> assertThat(ex.limit()).isEqualTo(ConnectionLimit.PER_PRINCIPAL));
+		// Another address and another user are not held back by them.
+		this.broker.subscribe("s", Position.FRESH, null, new RecordingConnection(), new Client("10.0.0.2", "bob"));
+		assertThat(this.broker.connectionCount()).isEqualTo(3);
+		assertThat(this.broker.statistics().getRejected(ConnectionLimit.PER_ADDRESS)).isEqualTo(1);
+		assertThat(this.broker.statistics().getRejected(ConnectionLimit.PER_PRINCIPAL)).isEqualTo(1);
+		// A connection that ends gives its address's slot back.
+		first.cancel();
+		await().atMost(WAIT).until(() -> this.broker.connectionCount() == 2);
+		this.broker.subscribe("s", Position.FRESH, null, new RecordingConnection(), new Client("10.0.0.1", "carol"));
+	}
+
+	@Test
+	void withoutPerClientLimitsOnlyTheTotalApplies() {
+		broker(BrokerOptions.builder().maxConnections(3).build());
+		for (int i = 0; i < 3; i++) {
+			this.broker.subscribe("s", Position.FRESH, null, new RecordingConnection(), new Client("10.0.0.1", "alice"));
+		}
+		assertThatExceptionOfType(TooManyConnectionsException.class)
+			.isThrownBy(() -> this.broker.subscribe("s", Position.FRESH, null, new RecordingConnection(),
+					new Client("10.0.0.1", "alice")))
+			.satisfies((ex) -> assertThat(ex.limit()).isEqualTo(ConnectionLimit.TOTAL));
+	}
+
+	@Test
 	void replayIsNotSlownessEvenWithATinyQueue() {
 		broker(options(2, SlowConnectionPolicy.CLOSE));
 		EventId start = this.store.head("s");
