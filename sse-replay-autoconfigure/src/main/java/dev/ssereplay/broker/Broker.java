@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 import org.slf4j.Logger;
@@ -48,6 +49,8 @@ public final class Broker implements AutoCloseable {
 
 	private static final Subscriber[] NONE = new Subscriber[0];
 
+	private static final long CALLBACK_LOG_INTERVAL_NANOS = 60_000_000_000L;
+
 	private final ReplayStore store;
 
 	private final BrokerOptions options;
@@ -61,6 +64,9 @@ public final class Broker implements AutoCloseable {
 	private final AtomicInteger connections = new AtomicInteger();
 
 	private final ClientCounts perAddress = new ClientCounts();
+
+	private final AtomicLong[] callbackLogNanos = { new AtomicLong(), new AtomicLong(), new AtomicLong(),
+			new AtomicLong() };
 
 	private final ClientCounts perPrincipal = new ClientCounts();
 
@@ -84,7 +90,8 @@ public final class Broker implements AutoCloseable {
 		this.store = store;
 		this.options = options;
 		this.writers = writers;
-		this.context = new SubscriberContext(options, store, writers, this.statistics, this::unregister);
+		this.context = new SubscriberContext(options, store, writers, this.statistics, this::unregister,
+				this::callbackFailed);
 		this.housekeeping = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "sse-replay-housekeeping");
 			thread.setDaemon(true);
@@ -191,6 +198,29 @@ public final class Broker implements AutoCloseable {
 						event.id(), ex);
 				subscriber.close(CloseReason.DISCONNECTED);
 			}
+		}
+	}
+
+	/**
+	 * Counts and logs a failure of application code sse-replay called, which was
+	 * isolated: the first of each kind is logged with its stack trace, later ones
+	 * at most once a minute.
+	 * @param callback the kind of callback
+	 * @param stream the stream it was called for, or {@code null}
+	 * @param ex what it threw
+	 */
+	public void callbackFailed(Callback callback, String stream, RuntimeException ex) {
+		this.statistics.callbackFailed(callback);
+		long now = System.nanoTime();
+		long last = this.callbackLogNanos[callback.ordinal()].get();
+		if ((last == 0 || now - last >= CALLBACK_LOG_INTERVAL_NANOS)
+				&& this.callbackLogNanos[callback.ordinal()].compareAndSet(last, now | 1)) {
+			logger.warn("A {} failed for stream '{}'; delivery to everyone else goes on ({} such failures so far, "
+					+ "counted in sse.replay.callback.failures)", callback.tag(), stream,
+					this.statistics.getCallbackFailures(callback), ex);
+		}
+		else {
+			logger.debug("A {} failed for stream '{}'", callback.tag(), stream, ex);
 		}
 	}
 

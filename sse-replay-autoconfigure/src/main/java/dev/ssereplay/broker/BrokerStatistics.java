@@ -26,6 +26,8 @@ public final class BrokerStatistics {
 
 	private final LongAdder[] closed = adders(CloseReason.values().length);
 
+	private final LongAdder[] callbackFailures = adders(Callback.values().length);
+
 	BrokerStatistics() {
 	}
 
@@ -114,6 +116,19 @@ public final class BrokerStatistics {
 	 */
 	public long getClosed(CloseReason reason) {
 		return this.closed[reason.ordinal()].sum();
+	}
+
+	/**
+	 * Returns the failures of one kind of application callback.
+	 * @param callback the kind
+	 * @return count
+	 */
+	public long getCallbackFailures(Callback callback) {
+		return this.callbackFailures[callback.ordinal()].sum();
+	}
+
+	void callbackFailed(Callback callback) {
+		this.callbackFailures[callback.ordinal()].increment();
 	}
 
 	void delivered(long count) {

@@ -2,6 +2,7 @@ package dev.ssereplay.broker;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import dev.ssereplay.event.EventId;
@@ -50,6 +51,8 @@ final class ReplayCursor {
 
 	private final BrokerStatistics statistics;
 
+	private final Consumer<RuntimeException> filterFailed;
+
 	private EventId position;
 
 	// How many events to read next; starts small, so that a first page of large
@@ -62,12 +65,15 @@ final class ReplayCursor {
 	 * @param eventNames which event names to write, or {@code null} for all
 	 * @param resyncEventName the name of the resync event
 	 * @param statistics where resync events are counted
+	 * @param filterFailed told when the filter throws; the event is written
 	 */
-	ReplayCursor(String stream, Predicate<String> eventNames, String resyncEventName, BrokerStatistics statistics) {
+	ReplayCursor(String stream, Predicate<String> eventNames, String resyncEventName, BrokerStatistics statistics,
+			Consumer<RuntimeException> filterFailed) {
 		this.stream = stream;
 		this.eventNames = eventNames;
 		this.resyncEventName = resyncEventName;
 		this.statistics = statistics;
+		this.filterFailed = filterFailed;
 	}
 
 	/**
@@ -227,7 +233,17 @@ final class ReplayCursor {
 	}
 
 	private boolean accepts(StoredEvent event) {
-		return this.eventNames == null || this.eventNames.test(event.dispatchName());
+		if (this.eventNames == null) {
+			return true;
+		}
+		try {
+			return this.eventNames.test(event.dispatchName());
+		}
+		catch (RuntimeException ex) {
+			// Written rather than lost: the client is told of every event it asked for.
+			this.filterFailed.accept(ex);
+			return true;
+		}
 	}
 
 	@Override

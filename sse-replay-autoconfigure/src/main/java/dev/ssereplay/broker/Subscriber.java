@@ -126,7 +126,7 @@ final class Subscriber implements Subscription, Runnable {
 		this.from = from;
 		this.connection = connection;
 		this.cursor = new ReplayCursor(stream, eventNames, context.options().resyncEventName(),
-				context.statistics());
+				context.statistics(), (ex) -> context.callbackFailures().failed(Callback.EVENT_FILTER, stream, ex));
 		this.runner = new SerialRunner(context.writers(), this, this::rejected);
 	}
 

@@ -14,7 +14,20 @@ import dev.ssereplay.store.ReplayStore;
  * @param writers where writers run
  * @param statistics what is counted
  * @param closed told once when a subscriber closes, to unregister and count it
+ * @param callbackFailures told when application code called for a subscriber
+ * throws
  */
 record SubscriberContext(BrokerOptions options, ReplayStore store, Executor writers, BrokerStatistics statistics,
-		BiConsumer<Subscriber, CloseReason> closed) {
+		BiConsumer<Subscriber, CloseReason> closed, CallbackFailures callbackFailures) {
+
+	/**
+	 * Where a failure of application code is counted and logged.
+	 */
+	@FunctionalInterface
+	interface CallbackFailures {
+
+		void failed(Callback callback, String stream, RuntimeException ex);
+
+	}
+
 }

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 import dev.ssereplay.broker.Broker;
 import dev.ssereplay.broker.BrokerStatistics;
+import dev.ssereplay.broker.Callback;
 import dev.ssereplay.broker.CloseReason;
 import dev.ssereplay.broker.ConnectionLimit;
 import dev.ssereplay.broker.SlowConnectionPolicy;
@@ -81,6 +82,21 @@ public final class SseReplayMetrics implements MeterBinder {
 				.baseUnit(BaseUnits.CONNECTIONS)
 				.tag("reason", limit.tag())
 				.register(registry);
+		}
+		for (Callback callback : Callback.values()) {
+			if (callback == Callback.STORE_LISTENER) {
+				FunctionCounter.builder("sse.replay.callback.failures", this.store, ReplayStore::listenerFailures)
+					.description("Application callbacks that threw and were isolated, by callback")
+					.tag("callback", callback.tag())
+					.register(registry);
+			}
+			else {
+				FunctionCounter
+					.builder("sse.replay.callback.failures", statistics, (s) -> s.getCallbackFailures(callback))
+					.description("Application callbacks that threw and were isolated, by callback")
+					.tag("callback", callback.tag())
+					.register(registry);
+			}
 		}
 		counter(registry, "sse.replay.heartbeats", "Heartbeat comments written to idle connections",
 				BaseUnits.EVENTS, statistics, BrokerStatistics::getHeartbeats);

@@ -80,6 +80,8 @@ public final class InMemoryReplayStore implements ReplayStore {
 
 	private volatile long bytes;
 
+	private final AtomicLong listenerFailures = new AtomicLong();
+
 	private final AtomicLong[] evictions = { new AtomicLong(), new AtomicLong(), new AtomicLong() };
 
 	private long lastLimitLog;
@@ -147,6 +149,7 @@ public final class InMemoryReplayStore implements ReplayStore {
 				listener.accept(stored);
 			}
 			catch (RuntimeException ex) {
+				this.listenerFailures.incrementAndGet();
 				logger.warn("Listener failed for event {} of stream '{}'", stored.id(), stream, ex);
 			}
 		}
@@ -239,6 +242,11 @@ public final class InMemoryReplayStore implements ReplayStore {
 	@Override
 	public long byteCount() {
 		return this.bytes;
+	}
+
+	@Override
+	public long listenerFailures() {
+		return this.listenerFailures.get();
 	}
 
 	@Override

@@ -97,6 +97,15 @@ public interface ReplayStore {
 	long byteCount();
 
 	/**
+	 * Returns how many times a listener threw; the others were called all the
+	 * same.
+	 * @return failures since the store started
+	 */
+	default long listenerFailures() {
+		return 0;
+	}
+
+	/**
 	 * Returns the number of events removed to keep a bound.
 	 * @param reason the bound
 	 * @return events removed since the store started

@@ -72,8 +72,12 @@ final class ReplayEmitter extends SseEmitter implements Connection {
 
 	private volatile Consumer<Throwable> errorCallback;
 
-	ReplayEmitter(Long timeout) {
+	// Told when one of the application's callbacks throws.
+	private final Consumer<RuntimeException> callbackFailed;
+
+	ReplayEmitter(Long timeout, Consumer<RuntimeException> callbackFailed) {
 		super(timeout);
+		this.callbackFailed = callbackFailed;
 		super.onCompletion(this::completed);
 		super.onTimeout(this::timedOut);
 		super.onError(this::failed);
@@ -273,19 +277,30 @@ final class ReplayEmitter extends SseEmitter implements Connection {
 
 	private void completed() {
 		responseEnded();
-		run(this.completionCallback);
+		runApplicationCallback(this.completionCallback);
 	}
 
 	private void timedOut() {
 		responseEnded();
-		run(this.timeoutCallback);
+		runApplicationCallback(this.timeoutCallback);
 	}
 
 	private void failed(Throwable ex) {
 		responseEnded();
 		Consumer<Throwable> callback = this.errorCallback;
 		if (callback != null) {
-			callback.accept(ex);
+			runApplicationCallback(() -> callback.accept(ex));
+		}
+	}
+
+	// The response has ended either way; what the application's callback throws
+	// must not reach the container.
+	private void runApplicationCallback(Runnable callback) {
+		try {
+			run(callback);
+		}
+		catch (RuntimeException ex) {
+			this.callbackFailed.accept(ex);
 		}
 	}
 

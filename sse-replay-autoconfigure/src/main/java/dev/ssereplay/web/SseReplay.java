@@ -11,6 +11,7 @@ import org.springframework.web.context.request.ServletRequestAttributes;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import dev.ssereplay.broker.Broker;
+import dev.ssereplay.broker.Callback;
 import dev.ssereplay.event.EventTooLargeException;
 import dev.ssereplay.event.InvalidEventException;
 import dev.ssereplay.event.PayloadSerializer;
@@ -116,7 +117,8 @@ public final class SseReplay {
 	public SseEmitter subscribe(String stream, String lastEventId, Set<String> eventNames) {
 		StreamNames.check(stream);
 		long timeout = this.connectionTimeout.isZero() ? -1L : this.connectionTimeout.toMillis();
-		ReplayEmitter emitter = new ReplayEmitter(timeout);
+		ReplayEmitter emitter = new ReplayEmitter(timeout,
+				(ex) -> this.broker.callbackFailed(Callback.EMITTER_CALLBACK, stream, ex));
 		Position from = Position.parse(lastEventId);
 		Set<String> names = (eventNames == null || eventNames.isEmpty()) ? null : Set.copyOf(eventNames);
 		emitter.subscription(this.broker.subscribe(stream, from, (names != null) ? names::contains : null, emitter,
@@ -145,7 +147,7 @@ public final class SseReplay {
 	 * @throws dev.ssereplay.store.StoreUnavailableException when the event could not be stored
 	 */
 	public String publish(String stream, String eventName, Object data) {
-		return publish(stream, new SseEvent(eventName, text(data)));
+		return publish(stream, new SseEvent(eventName, text(stream, data)));
 	}
 
 	/**
@@ -163,7 +165,7 @@ public final class SseReplay {
 		return this.broker.publish(stream, event).id().toString();
 	}
 
-	private String text(Object data) {
+	private String text(String stream, Object data) {
 		if (data == null) {
 			throw new InvalidEventException("Event data must not be null; publish \"\" for an event without data");
 		}
@@ -174,7 +176,13 @@ public final class SseReplay {
 			throw new IllegalStateException("No PayloadSerializer to publish a " + data.getClass().getName()
 					+ "; publish text or define a PayloadSerializer bean");
 		}
-		return this.serializer.serialize(data);
+		try {
+			return this.serializer.serialize(data);
+		}
+		catch (RuntimeException ex) {
+			this.broker.callbackFailed(Callback.SERIALIZER, stream, ex);
+			throw ex;
+		}
 	}
 
 	private static String lastEventIdOfCurrentRequest() {

@@ -328,6 +328,20 @@ class BrokerTests {
 	}
 
 	@Test
+	void aFilterThatThrowsIsCountedAndItsEventStillDelivered() {
+		broker(options(100, SlowConnectionPolicy.CLOSE));
+		RecordingConnection filtered = new RecordingConnection();
+		this.broker.subscribe("s", Position.FRESH, (name) -> {
+			throw new IllegalStateException("broken filter");
+		}, filtered);
+		RecordingConnection other = subscribe("s", null);
+		publish("s", 2);
+		await().atMost(WAIT).until(() -> filtered.sequences().size() == 2 && other.sequences().size() == 2);
+		assertThat(filtered.isClosed()).isFalse();
+		assertThat(this.broker.statistics().getCallbackFailures(Callback.EVENT_FILTER)).isEqualTo(2);
+	}
+
+	@Test
 	void replayIsNotSlownessEvenWithATinyQueue() {
 		broker(options(2, SlowConnectionPolicy.CLOSE));
 		EventId start = this.store.head("s");

@@ -25,7 +25,9 @@ class ReplayCursorTests {
 
 	private final BrokerStatistics statistics = new BrokerStatistics();
 
-	private final ReplayCursor cursor = new ReplayCursor("s", null, "resync", this.statistics);
+	private final ReplayCursor cursor = new ReplayCursor("s", null, "resync", this.statistics, (ex) -> {
+		throw ex;
+	});
 
 	private final Duration retry = Duration.ofSeconds(3);
 
@@ -146,7 +148,9 @@ class ReplayCursorTests {
 
 	@Test
 	void theFilterSkipsEventsButTheirPositionCounts() {
-		ReplayCursor named = new ReplayCursor("s", "wanted"::equals, "resync", this.statistics);
+		ReplayCursor named = new ReplayCursor("s", "wanted"::equals, "resync", this.statistics, (ex) -> {
+			throw ex;
+		});
 		List<StoredEvent> events = new ArrayList<>();
 		events.add(this.store.append("s", new SseEvent("other", "a")));
 		events.add(this.store.append("s", new SseEvent("wanted", "b")));

@@ -133,6 +133,19 @@ class InMemoryReplayStoreTests extends ReplayStoreContractTests {
 	}
 
 	@Test
+	void aListenerThatThrowsIsCountedAndTheOthersAreStillCalled() {
+		InMemoryReplayStore store = new InMemoryReplayStore(100, 1 << 20, Duration.ofHours(1));
+		List<StoredEvent> heard = new java.util.ArrayList<>();
+		store.addListener((event) -> {
+			throw new IllegalStateException("broken listener");
+		});
+		store.addListener(heard::add);
+		StoredEvent event = store.append("s", SseEvent.of("x"));
+		assertThat(heard).containsExactly(event);
+		assertThat(store.listenerFailures()).isEqualTo(1);
+	}
+
+	@Test
 	void idleStreamsAreRemovedAndComeBackInANewEpoch() {
 		MutableClock clock = new MutableClock();
 		InMemoryReplayStore store = new InMemoryReplayStore(100, 1 << 20, Duration.ofMinutes(1), clock);

@@ -27,7 +27,9 @@ import static org.assertj.core.api.Assertions.assertThatIOException;
  */
 class ReplayEmitterTests {
 
-	private final ReplayEmitter emitter = new ReplayEmitter(null);
+	private final ReplayEmitter emitter = new ReplayEmitter(null, (ex) -> {
+		throw ex;
+	});
 
 	private final FakeSubscription subscription = new FakeSubscription();
 
@@ -143,6 +145,21 @@ class ReplayEmitterTests {
 		assertThat(errors).hasValue(1);
 		assertThat(this.subscription.disconnected).hasValue(1);
 		assertThat(timeouts).hasValue(0);
+	}
+
+	@Test
+	void anApplicationCallbackThatThrowsDoesNotReachTheContainerAndIsReported() {
+		List<RuntimeException> reported = new ArrayList<>();
+		ReplayEmitter reporting = new ReplayEmitter(null, reported::add);
+		reporting.subscription(this.subscription);
+		reporting.onError((ex) -> {
+			throw new IllegalStateException("broken callback");
+		});
+		reporting.prepare(this.result);
+		reporting.attach(this.output, this.result);
+		this.output.listener.onError(new IOException("Broken pipe"));
+		assertThat(reported).singleElement().extracting(Throwable::getMessage).isEqualTo("broken callback");
+		assertThat(this.subscription.disconnected).hasValue(1);
 	}
 
 	@Test

@@ -79,7 +79,9 @@ class SseReplayReturnValueHandlerTests {
 	}
 
 	private ReplayEmitter emitter() {
-		ReplayEmitter emitter = new ReplayEmitter(-1L);
+		ReplayEmitter emitter = new ReplayEmitter(-1L, (ex) -> {
+			throw ex;
+		});
 		emitter.subscription(new Subscription() {
 
 			@Override

@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -62,6 +63,8 @@ final class RedisLiveFeed {
 	private final ReplayStore history;
 
 	private final List<Consumer<StoredEvent>> listeners = new CopyOnWriteArrayList<>();
+
+	private final AtomicLong listenerFailures = new AtomicLong();
 
 	// Runs listeners, one event at a time in the order received.
 	private final ExecutorService listenerThread;
@@ -185,6 +188,13 @@ final class RedisLiveFeed {
 	}
 
 	/**
+	 * Returns how many times a listener threw.
+	 */
+	long listenerFailures() {
+		return this.listenerFailures.get();
+	}
+
+	/**
 	 * Unsubscribes and stops the listener thread. Idempotent.
 	 */
 	void close() {
@@ -277,6 +287,7 @@ final class RedisLiveFeed {
 				listener.accept(event);
 			}
 			catch (RuntimeException ex) {
+				this.listenerFailures.incrementAndGet();
 				logger.warn("Listener failed for event {} of stream '{}'", event.id(), event.stream(), ex);
 			}
 		}

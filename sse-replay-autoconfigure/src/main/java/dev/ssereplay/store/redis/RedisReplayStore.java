@@ -306,6 +306,16 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	 * @return events removed since the store started; always 0 for
 	 * {@link EvictionReason#BYTES}, which Redis's {@code maxmemory} enforces
 	 */
+	/**
+	 * Returns how many times a listener threw while live events were handed to
+	 * the listeners of this instance.
+	 * @return failures since the store started
+	 */
+	@Override
+	public long listenerFailures() {
+		return this.liveFeed.listenerFailures();
+	}
+
 	@Override
 	public long evictions(EvictionReason reason) {
 		return this.evictions[reason.ordinal()].get();
