@@ -42,8 +42,4 @@ final class ClientCounts {
 		this.counts.computeIfPresent(key, (k, count) -> (count > 1) ? count - 1 : null);
 	}
 
-	int size() {
-		return this.counts.size();
-	}
-
 }

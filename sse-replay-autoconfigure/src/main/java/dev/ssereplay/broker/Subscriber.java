@@ -154,10 +154,6 @@ final class Subscriber implements Subscription, Runnable {
 		return this.client;
 	}
 
-	Phase phase() {
-		return this.phase.get();
-	}
-
 	/**
 	 * Lets the writer run, once the subscriber is registered: from here on no live
 	 * event can be missed.
@@ -411,14 +407,14 @@ final class Subscriber implements Subscription, Runnable {
 		if (current != Phase.LIVE) {
 			// Not slowness: the writer is still writing history and reads this event
 			// from the store too.
-			this.missedThrough.accumulateAndGet(event.id(), Subscriber::later);
+			this.missedThrough.accumulateAndGet(event.id(), EventId::newer);
 			this.runner.wake();
 			return;
 		}
 		SlowConnectionPolicy policy = this.context.options().slowPolicy();
 		this.context.statistics().dropped(policy, 1);
 		if (policy == SlowConnectionPolicy.DROP) {
-			this.droppedThrough.accumulateAndGet(event.id(), Subscriber::later);
+			this.droppedThrough.accumulateAndGet(event.id(), EventId::newer);
 			this.runner.wake();
 		}
 		else if (close(CloseReason.SLOW)) {
@@ -438,13 +434,6 @@ final class Subscriber implements Subscription, Runnable {
 			this.context.closed().accept(this, CloseReason.SHUTDOWN);
 		}
 		this.connection.close();
-	}
-
-	private static EventId later(EventId current, EventId candidate) {
-		if (current == null || !current.sameEpoch(candidate) || candidate.sequence() > current.sequence()) {
-			return candidate;
-		}
-		return current;
 	}
 
 	@Override

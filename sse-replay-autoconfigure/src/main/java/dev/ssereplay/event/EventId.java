@@ -90,6 +90,18 @@ public record EventId(long epoch, long sequence) {
 	}
 
 	/**
+	 * Returns the newer of two ids: the candidate when it is later in the same
+	 * lifetime, or of another lifetime (a new one started), else the current.
+	 * @param current the id so far, may be {@code null}
+	 * @param candidate another id, not {@code null}
+	 * @return the id to keep
+	 */
+	public static EventId newer(EventId current, EventId candidate) {
+		return (current == null || !current.sameEpoch(candidate) || candidate.sequence() > current.sequence())
+				? candidate : current;
+	}
+
+	/**
 	 * Whether this id belongs to the same lifetime as the given one.
 	 * @param other another id
 	 * @return {@code true} when the epochs are equal

@@ -123,8 +123,8 @@ public final class InMemoryReplayStore implements ReplayStore {
 	public StoredEvent append(String stream, SseEvent event) {
 		StreamNames.check(stream);
 		byte[] body = SseFormat.body(event);
-		long needed = body.length + 64L + EVENT_OVERHEAD + streamSize(stream)
-				+ ((event.name() != null) ? event.name().length() : 0);
+		// The id line is at most 40 bytes more than the body.
+		long needed = retainedSize(body.length + 40, event.name()) + streamSize(stream);
 		if (needed > this.maxBytes) {
 			throw new IllegalArgumentException("Event of " + body.length + " bytes cannot fit in a store of "
 					+ this.maxBytes + " bytes (sse.replay.store.max-bytes)");
@@ -269,7 +269,11 @@ public final class InMemoryReplayStore implements ReplayStore {
 	 * @return the estimated bytes retained
 	 */
 	static long retainedSize(StoredEvent event) {
-		return event.size() + EVENT_OVERHEAD + ((event.name() != null) ? 48 + event.name().length() : 0);
+		return retainedSize(event.size(), event.name());
+	}
+
+	private static long retainedSize(long frameLength, String name) {
+		return frameLength + EVENT_OVERHEAD + ((name != null) ? 48 + name.length() : 0);
 	}
 
 	/**

@@ -115,7 +115,6 @@ public final class SseReplay {
 	 * @return the emitter to return from the handler method
 	 */
 	public SseEmitter subscribe(String stream, String lastEventId, Set<String> eventNames) {
-		StreamNames.check(stream);
 		long timeout = this.connectionTimeout.isZero() ? -1L : this.connectionTimeout.toMillis();
 		ReplayEmitter emitter = new ReplayEmitter(timeout,
 				(ex) -> this.broker.callbackFailed(Callback.EMITTER_CALLBACK, stream, ex));

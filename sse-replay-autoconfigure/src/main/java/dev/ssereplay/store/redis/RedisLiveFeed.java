@@ -314,9 +314,7 @@ final class RedisLiveFeed {
 		 * replaces it.
 		 */
 		void received(EventId id) {
-			this.newest.accumulateAndGet(id, (current, candidate) -> (current == null
-					|| !current.sameEpoch(candidate) || candidate.sequence() > current.sequence()) ? candidate
-							: current);
+			this.newest.accumulateAndGet(id, EventId::newer);
 		}
 
 		/**
