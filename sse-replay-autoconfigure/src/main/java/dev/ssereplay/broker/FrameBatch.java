@@ -95,6 +95,21 @@ final class FrameBatch {
 	}
 
 	/**
+	 * Counts what the batch held, once it is written.
+	 */
+	void countWritten(BrokerStatistics statistics) {
+		if (this.live > 0) {
+			statistics.delivered(this.live);
+		}
+		if (this.replayed > 0) {
+			statistics.replayed(this.replayed);
+		}
+		if (this.heartbeat) {
+			statistics.heartbeat();
+		}
+	}
+
+	/**
 	 * Returns the frames as one array, without copying when there is only one.
 	 */
 	byte[] bytes() {

@@ -1,8 +1,6 @@
 package dev.ssereplay.broker;
 
 import java.io.IOException;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
@@ -15,10 +13,9 @@ import dev.ssereplay.event.SseFormat;
 import dev.ssereplay.event.StoredEvent;
 
 /**
- * One connection's subscription: a bounded queue of live events filled by
- * publishers, the slow-connection policy, and a writer that runs on the broker's
- * executor, at most once at a time, and owns everything written to the
- * connection.
+ * One connection's subscription: a {@link LiveQueue} filled by publishers, the
+ * slow-connection policy, and a writer that runs on the broker's executor, at
+ * most once at a time, and owns everything written to the connection.
  * <p>
  * Its life is one {@link Phase}:
  * <pre>
@@ -40,7 +37,7 @@ import dev.ssereplay.event.StoredEvent;
  * <p>
  * Thread-safe. Every hand-off between threads goes through the
  * {@link SerialRunner}; the fields other threads read are the phase, the queue
- * and the few marks below, each atomic or volatile.
+ * and the few times below, each atomic or volatile.
  */
 final class Subscriber implements Subscription, Runnable {
 
@@ -92,16 +89,7 @@ final class Subscriber implements Subscription, Runnable {
 
 	private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.NEW);
 
-	private final ConcurrentLinkedQueue<StoredEvent> queue = new ConcurrentLinkedQueue<>();
-
-	private final AtomicInteger queued = new AtomicInteger();
-
-	// The newest live event that did not fit in the queue while history was being
-	// written; the writer reads it, and what came before it, from the store.
-	private final AtomicReference<EventId> missedThrough = new AtomicReference<>();
-
-	// The newest live event the drop policy discarded; the client is told.
-	private final AtomicReference<EventId> droppedThrough = new AtomicReference<>();
+	private final LiveQueue queue;
 
 	// Written once, before the close request is handed to the writer.
 	private volatile CloseReason closeReason;
@@ -128,6 +116,7 @@ final class Subscriber implements Subscription, Runnable {
 		this.cursor = new ReplayCursor(stream, eventNames, context.options().resyncEventName(),
 				context.statistics(), (ex) -> context.callbackFailures().failed(Callback.EVENT_FILTER, stream, ex));
 		this.runner = new SerialRunner(context.writers(), this, this::rejected);
+		this.queue = new LiveQueue(context.options().queueDepth());
 	}
 
 	@Override
@@ -174,12 +163,10 @@ final class Subscriber implements Subscription, Runnable {
 		if (current == Phase.CLOSING || current == Phase.CLOSED) {
 			return;
 		}
-		if (this.queued.incrementAndGet() > this.context.options().queueDepth()) {
-			this.queued.decrementAndGet();
+		if (!this.queue.offer(event)) {
 			overflow(event, current);
 			return;
 		}
-		this.queue.offer(event);
 		this.runner.wake();
 	}
 
@@ -284,7 +271,9 @@ final class Subscriber implements Subscription, Runnable {
 		}
 		write(batch);
 		if (next == Phase.LIVE && current != Phase.LIVE) {
-			dropWritten();
+			// What the replay or the priming covered does not count against a
+			// connection that has caught up.
+			this.queue.dropWritten(this.cursor);
 		}
 		// Only once the history is written may a full queue count as slowness; fails
 		// when the end was requested meanwhile.
@@ -292,32 +281,18 @@ final class Subscriber implements Subscription, Runnable {
 		return true;
 	}
 
-	/**
-	 * Removes the queued live events that the replay or the priming already
-	 * covered, so that they do not count against a connection that has caught up.
-	 */
-	private void dropWritten() {
-		StoredEvent event;
-		while ((event = this.queue.peek()) != null && event.id().sameEpoch(this.cursor.position())
-				&& !this.cursor.isAfterPosition(event.id())) {
-			this.queue.poll();
-			this.queued.decrementAndGet();
-		}
-	}
-
 	private Phase drainLive(FrameBatch batch) {
-		if (this.missedThrough.get() != null) {
+		if (this.queue.hasMissed()) {
 			return Phase.REPLAYING;
 		}
 		StoredEvent event;
 		while (batch.size() < MAX_BATCH_BYTES && (event = this.queue.poll()) != null) {
-			this.queued.decrementAndGet();
-			if (this.cursor.live(event, this.droppedThrough.get(), batch) == ReplayCursor.Next.REPLAY) {
+			if (this.cursor.live(event, this.queue.droppedThrough(), batch) == ReplayCursor.Next.REPLAY) {
 				return Phase.REPLAYING;
 			}
 		}
 		if (this.queue.isEmpty()) {
-			this.cursor.dropped(this.droppedThrough.get(), batch);
+			this.cursor.dropped(this.queue.droppedThrough(), batch);
 		}
 		return Phase.LIVE;
 	}
@@ -328,7 +303,7 @@ final class Subscriber implements Subscription, Runnable {
 			return Phase.REPLAYING;
 		}
 		// The read below covers every live event that did not fit so far.
-		this.missedThrough.set(null);
+		this.queue.clearMissed();
 		ReplayCursor.Next next;
 		try {
 			next = this.cursor.replay(this.context.store(), this.context.options().replayBatchSize(), MAX_BATCH_BYTES,
@@ -342,7 +317,7 @@ final class Subscriber implements Subscription, Runnable {
 			this.storeRetryAtNanos = System.nanoTime() + STORE_RETRY_NANOS;
 			return Phase.REPLAYING;
 		}
-		return (next == ReplayCursor.Next.LIVE && this.missedThrough.get() == null) ? Phase.LIVE
+		return (next == ReplayCursor.Next.LIVE && !this.queue.hasMissed()) ? Phase.LIVE
 				: Phase.REPLAYING;
 	}
 
@@ -362,16 +337,7 @@ final class Subscriber implements Subscription, Runnable {
 			this.writeStartedNanos = 0;
 		}
 		this.lastWriteNanos = System.nanoTime();
-		BrokerStatistics statistics = this.context.statistics();
-		if (batch.live() > 0) {
-			statistics.delivered(batch.live());
-		}
-		if (batch.replayed() > 0) {
-			statistics.replayed(batch.replayed());
-		}
-		if (batch.heartbeat()) {
-			statistics.heartbeat();
-		}
+		batch.countWritten(this.context.statistics());
 	}
 
 	/**
@@ -391,8 +357,7 @@ final class Subscriber implements Subscription, Runnable {
 				drainLive(batch);
 				write(batch);
 			}
-			int discarded = this.queued.getAndSet(0);
-			this.queue.clear();
+			int discarded = this.queue.clear();
 			if (reason == CloseReason.SLOW && discarded > 0) {
 				this.context.statistics().dropped(policy, discarded);
 			}
@@ -407,19 +372,19 @@ final class Subscriber implements Subscription, Runnable {
 		if (current != Phase.LIVE) {
 			// Not slowness: the writer is still writing history and reads this event
 			// from the store too.
-			this.missedThrough.accumulateAndGet(event.id(), EventId::newer);
+			this.queue.missed(event.id());
 			this.runner.wake();
 			return;
 		}
 		SlowConnectionPolicy policy = this.context.options().slowPolicy();
 		this.context.statistics().dropped(policy, 1);
 		if (policy == SlowConnectionPolicy.DROP) {
-			this.droppedThrough.accumulateAndGet(event.id(), EventId::newer);
+			this.queue.dropped(event.id());
 			this.runner.wake();
 		}
 		else if (close(CloseReason.SLOW)) {
 			logger.debug("Closing slow connection of stream '{}' ({} policy, {} events queued)", this.stream,
-					policy.tag(), this.queued.get());
+					policy.tag(), this.queue.size());
 		}
 	}
 
