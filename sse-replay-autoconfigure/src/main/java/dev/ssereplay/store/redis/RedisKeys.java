@@ -90,6 +90,36 @@ final class RedisKeys {
 		return StreamNames.isValid(stream) ? stream : null;
 	}
 
+	/**
+	 * Decodes the epoch a script answered from a stream's meta key.
+	 * @throws IllegalStateException when the key holds something this store did
+	 * not write
+	 */
+	long epoch(String stream, Object value) {
+		String text = new String((byte[]) value, StandardCharsets.US_ASCII);
+		try {
+			return Long.parseLong(text, 36);
+		}
+		catch (NumberFormatException ex) {
+			throw new IllegalStateException("Redis key " + new String(of(stream)[0], StandardCharsets.UTF_8)
+					+ " holds epoch '" + text + "', which this store did not write", ex);
+		}
+	}
+
+	/**
+	 * Encodes an epoch as the scripts store it.
+	 */
+	static byte[] epoch(long epoch) {
+		return bytes(Long.toString(epoch, 36));
+	}
+
+	/**
+	 * Encodes a number as a script argument.
+	 */
+	static byte[] number(long value) {
+		return bytes(Long.toString(value));
+	}
+
 	static byte[] bytes(String text) {
 		return text.getBytes(StandardCharsets.UTF_8);
 	}

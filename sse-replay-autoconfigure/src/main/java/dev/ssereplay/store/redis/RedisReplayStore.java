@@ -1,19 +1,10 @@
 package dev.ssereplay.store.redis;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -75,9 +66,6 @@ import dev.ssereplay.store.StoreUnavailableException;
  */
 public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 
-	private static final Logger logger = LoggerFactory.getLogger(RedisReplayStore.class);
-
-
 	private static final int STATUS_EVENTS = 0;
 
 	private static final int STATUS_OTHER_EPOCH = 1;
@@ -100,20 +88,9 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 
 	private final RedisLiveFeed liveFeed;
 
-	// Runs what housekeep() asks for, which waits on Redis, so that neither the
-	// broker's tick nor the listeners do.
-	private final ScheduledExecutorService housekeepingThread;
-
-	private final AtomicBoolean housekeepingPending = new AtomicBoolean();
+	private final RedisHousekeeping housekeeping;
 
 	private final AtomicLong[] evictions = { new AtomicLong(), new AtomicLong(), new AtomicLong() };
-
-	private final Object housekeeping = new Object();
-
-	private volatile boolean closed;
-
-	// Used under housekeeping.
-	private final OutageLog outageLog = new OutageLog(logger);
 
 	/**
 	 * Creates a store. It does not connect until it is first used, and subscribes
@@ -147,11 +124,8 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 		this.timeToLiveArgument = number(timeToLive.toMillis());
 		this.checkServerArgument = RedisKeys.bytes(keepEpochAcrossRestarts ? "" : "1");
 		this.liveFeed = new RedisLiveFeed(connectionFactory, this.keys, commandTimeout, this);
-		this.housekeepingThread = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "sse-replay-redis-housekeeping");
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.housekeeping = new RedisHousekeeping(this.scripts, this.keys, this.liveFeed, this.timeToLiveArgument,
+				(byAge) -> countEvictions(0, byAge));
 	}
 
 	@Override
@@ -161,7 +135,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 		List<Object> reply = this.scripts.run(RedisScript.APPEND, "append to stream '" + stream + "'",
 				this.keys.of(stream), newEpoch(), body, this.maxEventsArgument, this.timeToLiveArgument,
 				this.keys.channel(stream), this.checkServerArgument);
-		EventId id = new EventId(epoch(stream, reply.get(0)), (Long) reply.get(1));
+		EventId id = new EventId(this.keys.epoch(stream, reply.get(0)), (Long) reply.get(1));
 		countEvictions((Long) reply.get(3), (Long) reply.get(4));
 		// The same bytes as the script stored and published.
 		return new StoredEvent(stream, id, event.name(), SseFormat.frame(id, body), (Long) reply.get(2));
@@ -172,7 +146,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 		StreamNames.check(stream);
 		List<Object> reply = this.scripts.run(RedisScript.HEAD, "read the head of stream '" + stream + "'",
 				this.keys.of(stream), newEpoch(), this.timeToLiveArgument, this.checkServerArgument);
-		EventId head = new EventId(epoch(stream, reply.get(0)), (Long) reply.get(1));
+		EventId head = new EventId(this.keys.epoch(stream, reply.get(0)), (Long) reply.get(1));
 		this.liveFeed.follow(stream, head);
 		return head;
 	}
@@ -184,9 +158,9 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 			throw new IllegalArgumentException("limit must be positive, was " + limit);
 		}
 		List<Object> reply = this.scripts.run(RedisScript.READ, "read stream '" + stream + "'", this.keys.of(stream),
-				newEpoch(), RedisKeys.bytes(Long.toString(after.epoch(), 36)), number(after.sequence()),
+				newEpoch(), RedisKeys.epoch(after.epoch()), number(after.sequence()),
 				number(limit), this.timeToLiveArgument, this.checkServerArgument);
-		EventId head = new EventId(epoch(stream, reply.get(1)), (Long) reply.get(2));
+		EventId head = new EventId(this.keys.epoch(stream, reply.get(1)), (Long) reply.get(2));
 		countEvictions(0, (Long) reply.get(3));
 		this.liveFeed.follow(stream, head);
 		int status = ((Long) reply.get(0)).intValue();
@@ -229,50 +203,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	 */
 	@Override
 	public void housekeep() {
-		if (this.closed || !this.housekeepingPending.compareAndSet(false, true)) {
-			return;
-		}
-		try {
-			this.housekeepingThread.execute(() -> {
-				try {
-					runHousekeeping();
-				}
-				finally {
-					this.housekeepingPending.set(false);
-				}
-			});
-		}
-		catch (RejectedExecutionException ex) {
-			// Closed meanwhile.
-			this.housekeepingPending.set(false);
-		}
-	}
-
-	private void runHousekeeping() {
-		synchronized (this.housekeeping) {
-			if (this.closed) {
-				return;
-			}
-			StoreUnavailableException outage = null;
-			try {
-				touchStreamsInUse();
-			}
-			catch (StoreUnavailableException ex) {
-				outage = ex;
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Redis replay store could not keep its subscribed streams alive", ex);
-			}
-			try {
-				this.liveFeed.resubscribeIfNeeded();
-			}
-			catch (RuntimeException ex) {
-				if (outage == null) {
-					outage = new StoreUnavailableException("Could not subscribe to live events: " + ex.getMessage(), ex);
-				}
-			}
-			this.outageLog.report(outage);
-		}
+		this.housekeeping.request();
 	}
 
 	/**
@@ -298,15 +229,6 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	}
 
 	/**
-	 * Returns the number of events removed from the shared history by this
-	 * process's appends and reads, to keep the count bound or because they
-	 * outlived the time to live. Keys that Redis expires or evicts as a whole are
-	 * not counted: subscribers of such a stream get a resync.
-	 * @param reason the bound
-	 * @return events removed since the store started; always 0 for
-	 * {@link EvictionReason#BYTES}, which Redis's {@code maxmemory} enforces
-	 */
-	/**
 	 * Returns how many times a listener threw while live events were handed to
 	 * the listeners of this instance.
 	 * @return failures since the store started
@@ -316,6 +238,15 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 		return this.liveFeed.listenerFailures();
 	}
 
+	/**
+	 * Returns the number of events removed from the shared history by this
+	 * process's appends and reads, to keep the count bound or because they
+	 * outlived the time to live. Keys that Redis expires or evicts as a whole are
+	 * not counted: subscribers of such a stream get a resync.
+	 * @param reason the bound
+	 * @return events removed since the store started; always 0 for
+	 * {@link EvictionReason#BYTES}, which Redis's {@code maxmemory} enforces
+	 */
 	@Override
 	public long evictions(EvictionReason reason) {
 		return this.evictions[reason.ordinal()].get();
@@ -363,41 +294,8 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		synchronized (this.housekeeping) {
-			if (this.closed) {
-				return;
-			}
-			this.closed = true;
-		}
-		this.liveFeed.close();
-		this.housekeepingThread.shutdownNow();
-	}
-
-	private void touchStreamsInUse() {
-		List<String> streams = this.liveFeed.followedStreams();
-		if (streams.isEmpty()) {
-			return;
-		}
-		List<byte[][]> streamKeys = new ArrayList<>(streams.size());
-		for (String stream : streams) {
-			streamKeys.add(this.keys.of(stream));
-		}
-		List<Object> replies = this.scripts.runEach(RedisScript.TOUCH,
-				"keep " + streams.size() + " subscribed streams alive", streamKeys, this.timeToLiveArgument);
-		for (int i = 0; i < streams.size(); i++) {
-			String stream = streams.get(i);
-			Object reply = replies.get(i);
-			if (reply instanceof RuntimeException ex) {
-				logger.warn("Redis replay store could not keep stream '{}' alive: {}", stream, ex.getMessage());
-				continue;
-			}
-			List<?> values = (List<?>) reply;
-			if (values.isEmpty()) {
-				// No lifetime: the next append or read starts one, in a new epoch.
-				continue;
-			}
-			countEvictions(0, (Long) values.get(2));
-			this.liveFeed.checkHead(stream, new EventId(epoch(stream, values.get(0)), (Long) values.get(1)));
+		if (this.housekeeping.close()) {
+			this.liveFeed.close();
 		}
 	}
 
@@ -410,23 +308,12 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 		}
 	}
 
-	private long epoch(String stream, Object value) {
-		String text = new String((byte[]) value, StandardCharsets.US_ASCII);
-		try {
-			return Long.parseLong(text, 36);
-		}
-		catch (NumberFormatException ex) {
-			throw new IllegalStateException("Redis key " + new String(this.keys.of(stream)[0], StandardCharsets.UTF_8)
-					+ " holds epoch '" + text + "', which this store did not write", ex);
-		}
-	}
-
 	private static byte[] newEpoch() {
-		return RedisKeys.bytes(Long.toString(EventId.newEpoch(), 36));
+		return RedisKeys.epoch(EventId.newEpoch());
 	}
 
 	private static byte[] number(long value) {
-		return RedisKeys.bytes(Long.toString(value));
+		return RedisKeys.number(value);
 	}
 
 }
