@@ -68,7 +68,7 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 
 	private final URI uri;
 
-	private final List<Map.Entry<String, String>> headers;
+	private final StreamRequest request;
 
 	private final HttpClient httpClient;
 
@@ -111,7 +111,7 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 
 	private SseClient(Builder builder) {
 		this.uri = builder.uri;
-		this.headers = List.copyOf(builder.headers);
+		this.request = new StreamRequest(builder.uri, builder.headers, builder.readTimeout);
 		this.httpClient = (builder.httpClient != null) ? builder.httpClient : DefaultHttpClient.INSTANCE;
 		this.readTimeout = builder.readTimeout;
 		this.maxEventSize = builder.maxEventSize;
@@ -224,7 +224,7 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 	 * @throws IllegalStateException if the client was not started
 	 */
 	public void forceReconnect(String lastEventId) {
-		reconnectNow(checkLastEventId(lastEventId));
+		reconnectNow(StreamRequest.checkLastEventId(lastEventId));
 	}
 
 	/**
@@ -297,7 +297,7 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 			if (this.current != connection) {
 				return;
 			}
-			if (unsendable(lastEventId) == null) {
+			if (StreamRequest.unsendable(lastEventId) == null) {
 				this.resumeId = lastEventId;
 				this.unsendableId = null;
 			}
@@ -421,7 +421,7 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 	private Connection connectLocked() {
 		// Cannot fail: the headers were checked by build(), and the position can only
 		// be an id that a header carries.
-		HttpRequest request = request(this.resumeId);
+		HttpRequest request = this.request.build(this.resumeId);
 		this.readyState = ReadyState.CONNECTING;
 		Connection connection = new Connection(this.connectionListener, this.dispatcher, request, this.readTimeout,
 				this.maxEventSize, this.resumeId);
@@ -439,64 +439,6 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 		this.closed = true;
 		this.readyState = ReadyState.CLOSED;
 		this.reconnectSchedule.cancel();
-	}
-
-	private HttpRequest request(String lastEventId) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(this.uri).GET();
-		boolean accept = false;
-		boolean cacheControl = false;
-		for (Map.Entry<String, String> header : this.headers) {
-			request.header(header.getKey(), header.getValue());
-			accept |= header.getKey().equalsIgnoreCase("Accept");
-			cacheControl |= header.getKey().equalsIgnoreCase("Cache-Control");
-		}
-		if (!accept) {
-			request.header("Accept", "text/event-stream");
-		}
-		if (!cacheControl) {
-			request.header("Cache-Control", "no-cache");
-		}
-		if (!lastEventId.isEmpty()) {
-			request.header("Last-Event-ID", lastEventId);
-		}
-		if (!this.readTimeout.isZero()) {
-			// Bounds connecting and waiting for the answer's headers, so that the
-			// HttpClient gives up on the exchange itself; the connection's own read
-			// timeout covers the body.
-			request.timeout(this.readTimeout);
-		}
-		return request.build();
-	}
-
-	private static String checkLastEventId(String lastEventId) {
-		Objects.requireNonNull(lastEventId, "lastEventId");
-		String problem = unsendable(lastEventId);
-		if (problem != null) {
-			throw new IllegalArgumentException(
-					"Last event id '" + lastEventId + "' cannot be sent in a Last-Event-ID header: " + problem);
-		}
-		return lastEventId;
-	}
-
-	/**
-	 * Says why an id cannot be sent as it is in a {@code Last-Event-ID} header.
-	 * @return the reason, or {@code null} when it can be sent
-	 */
-	private static String unsendable(String id) {
-		// The HttpClient writes header values as ASCII and trims their spaces: anything
-		// else would reach the server changed, and a position that is not the one seen
-		// is worse than none.
-		for (int i = 0; i < id.length(); i++) {
-			char c = id.charAt(i);
-			if (c < 0x20 || c > 0x7E) {
-				return "it has the character U+" + String.format("%04X", (int) c)
-						+ "; only printable ASCII can be sent";
-			}
-		}
-		if (!id.isEmpty() && (id.charAt(0) == ' ' || id.charAt(id.length() - 1) == ' ')) {
-			return "it starts or ends with a space, which the header would drop";
-		}
-		return null;
 	}
 
 	private static Duration checkPositive(Duration duration, String setting) {
@@ -587,7 +529,7 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 		 * is: it has a character other than printable ASCII, or a space at either end
 		 */
 		public Builder lastEventId(String lastEventId) {
-			this.lastEventId = checkLastEventId(lastEventId);
+			this.lastEventId = StreamRequest.checkLastEventId(lastEventId);
 			return this;
 		}
 
@@ -733,7 +675,7 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 			SseClient client = new SseClient(this);
 			// Fails now, rather than on the first connection, for a bad address or
 			// header.
-			client.request(this.lastEventId);
+			client.request.build(this.lastEventId);
 			return client;
 		}
 
