@@ -5,6 +5,8 @@ import java.util.Set;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import org.reactivestreams.Publisher;
+
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
@@ -18,6 +20,7 @@ import dev.ssereplay.event.PayloadSerializer;
 import dev.ssereplay.event.Position;
 import dev.ssereplay.event.SseEvent;
 import dev.ssereplay.event.StreamNames;
+import dev.ssereplay.store.StreamCompletedException;
 
 /**
  * The entry point of sse-replay: subscribe the current request to a stream, and
@@ -162,6 +165,75 @@ public final class SseReplay {
 			throw new EventTooLargeException(size, this.maxEventSize);
 		}
 		return this.broker.publish(stream, event).id().toString();
+	}
+
+	/**
+	 * Ends a stream: appends its final event (named by
+	 * {@code sse.replay.complete-event}, data {@code {"reason":"completed"}}),
+	 * after which every connection ends once it has received it, a client that
+	 * reconnects with an id before it receives the rest and then the end, and a
+	 * client with nothing left to receive gets {@code 204 No Content}. The
+	 * history is kept for the store's time to live, so that late clients catch
+	 * up; publishing fails with {@link StreamCompletedException} until it is
+	 * gone.
+	 * @param stream the stream name
+	 * @return the id of the final event
+	 * @throws StreamCompletedException when the stream has already ended
+	 * @throws dev.ssereplay.store.StoreUnavailableException when the event could not be stored
+	 */
+	public String complete(String stream) {
+		return complete(stream, null);
+	}
+
+	/**
+	 * Ends a stream as {@link #complete(String)} does, keeping its history for
+	 * the given time rather than the store's time to live.
+	 * @param stream the stream name
+	 * @param keepFor how long the history stays after the end, at most the
+	 * store's time to live; {@code null} for the time to live
+	 * @return the id of the final event
+	 */
+	public String complete(String stream, Duration keepFor) {
+		throw new UnsupportedOperationException("not yet");
+	}
+
+	/**
+	 * Removes a stream's history at once and ends it for its connections, which
+	 * receive the final event with reason {@code deleted}; clients that reconnect
+	 * with an id of it get {@code 204 No Content}. The next publish starts the
+	 * stream again, in a new epoch.
+	 * @param stream the stream name
+	 */
+	public void delete(String stream) {
+		throw new UnsupportedOperationException("not yet");
+	}
+
+	/**
+	 * Publishes every element of a source as an unnamed event, then completes the
+	 * stream; see {@link #publishAll(String, String, Publisher)}.
+	 * @param stream the stream name
+	 * @param source the elements: text, or payloads for the serializer
+	 * @return the running publication
+	 */
+	public Publication publishAll(String stream, Publisher<?> source) {
+		return publishAll(stream, null, source);
+	}
+
+	/**
+	 * Publishes every element of a source (a {@code Flux}, or any Reactive
+	 * Streams publisher) as an event, in order, and completes the stream when the
+	 * source completes: with reason {@code completed}, or {@code failed} and a
+	 * short message when the source fails, or {@code cancelled} after
+	 * {@link Publication#cancel()}. Elements are requested as they are stored, a
+	 * few at a time; the call never blocks.
+	 * @param stream the stream name
+	 * @param eventName the name of every event, or {@code null} for
+	 * {@code message}
+	 * @param source the elements: text, or payloads for the serializer
+	 * @return the running publication
+	 */
+	public Publication publishAll(String stream, String eventName, Publisher<?> source) {
+		throw new UnsupportedOperationException("not yet");
 	}
 
 	private String text(String stream, Object data) {
