@@ -24,6 +24,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import dev.ssereplay.broker.Broker;
 import dev.ssereplay.broker.BrokerOptions;
 import dev.ssereplay.broker.ElasticWriterPool;
+import dev.ssereplay.broker.SubscriptionListener;
 import dev.ssereplay.event.JacksonPayloadSerializer;
 import dev.ssereplay.event.PayloadSerializer;
 import dev.ssereplay.store.InMemoryReplayStore;
@@ -31,6 +32,7 @@ import dev.ssereplay.store.ReplayStore;
 import dev.ssereplay.web.SseReplay;
 import dev.ssereplay.web.SseReplayExceptionHandler;
 import dev.ssereplay.web.SseReplayReturnValueHandler;
+import dev.ssereplay.web.SubscriptionAuthorizer;
 
 /**
  * Auto-configuration for sse-replay in a servlet web application: the replay
@@ -49,7 +51,8 @@ public final class SseReplayAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	Broker sseReplayBroker(ReplayStore store, SseReplayProperties properties,
-			@org.springframework.beans.factory.annotation.Qualifier(WRITER_EXECUTOR_BEAN_NAME) Executor writers) {
+			@org.springframework.beans.factory.annotation.Qualifier(WRITER_EXECUTOR_BEAN_NAME) Executor writers,
+			ObjectProvider<SubscriptionListener> listeners) {
 		SseReplayProperties.Connection connection = properties.getConnection();
 		BrokerOptions options = BrokerOptions.builder()
 			.queueDepth(connection.getQueueDepth())
@@ -64,7 +67,9 @@ public final class SseReplayAutoConfiguration {
 			.stallThreshold(properties.getWriter().getStallThreshold())
 			.startTimeout(connection.getStartTimeout())
 			.build();
-		return new Broker(store, options, writers);
+		Broker broker = new Broker(store, options, writers);
+		listeners.orderedStream().forEach(broker::addSubscriptionListener);
+		return broker;
 	}
 
 	@Bean
@@ -75,9 +80,9 @@ public final class SseReplayAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SseReplay sseReplay(Broker broker, ObjectProvider<PayloadSerializer> serializer,
-			SseReplayProperties properties) {
+			SseReplayProperties properties, ObjectProvider<SubscriptionAuthorizer> authorizer) {
 		return new SseReplay(broker, serializer.getIfAvailable(), properties.getConnectionTimeout(),
-				properties.getMaxEventSize().toBytes(), properties.getCompleteEvent());
+				properties.getMaxEventSize().toBytes(), properties.getCompleteEvent(), authorizer.getIfUnique());
 	}
 
 	@Bean

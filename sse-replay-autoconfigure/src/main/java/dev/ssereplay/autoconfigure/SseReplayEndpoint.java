@@ -103,7 +103,7 @@ public class SseReplayEndpoint {
 	// The name sse.replay.store.type gives the store, or its class for another.
 	private String storeType() {
 		if (this.store instanceof InMemoryReplayStore) {
-			return "in-memory";
+			return "memory";
 		}
 		if (this.store instanceof RedisReplayStore) {
 			return "redis";
@@ -135,7 +135,7 @@ public class SseReplayEndpoint {
 	/**
 	 * The store's totals.
 	 *
-	 * @param type {@code in-memory}, {@code redis}, or the class of another store
+	 * @param type {@code memory}, {@code redis}, or the class of another store
 	 * @param events events retained by this instance, -1 when the store does not
 	 * know (Redis)
 	 * @param bytes what they take, -1 when the store does not know

@@ -6,13 +6,19 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import org.slf4j.Logger;
@@ -67,8 +73,12 @@ public final class Broker implements AutoCloseable {
 
 	private final ClientCounts perAddress = new ClientCounts();
 
-	private final AtomicLong[] callbackLogNanos = { new AtomicLong(), new AtomicLong(), new AtomicLong(),
-			new AtomicLong() };
+	private final AtomicLong[] callbackLogNanos = new AtomicLong[Callback.values().length];
+
+	private final List<SubscriptionListener> listeners = new CopyOnWriteArrayList<>();
+
+	// Where listeners are told, off the write path; started with the first listener.
+	private volatile ExecutorService lifecycleThread;
 
 	private final ClientCounts perPrincipal = new ClientCounts();
 
@@ -92,8 +102,23 @@ public final class Broker implements AutoCloseable {
 		this.store = store;
 		this.options = options;
 		this.writers = writers;
+		for (int i = 0; i < this.callbackLogNanos.length; i++) {
+			this.callbackLogNanos[i] = new AtomicLong();
+		}
 		this.context = new SubscriberContext(options, store, writers, this.statistics, this::unregister,
-				this::callbackFailed);
+				this::callbackFailed, new SubscriberContext.Lifecycle() {
+
+					@Override
+					public void started(SubscriptionListener.Started started) {
+						tell((listener) -> listener.started(started), started.stream());
+					}
+
+					@Override
+					public void ended(SubscriptionListener.Ended ended) {
+						tell((listener) -> listener.ended(ended), ended.stream());
+					}
+
+				});
 		this.housekeeping = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "sse-replay-housekeeping");
 			thread.setDaemon(true);
@@ -188,12 +213,28 @@ public final class Broker implements AutoCloseable {
 	 */
 	public Subscription subscribe(String stream, Position from, Predicate<String> eventNames, Connection connection,
 			Client client) {
+		return subscribe(stream, from, connection, client, ConnectionSettings.filtered(eventNames));
+	}
+
+	/**
+	 * Subscribes a connection of a known client to a stream with settings of its
+	 * own; otherwise as {@link #subscribe(String, Position, Predicate, Connection)}.
+	 * @param stream a valid stream name
+	 * @param from the client's position
+	 * @param connection the connection to write to
+	 * @param client who the connection belongs to
+	 * @param settings the connection's filter, queue depth, slow policy and expiry
+	 * @return the subscription
+	 * @throws TooManyConnectionsException when a limit is reached, naming it
+	 */
+	public Subscription subscribe(String stream, Position from, Connection connection, Client client,
+			ConnectionSettings settings) {
 		StreamNames.check(stream);
 		if (this.closed.get()) {
 			throw new BrokerClosedException();
 		}
 		acquire(client);
-		Subscriber subscriber = new Subscriber(this.context, stream, from, eventNames, connection, client);
+		Subscriber subscriber = new Subscriber(this.context, stream, from, settings, connection, client);
 		this.subscribers.compute(stream, (key, current) -> {
 			Subscriber[] present = (current != null) ? current : NONE;
 			Subscriber[] grown = Arrays.copyOf(present, present.length + 1);
@@ -209,11 +250,71 @@ public final class Broker implements AutoCloseable {
 			throw ex;
 		}
 		if (status.isOverFor(from)) {
-			subscriber.close(CloseReason.COMPLETED);
+			// Never served: released as if it had not been registered.
+			subscriber.abandon();
+			if (remove(subscriber)) {
+				release(client);
+			}
 			throw new StreamCompletedException(stream);
 		}
 		subscriber.start(status);
 		return subscriber;
+	}
+
+	/**
+	 * Adds a listener told when connections start and end.
+	 * @param listener the listener
+	 */
+	public void addSubscriptionListener(SubscriptionListener listener) {
+		synchronized (this.listeners) {
+			if (this.lifecycleThread == null) {
+				// One thread, so listeners are told in order; it stops when idle, so the
+				// connections ended by a shutdown are still told.
+				ThreadPoolExecutor thread = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS,
+						new LinkedBlockingQueue<>(), (task) -> {
+							Thread daemon = new Thread(task, "sse-replay-lifecycle");
+							daemon.setDaemon(true);
+							return daemon;
+						});
+				thread.allowCoreThreadTimeOut(true);
+				this.lifecycleThread = thread;
+			}
+			this.listeners.add(listener);
+		}
+	}
+
+	/**
+	 * Counts a subscription the application denied, and tells the listeners;
+	 * nothing was registered.
+	 * @param stream the stream name
+	 * @param client who asked
+	 */
+	public void denied(String stream, Client client) {
+		this.statistics.denied();
+		tell((listener) -> listener.ended(new SubscriptionListener.Ended(stream, client.principal(),
+				CloseReason.DENIED, 0, 0, 0)), stream);
+	}
+
+	private void tell(Consumer<SubscriptionListener> call, String stream) {
+		ExecutorService thread = this.lifecycleThread;
+		if (thread == null) {
+			return;
+		}
+		try {
+			thread.execute(() -> {
+				for (SubscriptionListener listener : this.listeners) {
+					try {
+						call.accept(listener);
+					}
+					catch (RuntimeException ex) {
+						callbackFailed(Callback.SUBSCRIPTION_LISTENER, stream, ex);
+					}
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			// Cannot happen with an unbounded queue that is never shut down.
+		}
 	}
 
 	/**
@@ -323,9 +424,17 @@ public final class Broker implements AutoCloseable {
 		List<Subscriber> all = new ArrayList<>();
 		this.subscribers.values().forEach((array) -> all.addAll(Arrays.asList(array)));
 		all.forEach((subscriber) -> subscriber.close(CloseReason.SHUTDOWN));
+
 	}
 
 	private void unregister(Subscriber subscriber, CloseReason reason) {
+		if (remove(subscriber)) {
+			release(subscriber.client());
+			this.statistics.closed(reason);
+		}
+	}
+
+	private boolean remove(Subscriber subscriber) {
 		boolean[] removed = new boolean[1];
 		this.subscribers.computeIfPresent(subscriber.stream(), (key, current) -> {
 			int index = Arrays.asList(current).indexOf(subscriber);
@@ -341,10 +450,7 @@ public final class Broker implements AutoCloseable {
 			System.arraycopy(current, index + 1, shrunk, index, current.length - index - 1);
 			return shrunk;
 		});
-		if (removed[0]) {
-			release(subscriber.client());
-			this.statistics.closed(reason);
-		}
+		return removed[0];
 	}
 
 	// Takes a slot under every limit, or none.

@@ -20,6 +20,8 @@ public final class BrokerStatistics {
 
 	private final LongAdder[] rejected = adders(ConnectionLimit.values().length);
 
+	private final LongAdder denied = new LongAdder();
+
 	private final LongAdder[] dropped = adders(SlowConnectionPolicy.values().length);
 
 	private final LongAdder[] resyncs = adders(ResyncReason.values().length);
@@ -83,6 +85,14 @@ public final class BrokerStatistics {
 	}
 
 	/**
+	 * Returns the subscriptions the application's authorizer denied.
+	 * @return count
+	 */
+	public long getDenied() {
+		return this.denied.sum();
+	}
+
+	/**
 	 * Returns the connections refused by one limit.
 	 * @param limit the limit
 	 * @return count
@@ -141,6 +151,10 @@ public final class BrokerStatistics {
 
 	void heartbeat() {
 		this.heartbeats.increment();
+	}
+
+	void denied() {
+		this.denied.increment();
 	}
 
 	void rejected(ConnectionLimit limit) {

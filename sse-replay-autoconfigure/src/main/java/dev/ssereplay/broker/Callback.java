@@ -18,7 +18,10 @@ public enum Callback {
 	SERIALIZER,
 
 	/** An {@code onCompletion}, {@code onTimeout} or {@code onError} callback of an emitter. */
-	EMITTER_CALLBACK;
+	EMITTER_CALLBACK,
+
+	/** A {@link SubscriptionListener} told that a connection started or ended. */
+	SUBSCRIPTION_LISTENER;
 
 	/**
 	 * Returns the lowercase name used in metrics.

@@ -22,6 +22,12 @@ public enum CloseReason {
 	 */
 	COMPLETED,
 
+	/**
+	 * The authorization the connection was opened with expired; the client
+	 * reconnects and is authorized again.
+	 */
+	EXPIRED,
+
 	/** The broker shut down. */
 	SHUTDOWN,
 
@@ -30,7 +36,13 @@ public enum CloseReason {
 	 * did not return the emitter (it threw after subscribing, or subscribed
 	 * outside a request).
 	 */
-	UNSERVED;
+	UNSERVED,
+
+	/**
+	 * The subscription was denied, so no connection was opened; told only to
+	 * {@link SubscriptionListener}s, and counted as a rejected connection.
+	 */
+	DENIED;
 
 	/**
 	 * Returns the lowercase name used in metrics.

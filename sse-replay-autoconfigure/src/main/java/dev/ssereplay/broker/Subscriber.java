@@ -1,8 +1,9 @@
 package dev.ssereplay.broker;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,20 +105,35 @@ final class Subscriber implements Subscription, Runnable {
 
 	private volatile long storeRetryAtNanos;
 
+	private final SlowConnectionPolicy slowPolicy;
+
+	// When the connection's authorization ends, on the nanoTime scale; 0 for never.
+	private final long expiresAtNanos;
+
+	// Confined to the writer: what was written, for the lifecycle listeners.
+	private long replayed;
+
+	private long delivered;
+
+	private boolean caughtUp;
+
 	// Confined to the writer: the stream's status read at registration.
 	private StreamStatus status;
 
-	Subscriber(SubscriberContext context, String stream, Position from, Predicate<String> eventNames,
+	Subscriber(SubscriberContext context, String stream, Position from, ConnectionSettings settings,
 			Connection connection, Client client) {
 		this.context = context;
 		this.client = client;
 		this.stream = stream;
 		this.from = from;
 		this.connection = connection;
-		this.cursor = new ReplayCursor(stream, eventNames, context.options().resyncEventName(),
+		this.cursor = new ReplayCursor(stream, settings.eventNames(), context.options().resyncEventName(),
 				context.statistics(), (ex) -> context.callbackFailures().failed(Callback.EVENT_FILTER, stream, ex));
 		this.runner = new SerialRunner(context.writers(), this, this::rejected);
-		this.queue = new LiveQueue(context.options().queueDepth());
+		this.queue = new LiveQueue(settings.queueDepth(context.options()));
+		this.slowPolicy = settings.slowPolicy(context.options());
+		this.expiresAtNanos = (settings.expiresAt() != null)
+				? this.createdNanos + Duration.between(Instant.now(), settings.expiresAt()).toNanos() : 0;
 	}
 
 	@Override
@@ -190,6 +206,15 @@ final class Subscriber implements Subscription, Runnable {
 	}
 
 	/**
+	 * Drops a subscriber that was registered but is not to be served (its stream
+	 * has ended for it), before it started: nothing was written, and nothing is
+	 * reported.
+	 */
+	void abandon() {
+		this.phase.set(Phase.CLOSED);
+	}
+
+	/**
 	 * Called by the broker's housekeeping tick: wakes an idle writer that owes a
 	 * heartbeat or a retry of the store, and releases a subscription whose
 	 * connection was never served.
@@ -203,6 +228,10 @@ final class Subscriber implements Subscription, Runnable {
 			logger.warn("A connection to stream '{}' was not served within {} and was released: return the emitter "
 					+ "of SseReplay.subscribe from a request handler, and check access before subscribing",
 					this.stream, this.context.options().startTimeout());
+		}
+		if (this.expiresAtNanos != 0 && current != Phase.CLOSING && current != Phase.CLOSED
+				&& now - this.expiresAtNanos >= 0) {
+			close(CloseReason.EXPIRED);
 		}
 		if (current == Phase.REPLAYING || current == Phase.LIVE) {
 			long retryAt = this.storeRetryAtNanos;
@@ -274,6 +303,11 @@ final class Subscriber implements Subscription, Runnable {
 			// What the replay or the priming covered does not count against a
 			// connection that has caught up.
 			this.queue.dropWritten(this.cursor);
+			if (!this.caughtUp) {
+				this.caughtUp = true;
+				this.context.lifecycle().started(new SubscriptionListener.Started(this.stream,
+						this.client.principal(), this.from instanceof Position.After, this.replayed));
+			}
 		}
 		// Only once the history is written may a full queue count as slowness; fails
 		// when the end was requested meanwhile.
@@ -341,6 +375,8 @@ final class Subscriber implements Subscription, Runnable {
 		}
 		this.lastWriteNanos = System.nanoTime();
 		batch.countWritten(this.context.statistics());
+		this.replayed += batch.replayed();
+		this.delivered += batch.live();
 	}
 
 	/**
@@ -353,7 +389,7 @@ final class Subscriber implements Subscription, Runnable {
 		}
 		try {
 			CloseReason reason = this.closeReason;
-			SlowConnectionPolicy policy = this.context.options().slowPolicy();
+			SlowConnectionPolicy policy = this.slowPolicy;
 			// A slow close happens only while live, so the queue continues the position.
 			if (reason == CloseReason.SLOW && policy == SlowConnectionPolicy.CLOSE && this.connection.isWritable()) {
 				FrameBatch batch = new FrameBatch();
@@ -368,7 +404,13 @@ final class Subscriber implements Subscription, Runnable {
 		finally {
 			this.phase.set(Phase.CLOSED);
 			this.connection.close();
+			reportEnded(this.closeReason);
 		}
+	}
+
+	private void reportEnded(CloseReason reason) {
+		this.context.lifecycle().ended(new SubscriptionListener.Ended(this.stream, this.client.principal(), reason,
+				this.replayed, this.delivered, (System.nanoTime() - this.createdNanos) / 1_000_000));
 	}
 
 	private void overflow(StoredEvent event, Phase current) {
@@ -379,7 +421,7 @@ final class Subscriber implements Subscription, Runnable {
 			this.runner.wake();
 			return;
 		}
-		SlowConnectionPolicy policy = this.context.options().slowPolicy();
+		SlowConnectionPolicy policy = this.slowPolicy;
 		this.context.statistics().dropped(policy, 1);
 		if (policy == SlowConnectionPolicy.DROP) {
 			this.queue.dropped(event.id());
@@ -402,6 +444,7 @@ final class Subscriber implements Subscription, Runnable {
 			this.context.closed().accept(this, CloseReason.SHUTDOWN);
 		}
 		this.connection.close();
+		reportEnded(this.closeReason);
 	}
 
 	@Override

@@ -16,9 +16,22 @@ import dev.ssereplay.store.ReplayStore;
  * @param closed told once when a subscriber closes, to unregister and count it
  * @param callbackFailures told when application code called for a subscriber
  * throws
+ * @param lifecycle told when a subscriber caught up and when it ended, for
+ * {@link SubscriptionListener}s
  */
 record SubscriberContext(BrokerOptions options, ReplayStore store, Executor writers, BrokerStatistics statistics,
-		BiConsumer<Subscriber, CloseReason> closed, CallbackFailures callbackFailures) {
+		BiConsumer<Subscriber, CloseReason> closed, CallbackFailures callbackFailures, Lifecycle lifecycle) {
+
+	/**
+	 * Where a subscriber's start and end are reported, once each.
+	 */
+	interface Lifecycle {
+
+		void started(SubscriptionListener.Started started);
+
+		void ended(SubscriptionListener.Ended ended);
+
+	}
 
 	/**
 	 * Where a failure of application code is counted and logged.

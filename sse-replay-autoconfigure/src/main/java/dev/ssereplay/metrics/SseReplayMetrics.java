@@ -70,6 +70,10 @@ public final class SseReplayMetrics implements MeterBinder {
 				.register(registry);
 		}
 		for (CloseReason reason : CloseReason.values()) {
+			if (reason == CloseReason.DENIED) {
+				// Never opened: counted as rejected.
+				continue;
+			}
 			FunctionCounter.builder("sse.replay.connections.closed", statistics, (s) -> s.getClosed(reason))
 				.description("Connections that ended, by why")
 				.baseUnit(BaseUnits.CONNECTIONS)
@@ -78,11 +82,16 @@ public final class SseReplayMetrics implements MeterBinder {
 		}
 		for (ConnectionLimit limit : ConnectionLimit.values()) {
 			FunctionCounter.builder("sse.replay.connections.rejected", statistics, (s) -> s.getRejected(limit))
-				.description("Connections refused at a connection limit, by limit")
+				.description("Connections refused: at a connection limit, or denied by the application")
 				.baseUnit(BaseUnits.CONNECTIONS)
 				.tag("reason", limit.tag())
 				.register(registry);
 		}
+		FunctionCounter.builder("sse.replay.connections.rejected", statistics, BrokerStatistics::getDenied)
+			.description("Connections refused: at a connection limit, or denied by the application")
+			.baseUnit(BaseUnits.CONNECTIONS)
+			.tag("reason", "denied")
+			.register(registry);
 		for (Callback callback : Callback.values()) {
 			if (callback == Callback.STORE_LISTENER) {
 				FunctionCounter.builder("sse.replay.callback.failures", this.store, ReplayStore::listenerFailures)

@@ -1,7 +1,10 @@
 package dev.ssereplay.web;
 
+import java.security.Principal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -14,6 +17,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import dev.ssereplay.broker.Broker;
 import dev.ssereplay.broker.Callback;
+import dev.ssereplay.broker.Client;
+import dev.ssereplay.broker.ConnectionSettings;
 import dev.ssereplay.event.EndReason;
 import dev.ssereplay.event.EventTooLargeException;
 import dev.ssereplay.event.InvalidEventException;
@@ -73,6 +78,8 @@ public final class SseReplay {
 
 	private final String completeEventName;
 
+	private final SubscriptionAuthorizer authorizer;
+
 	/**
 	 * Creates the entry point, naming final events {@code complete}.
 	 * @param broker the broker subscribers are registered with
@@ -99,11 +106,29 @@ public final class SseReplay {
 	 */
 	public SseReplay(Broker broker, PayloadSerializer serializer, Duration connectionTimeout, long maxEventSize,
 			String completeEventName) {
+		this(broker, serializer, connectionTimeout, maxEventSize, completeEventName, null);
+	}
+
+	/**
+	 * Creates the entry point with an authorizer.
+	 * @param broker the broker subscribers are registered with
+	 * @param serializer how typed payloads become data, or {@code null} to accept
+	 * text only
+	 * @param connectionTimeout how long a connection stays open, give or take a
+	 * tenth, before the server ends it and the client reconnects; zero for no
+	 * limit
+	 * @param maxEventSize the most bytes of UTF-8 an event's name and data may take
+	 * @param completeEventName the name of a stream's final event
+	 * @param authorizer who may subscribe, or {@code null} for anyone
+	 */
+	public SseReplay(Broker broker, PayloadSerializer serializer, Duration connectionTimeout, long maxEventSize,
+			String completeEventName, SubscriptionAuthorizer authorizer) {
 		this.broker = broker;
 		this.serializer = serializer;
 		this.connectionTimeout = connectionTimeout;
 		this.maxEventSize = maxEventSize;
 		this.completeEventName = completeEventName;
+		this.authorizer = authorizer;
 	}
 
 	/**
@@ -112,11 +137,15 @@ public final class SseReplay {
 	 * @param stream the stream name
 	 * @return the emitter to return from the handler method
 	 * @throws dev.ssereplay.event.InvalidStreamNameException when the name is invalid
+	 * @throws SubscriptionDeniedException when the {@link SubscriptionAuthorizer}
+	 * denies it
 	 * @throws dev.ssereplay.broker.TooManyConnectionsException when the connection
 	 * limit is reached
+	 * @throws StreamCompletedException when the stream has ended and the client
+	 * has nothing left to receive
 	 */
 	public SseEmitter subscribe(String stream) {
-		return subscribe(stream, lastEventIdOfCurrentRequest(), null);
+		return subscribe(stream, SubscribeOptions.defaults());
 	}
 
 	/**
@@ -127,7 +156,7 @@ public final class SseReplay {
 	 * @return the emitter to return from the handler method
 	 */
 	public SseEmitter subscribe(String stream, String lastEventId) {
-		return subscribe(stream, lastEventId, null);
+		return subscribe(stream, SubscribeOptions.builder().lastEventId(lastEventId).build());
 	}
 
 	/**
@@ -140,14 +169,70 @@ public final class SseReplay {
 	 * @return the emitter to return from the handler method
 	 */
 	public SseEmitter subscribe(String stream, String lastEventId, Set<String> eventNames) {
-		long timeout = this.connectionTimeout.isZero() ? -1L : this.connectionTimeout.toMillis();
-		ReplayEmitter emitter = new ReplayEmitter(timeout,
+		return subscribe(stream, SubscribeOptions.builder().lastEventId(lastEventId).eventNames(eventNames).build());
+	}
+
+	/**
+	 * Subscribes the current request to a stream with options of its own: its
+	 * position (by default the request's), an event-name filter, a queue depth
+	 * and a slow-connection policy.
+	 * @param stream the stream name
+	 * @param options how this subscription differs from the defaults
+	 * @return the emitter to return from the handler method
+	 */
+	public SseEmitter subscribe(String stream, SubscribeOptions options) {
+		StreamNames.check(stream);
+		HttpServletRequest request = currentRequest();
+		String lastEventId = options.isLastEventIdGiven() ? options.lastEventId()
+				: EventStreamHttp.lastEventId(request);
+		Client client = EventStreamHttp.client(request);
+		Instant expiresAt = authorize(stream, lastEventId, request, client);
+		ReplayEmitter emitter = new ReplayEmitter(timeoutMillis(),
 				(ex) -> this.broker.callbackFailed(Callback.EMITTER_CALLBACK, stream, ex));
 		Position from = Position.parse(lastEventId);
-		Set<String> names = (eventNames == null || eventNames.isEmpty()) ? null : Set.copyOf(eventNames);
-		emitter.subscription(this.broker.subscribe(stream, from, (names != null) ? names::contains : null, emitter,
-				EventStreamHttp.client(currentRequest())));
+		Set<String> names = options.eventNames();
+		ConnectionSettings settings = new ConnectionSettings((names != null) ? names::contains : null,
+				options.queueDepth(), options.slowPolicy(), expiresAt);
+		emitter.subscription(this.broker.subscribe(stream, from, emitter, client, settings));
 		return emitter;
+	}
+
+	// Asks the authorizer; returns when the authorization ends, or null for never.
+	private Instant authorize(String stream, String lastEventId, HttpServletRequest request, Client client) {
+		if (this.authorizer == null) {
+			return null;
+		}
+		Principal principal = (request != null) ? request.getUserPrincipal() : null;
+		SubscriptionDecision decision = this.authorizer
+			.authorize(new SubscriptionRequest(stream, principal, lastEventId, request));
+		if (decision == null) {
+			throw new IllegalStateException("The SubscriptionAuthorizer returned no decision for stream '" + stream
+					+ "'");
+		}
+		String denied = null;
+		if (!decision.isAllowed()) {
+			denied = decision.reason();
+		}
+		else if (decision.expiresAt() != null && !decision.expiresAt().isAfter(Instant.now())) {
+			denied = "the authorization expired at " + decision.expiresAt();
+		}
+		if (denied != null) {
+			this.broker.denied(stream, client);
+			throw new SubscriptionDeniedException(stream, denied);
+		}
+		return decision.expiresAt();
+	}
+
+	// The connection timeout, spread over plus or minus a tenth, so that the
+	// connections opened together (after a deploy, a network blip) do not all end
+	// and reconnect together.
+	private long timeoutMillis() {
+		if (this.connectionTimeout.isZero()) {
+			return -1L;
+		}
+		long base = this.connectionTimeout.toMillis();
+		long spread = base / 10;
+		return base - spread + ((spread > 0) ? ThreadLocalRandom.current().nextLong(2 * spread + 1) : 0);
 	}
 
 	/**
@@ -321,10 +406,6 @@ public final class SseReplay {
 			this.broker.callbackFailed(Callback.SERIALIZER, stream, ex);
 			throw ex;
 		}
-	}
-
-	private static String lastEventIdOfCurrentRequest() {
-		return EventStreamHttp.lastEventId(currentRequest());
 	}
 
 	private static HttpServletRequest currentRequest() {

@@ -27,7 +27,7 @@ import dev.ssereplay.store.StreamCompletedException;
  * Maps sse-replay's exceptions, thrown from handler methods that subscribe or
  * publish, to HTTP statuses with a problem detail body: an invalid stream name
  * or event is a 400, an oversized event a 413, a stream that has ended a 204 for
- * a subscribe and a 409 for a publish.
+ * a subscribe and a 409 for a publish, a denied subscription a 403.
  * <p>
  * When the server cannot serve a stream now (the connection limit, an
  * unavailable store, shutdown), it tells the client to come back: a browser's
@@ -56,6 +56,17 @@ public class SseReplayExceptionHandler {
 	public ResponseEntity<ProblemDetail> handle(RuntimeException ex) {
 		HttpStatus status = (ex instanceof EventTooLargeException) ? HttpStatus.CONTENT_TOO_LARGE
 				: HttpStatus.BAD_REQUEST;
+		return ResponseEntity.status(status).body(ProblemDetail.forStatusAndDetail(status, ex.getMessage()));
+	}
+
+	/**
+	 * Answers a denied subscription with 403 and the authorizer's reason.
+	 * @param ex the exception
+	 * @return the problem detail response
+	 */
+	@ExceptionHandler(SubscriptionDeniedException.class)
+	public ResponseEntity<ProblemDetail> denied(SubscriptionDeniedException ex) {
+		HttpStatus status = HttpStatus.FORBIDDEN;
 		return ResponseEntity.status(status).body(ProblemDetail.forStatusAndDetail(status, ex.getMessage()));
 	}
 

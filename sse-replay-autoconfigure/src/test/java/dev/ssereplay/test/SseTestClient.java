@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -63,10 +64,22 @@ public final class SseTestClient implements AutoCloseable {
 	 * @return the connected client
 	 */
 	public static SseTestClient connect(URI uri, String lastEventId) {
+		return connect(uri, lastEventId, Map.of());
+	}
+
+	/**
+	 * Opens a stream with extra request headers, such as credentials.
+	 * @param uri the stream's URI
+	 * @param lastEventId the position to resume from, or {@code null}
+	 * @param headers the headers to add
+	 * @return the client, whatever the status
+	 */
+	public static SseTestClient connect(URI uri, String lastEventId, Map<String, String> headers) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET();
 		if (lastEventId != null) {
 			request.header("Last-Event-ID", lastEventId);
 		}
+		headers.forEach(request::header);
 		try {
 			return new SseTestClient(HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
 		}

@@ -69,7 +69,7 @@ class SseReplayEndpointTests {
 			String from = null;
 			do {
 				JsonNode page = get("/actuator/ssereplay?limit=2" + ((from != null) ? "&from=" + from : ""));
-				assertThat(page.get("store").get("type").asString()).isEqualTo("in-memory");
+				assertThat(page.get("store").get("type").asString()).isEqualTo("memory");
 				assertThat(page.get("connections").asInt()).isEqualTo(1);
 				pageSizes.add(page.get("streams").size());
 				page.get("streams").forEach((stream) -> listed.put(stream.get("name").asString(), stream));
