@@ -2,16 +2,8 @@ package dev.ssereplay.sample;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -20,7 +12,6 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import dev.ssereplay.autoconfigure.SseReplayProperties;
-import dev.ssereplay.event.EventTooLargeException;
 import dev.ssereplay.web.SseReplay;
 
 /**
@@ -51,42 +42,8 @@ class StreamController {
 	@PostMapping("/streams/{stream}")
 	Map<String, String> publish(@PathVariable String stream, InputStream body,
 			@RequestParam(required = false) String event) throws IOException {
-		String data = readUtf8(body);
+		String data = Utf8Body.read(body, this.maxEventSize);
 		return Map.of("id", this.sseReplay.publish(stream, event, data));
-	}
-
-	@ExceptionHandler(InvalidBodyException.class)
-	ResponseEntity<ProblemDetail> invalidBody(InvalidBodyException ex) {
-		return ResponseEntity.badRequest()
-			.body(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage()));
-	}
-
-	private String readUtf8(InputStream body) throws IOException {
-		// Read at most one byte past the limit, so a huge body is never buffered.
-		byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, this.maxEventSize + 1));
-		if (bytes.length > this.maxEventSize) {
-			throw new EventTooLargeException(bytes.length + body.available(), this.maxEventSize);
-		}
-		try {
-			return StandardCharsets.UTF_8.newDecoder()
-				.onMalformedInput(CodingErrorAction.REPORT)
-				.onUnmappableCharacter(CodingErrorAction.REPORT)
-				.decode(ByteBuffer.wrap(bytes))
-				.toString();
-		}
-		catch (CharacterCodingException ex) {
-			throw new InvalidBodyException("The request body is not valid UTF-8");
-		}
-	}
-
-	static final class InvalidBodyException extends RuntimeException {
-
-		private static final long serialVersionUID = 1L;
-
-		InvalidBodyException(String message) {
-			super(message);
-		}
-
 	}
 
 }
