@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
 
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -18,7 +21,8 @@ import dev.ssereplay.web.SseReplay;
  * The HTTP API: {@code GET /streams/{stream}} is the event stream, resuming after
  * {@code Last-Event-ID}; {@code POST /streams/{stream}} publishes the request body
  * as an event's data, named by the optional {@code event} parameter, and answers
- * its id.
+ * its id; {@code POST /streams/{stream}/complete} ends the stream with its final
+ * event and answers that event's id; {@code DELETE /streams/{stream}} removes it.
  */
 @RestController
 class StreamController {
@@ -44,6 +48,17 @@ class StreamController {
 			@RequestParam(required = false) String event) throws IOException {
 		String data = Utf8Body.read(body, this.maxEventSize);
 		return Map.of("id", this.sseReplay.publish(stream, event, data));
+	}
+
+	@PostMapping("/streams/{stream}/complete")
+	Map<String, String> complete(@PathVariable String stream) {
+		return Map.of("id", this.sseReplay.complete(stream));
+	}
+
+	@DeleteMapping("/streams/{stream}")
+	@ResponseStatus(HttpStatus.NO_CONTENT)
+	void delete(@PathVariable String stream) {
+		this.sseReplay.delete(stream);
 	}
 
 }
