@@ -1,0 +1,151 @@
+package dev.ssereplay.sample;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import dev.ssereplay.event.StreamNames;
+import dev.ssereplay.web.Publication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Answers to prompts over HTTP: where to read one from, reading it late,
+ * cancelling it.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "sample.model.token-interval=5ms")
+class AnswerControllerTests {
+
+	private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+	private static final Duration READ_TIMEOUT = Duration.ofSeconds(20);
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	private AnswerController answers;
+
+	@Autowired
+	private JsonMapper json;
+
+	private URI uri(String path) {
+		return URI.create("http://127.0.0.1:" + this.port + path);
+	}
+
+	private HttpResponse<String> post(String path, String body) throws Exception {
+		HttpRequest request = HttpRequest.newBuilder(uri(path))
+			.header("Content-Type", "text/plain")
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build();
+		return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+	}
+
+	private Map<String, String> ask(String prompt) throws Exception {
+		HttpResponse<String> response = post("/answers", prompt);
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+				(type) -> assertThat(type).startsWith("application/json"));
+		Map<String, String> started = this.json.readValue(response.body(), new TypeReference<Map<String, String>>() {
+		});
+		assertThat(started).containsOnlyKeys("stream", "from");
+		return started;
+	}
+
+	@Test
+	void answersWithTheStreamAndThePositionBeforeTheFirstToken() throws Exception {
+		Map<String, String> started = ask("What is a resumable stream?");
+		assertThat(StreamNames.isValid(started.get("stream"))).isTrue();
+		assertThat(started.get("stream")).startsWith("answer-");
+		assertThat(started.get("from")).matches("[0-9a-z]+-[0-9]+");
+		Map<String, String> other = ask("What is a resumable stream?");
+		assertThat(other.get("stream")).isNotEqualTo(started.get("stream"));
+	}
+
+	@Test
+	void aClientThatComesAfterTheEndStillGetsTheWholeAnswerThenIsToldToStop() throws Exception {
+		String prompt = "Does a late client miss the beginning?";
+		Map<String, String> started = ask(prompt);
+		String stream = started.get("stream");
+		Publication publication = this.answers.running(stream);
+		assertThat(publication).isNotNull();
+		String finalId = publication.whenEnded().toCompletableFuture().get(20, TimeUnit.SECONDS);
+		EventStreamReader.Result read = EventStreamReader.readToEnd(uri("/streams/" + stream), started.get("from"),
+				READ_TIMEOUT);
+		assertThat(read.status()).isEqualTo(200);
+		assertThat(read.events().get(0).name()).isEqualTo(AnswerController.TOKEN_EVENT);
+		List<String> tokens = read.named(AnswerController.TOKEN_EVENT).stream().map(EventStreamReader.Event::data).toList();
+		assertThat(tokens).hasSize(FakeModel.TOKENS_PER_ANSWER).isEqualTo(FakeModel.tokens(prompt));
+		assertThat(String.join("", tokens)).isEqualTo(FakeModel.answerText(prompt));
+		assertThat(read.last().name()).isEqualTo("complete");
+		assertThat(read.last().data()).isEqualTo("{\"reason\":\"completed\"}");
+		assertThat(read.last().id()).isEqualTo(finalId);
+		assertThat(this.answers.running(stream)).isNull();
+		EventStreamReader.Result again = EventStreamReader.readToEnd(uri("/streams/" + stream), finalId,
+				READ_TIMEOUT);
+		assertThat(again.status()).isEqualTo(204);
+		assertThat(post("/answers/" + stream + "/cancel", "").statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void theFirstEventCarriesThePrompt() throws Exception {
+		String prompt = "Line one\nline two: \u00e9\u4e16";
+		Map<String, String> started = ask(prompt);
+		String stream = started.get("stream");
+		this.answers.running(stream).whenEnded().toCompletableFuture().get(20, TimeUnit.SECONDS);
+		// From before the stream's first event, sequence 1.
+		EventStreamReader.Result read = EventStreamReader.readToEnd(uri("/streams/" + stream),
+				started.get("from").replaceAll("-[0-9]+$", "-0"), READ_TIMEOUT);
+		assertThat(read.events().get(0)).isEqualTo(
+				new EventStreamReader.Event(started.get("from"), AnswerController.START_EVENT, prompt));
+	}
+
+	@Test
+	void cancelEndsTheAnswerWithReasonCancelledAndAnswersTheFinalEventsId() throws Exception {
+		String prompt = "Can an answer be stopped?";
+		Map<String, String> started = ask(prompt);
+		String stream = started.get("stream");
+		HttpResponse<String> cancelled = post("/answers/" + stream + "/cancel", "");
+		assertThat(cancelled.statusCode()).isEqualTo(200);
+		assertThat(cancelled.body()).startsWith("{\"id\":\"");
+		String finalId = cancelled.body().substring(7, cancelled.body().length() - 2);
+		EventStreamReader.Result read = EventStreamReader.readToEnd(uri("/streams/" + stream), started.get("from"),
+				READ_TIMEOUT);
+		List<String> tokens = read.named(AnswerController.TOKEN_EVENT).stream().map(EventStreamReader.Event::data).toList();
+		assertThat(tokens).hasSizeLessThan(FakeModel.TOKENS_PER_ANSWER);
+		assertThat(FakeModel.tokens(prompt)).startsWith(tokens.toArray(String[]::new));
+		assertThat(read.last()).isEqualTo(new EventStreamReader.Event(finalId, "complete", "{\"reason\":\"cancelled\"}"));
+		assertThat(this.answers.running(stream)).isNull();
+		assertThat(post("/answers/" + stream + "/cancel", "").statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void cancelOfAnUnknownAnswerIsA404() throws Exception {
+		assertThat(post("/answers/answer-none/cancel", "").statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void rejectsPromptsThatAreNotUtf8() throws Exception {
+		HttpRequest request = HttpRequest.newBuilder(uri("/answers"))
+			.POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] { 'a', (byte) 0xC3 }))
+			.build();
+		HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(response.body()).contains("not valid UTF-8");
+	}
+
+}
