@@ -77,7 +77,7 @@ public final class SseReplayAutoConfiguration {
 	SseReplay sseReplay(Broker broker, ObjectProvider<PayloadSerializer> serializer,
 			SseReplayProperties properties) {
 		return new SseReplay(broker, serializer.getIfAvailable(), properties.getConnectionTimeout(),
-				properties.getMaxEventSize().toBytes());
+				properties.getMaxEventSize().toBytes(), properties.getCompleteEvent());
 	}
 
 	@Bean

@@ -26,6 +26,12 @@ public class SseReplayProperties {
 	private String resyncEvent = "resync";
 
 	/**
+	 * Name of the final event of a stream that ends (completed, cancelled, failed
+	 * or deleted); its data is {@code {"reason":"<reason>"}}.
+	 */
+	private String completeEvent = "complete";
+
+	/**
 	 * Maximum number of connections subscribed at once; more are answered with 503.
 	 */
 	private int maxConnections = 10_000;
@@ -83,6 +89,18 @@ public class SseReplayProperties {
 		}
 		SseFormat.checkField("event", resyncEvent);
 		this.resyncEvent = resyncEvent;
+	}
+
+	public String getCompleteEvent() {
+		return this.completeEvent;
+	}
+
+	public void setCompleteEvent(String completeEvent) {
+		if (completeEvent == null || completeEvent.isEmpty()) {
+			throw new IllegalArgumentException("sse.replay.complete-event must not be empty");
+		}
+		SseFormat.checkField("event", completeEvent);
+		this.completeEvent = completeEvent;
 	}
 
 	public int getMaxConnectionsPerAddress() {

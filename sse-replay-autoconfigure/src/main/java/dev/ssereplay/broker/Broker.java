@@ -1,5 +1,6 @@
 package dev.ssereplay.broker;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,12 +18,13 @@ import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.ssereplay.event.EventId;
 import dev.ssereplay.event.Position;
 import dev.ssereplay.event.SseEvent;
 import dev.ssereplay.event.StoredEvent;
 import dev.ssereplay.event.StreamNames;
 import dev.ssereplay.store.ReplayStore;
+import dev.ssereplay.store.StreamCompletedException;
+import dev.ssereplay.store.StreamStatus;
 
 /**
  * Fans every event appended to a {@link ReplayStore} out to the subscribers of
@@ -119,11 +121,41 @@ public final class Broker implements AutoCloseable {
 	}
 
 	/**
+	 * Appends a stream's final event and counts it; every connection to the
+	 * stream ends once it has written it.
+	 * @param stream a valid stream name
+	 * @param finalEvent the final event
+	 * @param keepFor how long the history stays after the end, or {@code null}
+	 * for the store's time to live
+	 * @return the stored final event
+	 * @throws StreamCompletedException when the stream has already ended
+	 */
+	public StoredEvent complete(String stream, SseEvent finalEvent, Duration keepFor) {
+		StoredEvent stored = this.store.complete(stream, finalEvent, keepFor);
+		this.statistics.published();
+		return stored;
+	}
+
+	/**
+	 * Removes a stream's history and ends it for every connection, which receives
+	 * the final event unless it had already ended.
+	 * @param stream a valid stream name
+	 * @param finalEvent the event that tells connections the stream is gone
+	 * @return the final event, or {@code null} when none was needed
+	 */
+	public StoredEvent delete(String stream, SseEvent finalEvent) {
+		return this.store.delete(stream, finalEvent);
+	}
+
+	/**
 	 * Subscribes a connection to a stream. The subscriber is registered before
 	 * anything is read from the store, so no event falls between its replay and
 	 * its live part; a fresh subscriber, and one whose position was malformed,
 	 * receives every event appended after this call, starting from the head read
 	 * here.
+	 * <p>
+	 * A client with nothing left to receive from a stream that has ended is not
+	 * registered: {@link StreamCompletedException}.
 	 * @param stream a valid stream name
 	 * @param from the client's position
 	 * @param eventNames which event names to deliver, or {@code null} for all
@@ -134,6 +166,8 @@ public final class Broker implements AutoCloseable {
 	 * @throws BrokerClosedException when the broker is shutting down
 	 * @throws dev.ssereplay.store.StoreUnavailableException when the head could
 	 * not be read; nothing is left registered
+	 * @throws StreamCompletedException when the stream has ended and the client
+	 * has nothing left to receive; nothing is left registered
 	 */
 	public Subscription subscribe(String stream, Position from, Predicate<String> eventNames,
 			Connection connection) {
@@ -166,17 +200,19 @@ public final class Broker implements AutoCloseable {
 			grown[present.length] = subscriber;
 			return grown;
 		});
-		EventId head = null;
-		if (!(from instanceof Position.After)) {
-			try {
-				head = this.store.head(stream);
-			}
-			catch (RuntimeException ex) {
-				subscriber.close(CloseReason.DISCONNECTED);
-				throw ex;
-			}
+		StreamStatus status;
+		try {
+			status = this.store.status(stream);
 		}
-		subscriber.start(head);
+		catch (RuntimeException ex) {
+			subscriber.close(CloseReason.DISCONNECTED);
+			throw ex;
+		}
+		if (status.isOverFor(from)) {
+			subscriber.close(CloseReason.COMPLETED);
+			throw new StreamCompletedException(stream);
+		}
+		subscriber.start(status);
 		return subscriber;
 	}
 

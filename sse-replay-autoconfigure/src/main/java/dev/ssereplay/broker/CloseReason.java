@@ -16,6 +16,12 @@ public enum CloseReason {
 	/** The slow-connection policy ended it. */
 	SLOW,
 
+	/**
+	 * The stream ended: the connection received its final event, or had nothing
+	 * left to receive.
+	 */
+	COMPLETED,
+
 	/** The broker shut down. */
 	SHUTDOWN,
 

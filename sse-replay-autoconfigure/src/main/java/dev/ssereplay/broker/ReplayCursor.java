@@ -13,6 +13,7 @@ import dev.ssereplay.event.StoredEvent;
 import dev.ssereplay.store.ReadResult;
 import dev.ssereplay.store.ReplayStore;
 import dev.ssereplay.store.ResyncReason;
+import dev.ssereplay.store.StreamStatus;
 
 /**
  * A connection's place in its stream, and every decision that follows from it:
@@ -55,6 +56,10 @@ final class ReplayCursor {
 
 	private EventId position;
 
+	// The id of the stream's final event once known, or of a deleted lifetime's
+	// head: the connection ends once the position reaches it.
+	private EventId end;
+
 	// How many events to read next; starts small, so that a first page of large
 	// events is not read whole, and follows the size of the events read.
 	private int pageHint = FIRST_PAGE;
@@ -82,13 +87,15 @@ final class ReplayCursor {
 	 * resumes from the right place; a resume gets only the retry field and never
 	 * the head before the replay; a malformed id gets the resync event.
 	 * @param from the client's position
-	 * @param head the head read when the subscriber registered, for a fresh or
-	 * malformed position; {@code null} for a resume
+	 * @param status the stream's status read when the subscriber registered: its
+	 * head, for a fresh or malformed position, and its end if it has ended
 	 * @param retry the reconnection delay to send, or {@code null}
 	 * @param batch where the frames go
 	 * @return {@link Next#REPLAY} for a resume
 	 */
-	Next start(Position from, EventId head, Duration retry, FrameBatch batch) {
+	Next start(Position from, StreamStatus status, Duration retry, FrameBatch batch) {
+		this.end = status.end();
+		EventId head = status.head();
 		if (from instanceof Position.After after) {
 			if (retry != null) {
 				batch.add(SseFormat.priming(null, retry));
@@ -126,6 +133,12 @@ final class ReplayCursor {
 	Next replay(ReplayStore store, int maxEvents, int maxBytes, FrameBatch batch) {
 		int limit = Math.min(maxEvents, this.pageHint);
 		ReadResult result = store.readAfter(this.stream, this.position, limit);
+		if (result instanceof ReadResult.Deleted deleted) {
+			// Nothing of the lifetime is left to write: the connection ends, and the
+			// client that comes back is told the stream ended.
+			this.end = this.position;
+			return Next.LIVE;
+		}
 		if (result instanceof ReadResult.CannotServe cannotServe) {
 			resync(cannotServe.reason(), cannotServe.head(), batch);
 			return Next.LIVE;
@@ -146,6 +159,9 @@ final class ReplayCursor {
 				batch.addReplayed(frame);
 			}
 			this.position = event.id();
+			if (event.ends()) {
+				this.end = event.id();
+			}
 			bytesRead += frame.length;
 			read++;
 		}
@@ -192,6 +208,9 @@ final class ReplayCursor {
 			batch.addLive(event.frame());
 		}
 		this.position = event.id();
+		if (event.ends()) {
+			this.end = event.id();
+		}
 		return Next.LIVE;
 	}
 
@@ -218,6 +237,17 @@ final class ReplayCursor {
 	}
 
 	/**
+	 * Whether the connection has written everything its stream will ever have:
+	 * the final event, or all there is of a stream that had ended or was deleted.
+	 * @return {@code true} when the connection should end
+	 */
+	boolean hasEnded() {
+		EventId current = this.position;
+		return this.end != null && current != null
+				&& (!current.sameEpoch(this.end) || current.sequence() >= this.end.sequence());
+	}
+
+	/**
 	 * Returns the id of the last event written or skipped.
 	 * @return the position, {@code null} before {@link #start}
 	 */
@@ -233,7 +263,8 @@ final class ReplayCursor {
 	}
 
 	private boolean accepts(StoredEvent event) {
-		if (this.eventNames == null) {
+		// The final event is written whatever the filter: the client must see the end.
+		if (this.eventNames == null || event.ends()) {
 			return true;
 		}
 		try {

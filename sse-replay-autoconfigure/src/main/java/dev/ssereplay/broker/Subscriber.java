@@ -7,10 +7,10 @@ import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.ssereplay.event.EventId;
 import dev.ssereplay.event.Position;
 import dev.ssereplay.event.SseFormat;
 import dev.ssereplay.event.StoredEvent;
+import dev.ssereplay.store.StreamStatus;
 
 /**
  * One connection's subscription: a {@link LiveQueue} filled by publishers, the
@@ -23,6 +23,8 @@ import dev.ssereplay.event.StoredEvent;
  *  │                 │            │
  *  └────────────── close ─────────┴──▶ CLOSING ──writer──▶ CLOSED
  * </pre>
+ * The writer requests the end itself once the stream's final event is written
+ * ({@link CloseReason#COMPLETED}).
  * The writer moves between the first three ({@link #step}); anyone may request
  * the end ({@link #close}), and the writer performs it ({@link #finish}). While
  * the phase is {@code NEW} or {@code REPLAYING} a full queue is not slowness: the
@@ -102,9 +104,8 @@ final class Subscriber implements Subscription, Runnable {
 
 	private volatile long storeRetryAtNanos;
 
-	// Confined to the writer: the head read at registration, for a fresh or
-	// malformed position.
-	private EventId head;
+	// Confined to the writer: the stream's status read at registration.
+	private StreamStatus status;
 
 	Subscriber(SubscriberContext context, String stream, Position from, Predicate<String> eventNames,
 			Connection connection, Client client) {
@@ -146,11 +147,10 @@ final class Subscriber implements Subscription, Runnable {
 	/**
 	 * Lets the writer run, once the subscriber is registered: from here on no live
 	 * event can be missed.
-	 * @param head the head read after registering, for a fresh or malformed
-	 * position; {@code null} for a resume
+	 * @param status the stream's status read after registering
 	 */
-	void start(EventId head) {
-		this.head = head;
+	void start(StreamStatus status) {
+		this.status = status;
 		this.connection.onWritable(this.runner::unpark);
 		this.runner.unpark();
 	}
@@ -257,7 +257,7 @@ final class Subscriber implements Subscription, Runnable {
 		FrameBatch batch = new FrameBatch();
 		Phase next = current;
 		if (next == Phase.NEW) {
-			next = phaseFor(this.cursor.start(this.from, this.head, this.context.options().retry(), batch));
+			next = phaseFor(this.cursor.start(this.from, this.status, this.context.options().retry(), batch));
 		}
 		if (next == Phase.LIVE) {
 			next = drainLive(batch);
@@ -278,6 +278,9 @@ final class Subscriber implements Subscription, Runnable {
 		// Only once the history is written may a full queue count as slowness; fails
 		// when the end was requested meanwhile.
 		this.phase.compareAndSet(current, next);
+		if (this.cursor.hasEnded()) {
+			close(CloseReason.COMPLETED);
+		}
 		return true;
 	}
 

@@ -13,8 +13,22 @@ package dev.ssereplay.event;
  * @param frame the complete event block ({@code id:}, {@code event:},
  * {@code data:} lines and the blank line) as UTF-8
  * @param timestamp when the event was appended, in epoch milliseconds
+ * @param ends whether this is the stream's final event, after which
+ * connections end
  */
-public record StoredEvent(String stream, EventId id, String name, byte[] frame, long timestamp) {
+public record StoredEvent(String stream, EventId id, String name, byte[] frame, long timestamp, boolean ends) {
+
+	/**
+	 * Creates an event that does not end its stream.
+	 * @param stream the stream the event belongs to
+	 * @param id the position of the event in its stream
+	 * @param name the event name, or {@code null}
+	 * @param frame the complete event block as UTF-8
+	 * @param timestamp when the event was appended, in epoch milliseconds
+	 */
+	public StoredEvent(String stream, EventId id, String name, byte[] frame, long timestamp) {
+		this(stream, id, name, frame, timestamp, false);
+	}
 
 	/**
 	 * Returns the sequence number of this event.

@@ -121,6 +121,51 @@ public final class InMemoryReplayStore implements ReplayStore {
 
 	@Override
 	public StoredEvent append(String stream, SseEvent event) {
+		return append(stream, event, false, null);
+	}
+
+	@Override
+	public StoredEvent complete(String stream, SseEvent finalEvent, Duration keepFor) {
+		return append(stream, finalEvent, true, keepFor);
+	}
+
+	/**
+	 * Removes the stream's events at once and ends its lifetime; the final event
+	 * reaches the listeners but is not stored. The stream's position stays, as a
+	 * stream without events, for the time to live, so that clients with its ids
+	 * are told it ended.
+	 */
+	@Override
+	public StoredEvent delete(String stream, SseEvent finalEvent) {
+		StreamNames.check(stream);
+		byte[] body = SseFormat.body(finalEvent);
+		StoredEvent ending = locked(() -> {
+			StreamHistory history = this.streams.get(stream);
+			if (history == null || history.deleted) {
+				return null;
+			}
+			while (history.size > 0) {
+				unlink(history.oldest());
+			}
+			long now = this.clock.millis();
+			history.deleted = true;
+			history.lastUsedMillis = now;
+			history.removeAtMillis = 0;
+			if (history.endSequence != 0) {
+				return null;
+			}
+			EventId id = new EventId(history.epoch, history.lastSequence + 1);
+			history.lastSequence = id.sequence();
+			history.endSequence = id.sequence();
+			return new StoredEvent(stream, id, finalEvent.name(), SseFormat.frame(id, body), now, true);
+		});
+		if (ending != null) {
+			notifyListeners(ending);
+		}
+		return ending;
+	}
+
+	private StoredEvent append(String stream, SseEvent event, boolean ends, Duration keepFor) {
 		StreamNames.check(stream);
 		byte[] body = SseFormat.body(event);
 		// The id line is at most 40 bytes more than the body.
@@ -133,33 +178,57 @@ public final class InMemoryReplayStore implements ReplayStore {
 			long now = this.clock.millis();
 			expire(now);
 			StreamHistory history = history(stream);
+			if (history.deleted) {
+				// A deleted lifetime is over: the stream starts again, in a new epoch.
+				remove(history);
+				history = history(stream);
+			}
+			else if (history.endSequence != 0) {
+				throw new StreamCompletedException(stream);
+			}
 			EventId id = new EventId(history.epoch, history.lastSequence + 1);
-			StoredEvent appended = new StoredEvent(stream, id, event.name(), SseFormat.frame(id, body), now);
+			StoredEvent appended = new StoredEvent(stream, id, event.name(), SseFormat.frame(id, body), now, ends);
 			if (history.size == this.maxEventsPerStream) {
 				evict(history.oldest(), EvictionReason.COUNT);
 			}
 			history.add(link(new StreamHistory.Node(appended, history)));
+			if (ends) {
+				history.endSequence = id.sequence();
+				if (keepFor != null && keepFor.toMillis() < this.timeToLiveMillis) {
+					history.removeAtMillis = now + Math.max(0, keepFor.toMillis());
+				}
+			}
 			while (this.bytes > this.maxBytes && this.oldest != null) {
 				evict(this.oldest, EvictionReason.BYTES);
 			}
 			return appended;
 		});
+		notifyListeners(stored);
+		return stored;
+	}
+
+	private void notifyListeners(StoredEvent stored) {
 		for (Consumer<StoredEvent> listener : this.listeners) {
 			try {
 				listener.accept(stored);
 			}
 			catch (RuntimeException ex) {
 				this.listenerFailures.incrementAndGet();
-				logger.warn("Listener failed for event {} of stream '{}'", stored.id(), stream, ex);
+				logger.warn("Listener failed for event {} of stream '{}'", stored.id(), stored.stream(), ex);
 			}
 		}
-		return stored;
 	}
 
 	@Override
 	public EventId head(String stream) {
 		StreamNames.check(stream);
 		return locked(() -> history(stream).head());
+	}
+
+	@Override
+	public StreamStatus status(String stream) {
+		StreamNames.check(stream);
+		return locked(() -> history(stream).status());
 	}
 
 	@Override
@@ -172,6 +241,9 @@ public final class InMemoryReplayStore implements ReplayStore {
 			expire(this.clock.millis());
 			StreamHistory history = history(stream);
 			EventId head = history.head();
+			if (history.deleted && after.epoch() == history.epoch) {
+				return new ReadResult.Deleted(head);
+			}
 			if (after.epoch() != history.epoch) {
 				return new ReadResult.CannotServe(ResyncReason.OTHER_EPOCH, head);
 			}
@@ -219,7 +291,14 @@ public final class InMemoryReplayStore implements ReplayStore {
 			Iterator<StreamHistory> histories = this.streams.values().iterator();
 			while (histories.hasNext()) {
 				StreamHistory history = histories.next();
-				if (this.inUse.test(history.stream)) {
+				if (history.removeAtMillis != 0 && now >= history.removeAtMillis) {
+					while (history.size > 0) {
+						unlink(history.oldest());
+					}
+					histories.remove();
+					this.bytes -= streamSize(history.stream);
+				}
+				else if (this.inUse.test(history.stream)) {
 					history.lastUsedMillis = now;
 				}
 				else if (history.size == 0 && (history.lastSequence == 0
@@ -329,6 +408,32 @@ public final class InMemoryReplayStore implements ReplayStore {
 	}
 
 	private void evict(StreamHistory.Node node, EvictionReason reason) {
+		StreamHistory history = node.history;
+		unlink(node);
+		if (reason == EvictionReason.EXPIRED) {
+			history.expiredThrough = node.event.sequence();
+		}
+		this.evictions[reason.ordinal()].incrementAndGet();
+		if (reason == EvictionReason.BYTES) {
+			logLimit();
+			if (history.size == 0 && !this.inUse.test(history.stream) && this.streams.remove(history.stream) != null) {
+				this.bytes -= streamSize(history.stream);
+			}
+		}
+	}
+
+	private void remove(StreamHistory history) {
+		while (history.size > 0) {
+			unlink(history.oldest());
+		}
+		if (this.streams.remove(history.stream, history)) {
+			this.bytes -= streamSize(history.stream);
+		}
+	}
+
+	// Removes the oldest event of its stream from the ring and the process-wide
+	// list.
+	private void unlink(StreamHistory.Node node) {
 		// Both orders are append order, so the process's oldest event is also the
 		// oldest of its own stream.
 		StreamHistory history = node.history;
@@ -336,9 +441,6 @@ public final class InMemoryReplayStore implements ReplayStore {
 		if (removed != node) {
 			throw new IllegalStateException("Store order broken: expected " + node.event.id() + " but removed "
 					+ removed.event.id());
-		}
-		if (reason == EvictionReason.EXPIRED) {
-			history.expiredThrough = node.event.sequence();
 		}
 		if (node.previous != null) {
 			node.previous.next = node.next;
@@ -356,13 +458,6 @@ public final class InMemoryReplayStore implements ReplayStore {
 		node.next = null;
 		this.events--;
 		this.bytes -= retainedSize(node.event);
-		this.evictions[reason.ordinal()].incrementAndGet();
-		if (reason == EvictionReason.BYTES) {
-			logLimit();
-			if (history.size == 0 && !this.inUse.test(history.stream) && this.streams.remove(history.stream) != null) {
-				this.bytes -= streamSize(history.stream);
-			}
-		}
 	}
 
 	private void logLimit() {

@@ -10,7 +10,7 @@ import dev.ssereplay.event.StoredEvent;
  * the reason the store cannot serve it. Both carry the stream's head at the time
  * of the read.
  */
-public sealed interface ReadResult permits ReadResult.Events, ReadResult.CannotServe {
+public sealed interface ReadResult permits ReadResult.Events, ReadResult.CannotServe, ReadResult.Deleted {
 
 	/**
 	 * Returns the position of the newest event when the read was made.
@@ -46,6 +46,15 @@ public sealed interface ReadResult permits ReadResult.Events, ReadResult.CannotS
 	 * @param head the head at the time of the read, where the reader continues
 	 */
 	record CannotServe(ResyncReason reason, EventId head) implements ReadResult {
+	}
+
+	/**
+	 * The position belongs to a lifetime of the stream that was deleted: it has
+	 * ended, and nothing of it can be read.
+	 *
+	 * @param head the id of the deleted lifetime's final event
+	 */
+	record Deleted(EventId head) implements ReadResult {
 	}
 
 }

@@ -1,5 +1,7 @@
 package dev.ssereplay.store;
 
+import java.time.Duration;
+
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -46,6 +48,50 @@ public interface ReplayStore {
 	 * @throws StoreUnavailableException when the store cannot be reached
 	 */
 	EventId head(String stream);
+
+	/**
+	 * Returns the head of a stream and whether it has ended; creates the stream
+	 * when needed, as {@link #head} does.
+	 * @param stream a valid stream name
+	 * @return the status
+	 * @throws StoreUnavailableException when the store cannot be reached
+	 */
+	default StreamStatus status(String stream) {
+		return StreamStatus.open(head(stream));
+	}
+
+	/**
+	 * Appends a stream's final event and marks the stream ended, atomically: the
+	 * event is passed to the listeners with {@link StoredEvent#ends()} set, reads
+	 * return it as the last event, and appends fail with
+	 * {@link StreamCompletedException} until the history is gone.
+	 * @param stream a valid stream name
+	 * @param finalEvent the final event
+	 * @param keepFor how long the history stays after the end, or {@code null}
+	 * for the time to live
+	 * @return the stored final event
+	 * @throws StreamCompletedException when the stream has already ended
+	 * @throws StoreUnavailableException when the event could not be stored
+	 */
+	default StoredEvent complete(String stream, SseEvent finalEvent, Duration keepFor) {
+		throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot end streams");
+	}
+
+	/**
+	 * Removes a stream's history and ends its current lifetime: the final event
+	 * gets the next id and is passed to the listeners, but not stored; reads with
+	 * an id of the lifetime answer {@link ReadResult.Deleted}, and
+	 * {@link #status} reports it ended and deleted, for the time to live or until
+	 * the next append, which starts a new lifetime in a new epoch.
+	 * @param stream a valid stream name
+	 * @param finalEvent the event that tells connections the stream is gone
+	 * @return the final event, or {@code null} when the stream had no lifetime or
+	 * had already ended (its history is removed all the same)
+	 * @throws StoreUnavailableException when the store cannot be reached
+	 */
+	default StoredEvent delete(String stream, SseEvent finalEvent) {
+		throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot delete streams");
+	}
 
 	/**
 	 * Reads up to {@code limit} events that follow a position.

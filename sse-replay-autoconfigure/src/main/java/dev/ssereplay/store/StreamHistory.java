@@ -22,6 +22,15 @@ final class StreamHistory {
 	// The last append, or the last housekeeping pass that found it in use.
 	long lastUsedMillis;
 
+	// The sequence of the final event once the stream has ended, else 0.
+	long endSequence;
+
+	// Whether the ended lifetime's events were removed at once.
+	boolean deleted;
+
+	// When an ended stream is removed whatever its events' age, else 0.
+	long removeAtMillis;
+
 	Node[] ring;
 
 	int start;
@@ -37,6 +46,11 @@ final class StreamHistory {
 
 	EventId head() {
 		return new EventId(this.epoch, this.lastSequence);
+	}
+
+	StreamStatus status() {
+		return new StreamStatus(head(), (this.endSequence != 0) ? new EventId(this.epoch, this.endSequence) : null,
+				this.deleted);
 	}
 
 	long firstSequence() {

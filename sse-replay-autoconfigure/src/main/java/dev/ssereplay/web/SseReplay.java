@@ -14,11 +14,13 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import dev.ssereplay.broker.Broker;
 import dev.ssereplay.broker.Callback;
+import dev.ssereplay.event.EndReason;
 import dev.ssereplay.event.EventTooLargeException;
 import dev.ssereplay.event.InvalidEventException;
 import dev.ssereplay.event.PayloadSerializer;
 import dev.ssereplay.event.Position;
 import dev.ssereplay.event.SseEvent;
+import dev.ssereplay.event.SseFormat;
 import dev.ssereplay.event.StreamNames;
 import dev.ssereplay.store.StreamCompletedException;
 
@@ -59,6 +61,8 @@ public final class SseReplay {
 	/** The query parameter a client can use for its first connect. */
 	public static final String LAST_EVENT_ID_PARAMETER = "last_event_id";
 
+	private static final int MAX_FAILURE_MESSAGE = 200;
+
 	private final Broker broker;
 
 	private final PayloadSerializer serializer;
@@ -67,8 +71,10 @@ public final class SseReplay {
 
 	private final long maxEventSize;
 
+	private final String completeEventName;
+
 	/**
-	 * Creates the entry point.
+	 * Creates the entry point, naming final events {@code complete}.
 	 * @param broker the broker subscribers are registered with
 	 * @param serializer how typed payloads become data, or {@code null} to accept
 	 * text only
@@ -78,10 +84,26 @@ public final class SseReplay {
 	 */
 	public SseReplay(Broker broker, PayloadSerializer serializer, Duration connectionTimeout,
 			long maxEventSize) {
+		this(broker, serializer, connectionTimeout, maxEventSize, "complete");
+	}
+
+	/**
+	 * Creates the entry point.
+	 * @param broker the broker subscribers are registered with
+	 * @param serializer how typed payloads become data, or {@code null} to accept
+	 * text only
+	 * @param connectionTimeout how long a connection stays open before the server
+	 * ends it and the client reconnects; zero for no limit
+	 * @param maxEventSize the most bytes of UTF-8 an event's name and data may take
+	 * @param completeEventName the name of a stream's final event
+	 */
+	public SseReplay(Broker broker, PayloadSerializer serializer, Duration connectionTimeout, long maxEventSize,
+			String completeEventName) {
 		this.broker = broker;
 		this.serializer = serializer;
 		this.connectionTimeout = connectionTimeout;
 		this.maxEventSize = maxEventSize;
+		this.completeEventName = completeEventName;
 	}
 
 	/**
@@ -194,7 +216,7 @@ public final class SseReplay {
 	 * @return the id of the final event
 	 */
 	public String complete(String stream, Duration keepFor) {
-		throw new UnsupportedOperationException("not yet");
+		return end(stream, EndReason.COMPLETED, null, keepFor);
 	}
 
 	/**
@@ -205,7 +227,8 @@ public final class SseReplay {
 	 * @param stream the stream name
 	 */
 	public void delete(String stream) {
-		throw new UnsupportedOperationException("not yet");
+		StreamNames.check(stream);
+		this.broker.delete(stream, finalEvent(EndReason.DELETED, null));
 	}
 
 	/**
@@ -233,7 +256,51 @@ public final class SseReplay {
 	 * @return the running publication
 	 */
 	public Publication publishAll(String stream, String eventName, Publisher<?> source) {
-		throw new UnsupportedOperationException("not yet");
+		StreamNames.check(stream);
+		if (eventName != null) {
+			SseFormat.checkField("event", eventName);
+		}
+		SourcePublication publication = new SourcePublication(stream, new SourcePublication.Target() {
+
+			@Override
+			public String append(Object element) {
+				return publish(stream, eventName, element);
+			}
+
+			@Override
+			public String end(EndReason reason, String message) {
+				return SseReplay.this.end(stream, reason, message, null);
+			}
+
+		}, PublishingThreads.EXECUTOR, SseReplay::failureMessage);
+		source.subscribe(publication);
+		return publication;
+	}
+
+	private String end(String stream, EndReason reason, String message, Duration keepFor) {
+		StreamNames.check(stream);
+		return this.broker.complete(stream, finalEvent(reason, message), keepFor).id().toString();
+	}
+
+	private SseEvent finalEvent(EndReason reason, String message) {
+		StringBuilder data = new StringBuilder("{\"reason\":\"").append(reason.tag()).append('"');
+		if (message != null) {
+			data.append(",\"message\":\"");
+			Json.escape(message, data);
+			data.append('"');
+		}
+		return new SseEvent(this.completeEventName, data.append('}').toString());
+	}
+
+	// What a failed source's final event says: the failure's message, cut short,
+	// never its stack trace.
+	private static String failureMessage(Throwable failure) {
+		String message = failure.getMessage();
+		if (message == null || message.isBlank()) {
+			message = failure.getClass().getSimpleName();
+		}
+		message = message.replace('\r', ' ').replace('\n', ' ');
+		return (message.length() > MAX_FAILURE_MESSAGE) ? message.substring(0, MAX_FAILURE_MESSAGE) + "..." : message;
 	}
 
 	private String text(String stream, Object data) {

@@ -21,11 +21,13 @@ import dev.ssereplay.event.EventTooLargeException;
 import dev.ssereplay.event.InvalidEventException;
 import dev.ssereplay.event.InvalidStreamNameException;
 import dev.ssereplay.store.StoreUnavailableException;
+import dev.ssereplay.store.StreamCompletedException;
 
 /**
  * Maps sse-replay's exceptions, thrown from handler methods that subscribe or
  * publish, to HTTP statuses with a problem detail body: an invalid stream name
- * or event is a 400, an oversized event a 413.
+ * or event is a 400, an oversized event a 413, a stream that has ended a 204 for
+ * a subscribe and a 409 for a publish.
  * <p>
  * When the server cannot serve a stream now (the connection limit, an
  * unavailable store, shutdown), it tells the client to come back: a browser's
@@ -54,6 +56,24 @@ public class SseReplayExceptionHandler {
 	public ResponseEntity<ProblemDetail> handle(RuntimeException ex) {
 		HttpStatus status = (ex instanceof EventTooLargeException) ? HttpStatus.CONTENT_TOO_LARGE
 				: HttpStatus.BAD_REQUEST;
+		return ResponseEntity.status(status).body(ProblemDetail.forStatusAndDetail(status, ex.getMessage()));
+	}
+
+	/**
+	 * Answers a request about a stream that has ended: a {@code GET} (a client
+	 * with nothing left to receive) with {@code 204 No Content}, which stops a
+	 * browser's {@code EventSource} and sse-replay's client for good; any other
+	 * request (a publish) with {@code 409 Conflict}.
+	 * @param ex the exception
+	 * @param request the request
+	 * @return the response
+	 */
+	@ExceptionHandler(StreamCompletedException.class)
+	public ResponseEntity<?> ended(StreamCompletedException ex, HttpServletRequest request) {
+		if (request != null && HttpMethod.GET.matches(request.getMethod())) {
+			return ResponseEntity.noContent().build();
+		}
+		HttpStatus status = HttpStatus.CONFLICT;
 		return ResponseEntity.status(status).body(ProblemDetail.forStatusAndDetail(status, ex.getMessage()));
 	}
 

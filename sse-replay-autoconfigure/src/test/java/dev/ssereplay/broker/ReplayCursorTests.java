@@ -13,6 +13,7 @@ import dev.ssereplay.event.SseEvent;
 import dev.ssereplay.event.StoredEvent;
 import dev.ssereplay.store.InMemoryReplayStore;
 import dev.ssereplay.store.ResyncReason;
+import dev.ssereplay.store.StreamStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,7 +36,7 @@ class ReplayCursorTests {
 	void aFreshConnectIsPrimedWithTheHeadAndGoesLive() {
 		List<StoredEvent> events = publish(2);
 		FrameBatch batch = new FrameBatch();
-		assertThat(this.cursor.start(Position.FRESH, events.get(1).id(), this.retry, batch))
+		assertThat(this.cursor.start(Position.FRESH, StreamStatus.open(events.get(1).id()), this.retry, batch))
 			.isEqualTo(ReplayCursor.Next.LIVE);
 		assertThat(text(batch)).isEqualTo("retry: 3000\nid: " + events.get(1).id() + "\n\n");
 		assertThat(this.cursor.position()).isEqualTo(events.get(1).id());
@@ -45,7 +46,7 @@ class ReplayCursorTests {
 	void aResumeAnnouncesNoHeadAndReplaysPageByPageUntilTheHead() {
 		List<StoredEvent> events = publish(5);
 		FrameBatch start = new FrameBatch();
-		assertThat(this.cursor.start(Position.after(events.get(0).id()), null, this.retry, start))
+		assertThat(this.cursor.start(Position.after(events.get(0).id()), StreamStatus.open(null), this.retry, start))
 			.isEqualTo(ReplayCursor.Next.REPLAY);
 		assertThat(text(start)).isEqualTo("retry: 3000\n\n");
 		FrameBatch first = new FrameBatch();
@@ -63,7 +64,7 @@ class ReplayCursorTests {
 		for (int i = 0; i < 40; i++) {
 			events.add(this.store.append("s", SseEvent.of("x".repeat(10_000))));
 		}
-		this.cursor.start(Position.after(new EventId(events.get(0).id().epoch(), 0)), null, null, new FrameBatch());
+		this.cursor.start(Position.after(new EventId(events.get(0).id().epoch(), 0)), StreamStatus.open(null), null, new FrameBatch());
 		int frame = events.get(0).frame().length;
 		List<Long> written = new ArrayList<>();
 		ReplayCursor.Next next;
@@ -83,7 +84,7 @@ class ReplayCursorTests {
 	@Test
 	void oneEventLargerThanTheBoundIsStillWrittenAlone() {
 		List<StoredEvent> events = publish(1);
-		this.cursor.start(Position.after(new EventId(events.get(0).id().epoch(), 0)), null, null, new FrameBatch());
+		this.cursor.start(Position.after(new EventId(events.get(0).id().epoch(), 0)), StreamStatus.open(null), null, new FrameBatch());
 		FrameBatch batch = new FrameBatch();
 		assertThat(this.cursor.replay(this.store, 500, 1, batch)).isEqualTo(ReplayCursor.Next.LIVE);
 		assertThat(batch.replayed()).isEqualTo(1);
@@ -93,7 +94,7 @@ class ReplayCursorTests {
 	void aMalformedIdIsAResyncAtTheHeadGiven() {
 		List<StoredEvent> events = publish(1);
 		FrameBatch batch = new FrameBatch();
-		assertThat(this.cursor.start(Position.MALFORMED, events.get(0).id(), null, batch))
+		assertThat(this.cursor.start(Position.MALFORMED, StreamStatus.open(events.get(0).id()), null, batch))
 			.isEqualTo(ReplayCursor.Next.LIVE);
 		assertThat(text(batch)).isEqualTo("id: " + events.get(0).id()
 				+ "\nevent: resync\ndata: {\"reason\":\"malformed\",\"head\":\"" + events.get(0).id() + "\"}\n\n");
@@ -103,7 +104,7 @@ class ReplayCursorTests {
 	@Test
 	void aPositionTheStoreCannotServeIsAResyncThenLive() {
 		List<StoredEvent> events = publish(1);
-		this.cursor.start(Position.after(new EventId(events.get(0).id().epoch() + 1, 3)), null, null,
+		this.cursor.start(Position.after(new EventId(events.get(0).id().epoch() + 1, 3)), StreamStatus.open(null), null,
 				new FrameBatch());
 		FrameBatch batch = new FrameBatch();
 		assertThat(this.cursor.replay(this.store, 10, 1 << 20, batch)).isEqualTo(ReplayCursor.Next.LIVE);
@@ -114,7 +115,7 @@ class ReplayCursorTests {
 	@Test
 	void liveEventsAtOrBeforeThePositionAreSkippedAndAHoleSendsItBackToTheStore() {
 		List<StoredEvent> events = publish(4);
-		this.cursor.start(Position.FRESH, events.get(1).id(), null, new FrameBatch());
+		this.cursor.start(Position.FRESH, StreamStatus.open(events.get(1).id()), null, new FrameBatch());
 		FrameBatch batch = new FrameBatch();
 		assertThat(this.cursor.live(events.get(0), null, batch)).isEqualTo(ReplayCursor.Next.LIVE);
 		assertThat(this.cursor.live(events.get(1), null, batch)).isEqualTo(ReplayCursor.Next.LIVE);
@@ -128,14 +129,14 @@ class ReplayCursorTests {
 	@Test
 	void anEventOfAnotherEpochSendsItBackToTheStore() {
 		List<StoredEvent> events = publish(1);
-		this.cursor.start(Position.FRESH, new EventId(events.get(0).id().epoch() + 1, 0), null, new FrameBatch());
+		this.cursor.start(Position.FRESH, StreamStatus.open(new EventId(events.get(0).id().epoch() + 1, 0)), null, new FrameBatch());
 		assertThat(this.cursor.live(events.get(0), null, new FrameBatch())).isEqualTo(ReplayCursor.Next.REPLAY);
 	}
 
 	@Test
 	void aHoleTheDropPolicyMadeIsToldNotRead() {
 		List<StoredEvent> events = publish(4);
-		this.cursor.start(Position.FRESH, events.get(0).id(), null, new FrameBatch());
+		this.cursor.start(Position.FRESH, StreamStatus.open(events.get(0).id()), null, new FrameBatch());
 		FrameBatch batch = new FrameBatch();
 		assertThat(this.cursor.live(events.get(3), events.get(2).id(), batch)).isEqualTo(ReplayCursor.Next.LIVE);
 		assertThat(text(batch)).contains("id: " + events.get(2).id() + "\nevent: resync\n")
@@ -154,7 +155,7 @@ class ReplayCursorTests {
 		List<StoredEvent> events = new ArrayList<>();
 		events.add(this.store.append("s", new SseEvent("other", "a")));
 		events.add(this.store.append("s", new SseEvent("wanted", "b")));
-		named.start(Position.after(new EventId(events.get(0).id().epoch(), 0)), null, null, new FrameBatch());
+		named.start(Position.after(new EventId(events.get(0).id().epoch(), 0)), StreamStatus.open(null), null, new FrameBatch());
 		FrameBatch batch = new FrameBatch();
 		named.replay(this.store, 10, 1 << 20, batch);
 		assertThat(batch.replayed()).isEqualTo(1);

@@ -16,10 +16,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.ssereplay.event.EventId;
+import dev.ssereplay.event.Position;
 import dev.ssereplay.event.SseEvent;
 import dev.ssereplay.event.StoredEvent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The behaviour every {@link ReplayStore} must have. Each implementation runs
@@ -225,6 +228,121 @@ public abstract class ReplayStoreContractTests {
 		StoredEvent event = store.append("s", SseEvent.of("x"));
 		assertThat(event.sequence()).isEqualTo(1);
 		assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+	}
+
+	@Test
+	void completeAppendsTheFinalEventAndEndsTheStream() {
+		ReplayStore store = store(100);
+		StoredEvent first = store.append("answer", SseEvent.of("a"));
+		StoredEvent last = store.complete("answer", new SseEvent("complete", "{\"reason\":\"completed\"}"), null);
+		assertThat(last.sequence()).isEqualTo(2);
+		assertThat(last.id().epoch()).isEqualTo(first.id().epoch());
+		assertThat(last.ends()).isTrue();
+		assertThat(new String(last.frame(), StandardCharsets.UTF_8))
+			.isEqualTo("id: " + last.id() + "\nevent: complete\ndata: {\"reason\":\"completed\"}\n\n");
+		ReadResult result = store.readAfter("answer", new EventId(first.id().epoch(), 0), 100);
+		assertThat(((ReadResult.Events) result).events()).extracting(StoredEvent::id, StoredEvent::ends)
+			.containsExactly(tuple(first.id(), false), tuple(last.id(), true));
+		assertThat(store.status("answer")).isEqualTo(new StreamStatus(last.id(), last.id(), false));
+	}
+
+	@Test
+	void aCompletedStreamRefusesEventsAndASecondEnd() {
+		ReplayStore store = store(100);
+		store.append("answer", SseEvent.of("a"));
+		StoredEvent last = store.complete("answer", SseEvent.of("end"), null);
+		assertThatExceptionOfType(StreamCompletedException.class)
+			.isThrownBy(() -> store.append("answer", SseEvent.of("late")));
+		assertThatExceptionOfType(StreamCompletedException.class)
+			.isThrownBy(() -> store.complete("answer", SseEvent.of("again"), null));
+		assertThat(store.head("answer")).isEqualTo(last.id());
+	}
+
+	@Test
+	void aCompletedStreamHasNothingLeftForFreshClientsOrClientsThatHaveTheEnd() {
+		ReplayStore store = store(100);
+		StoredEvent first = store.append("answer", SseEvent.of("a"));
+		StoredEvent last = store.complete("answer", SseEvent.of("end"), null);
+		StreamStatus status = store.status("answer");
+		assertThat(status.isOverFor(Position.FRESH)).isTrue();
+		assertThat(status.isOverFor(Position.after(last.id()))).isTrue();
+		assertThat(status.isOverFor(Position.after(first.id()))).isFalse();
+		assertThat(status.isOverFor(Position.after(new EventId(first.id().epoch() + 1, 1)))).isFalse();
+		assertThat(status.isOverFor(Position.MALFORMED)).isFalse();
+		assertThat(store.status("other").hasEnded()).isFalse();
+	}
+
+	@Test
+	void listenersReceiveTheFinalEventMarkedAsEnding() throws InterruptedException {
+		ReplayStore store = store(100);
+		List<StoredEvent> received = new CopyOnWriteArrayList<>();
+		CountDownLatch latch = new CountDownLatch(2);
+		store.addListener((event) -> {
+			received.add(event);
+			latch.countDown();
+		});
+		store.append("answer", SseEvent.of("a"));
+		StoredEvent last = store.complete("answer", SseEvent.of("end"), null);
+		assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(received).extracting(StoredEvent::ends).containsExactly(false, true);
+		assertThat(received.get(1).id()).isEqualTo(last.id());
+		assertThat(received.get(1).frame()).isEqualTo(last.frame());
+	}
+
+	@Test
+	void deleteRemovesTheHistoryAndEndsTheLifetime() throws InterruptedException {
+		ReplayStore store = store(100);
+		List<StoredEvent> received = new CopyOnWriteArrayList<>();
+		CountDownLatch latch = new CountDownLatch(3);
+		store.addListener((event) -> {
+			received.add(event);
+			latch.countDown();
+		});
+		StoredEvent first = store.append("session", SseEvent.of("a"));
+		store.append("session", SseEvent.of("b"));
+		StoredEvent last = store.delete("session", new SseEvent("complete", "{\"reason\":\"deleted\"}"));
+		assertThat(last.sequence()).isEqualTo(3);
+		assertThat(last.ends()).isTrue();
+		assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(received.get(2).id()).isEqualTo(last.id());
+		assertThat(received.get(2).ends()).isTrue();
+		assertThat(store.readAfter("session", first.id(), 100)).isEqualTo(new ReadResult.Deleted(last.id()));
+		assertThat(store.readAfter("session", new EventId(first.id().epoch(), 0), 100))
+			.isEqualTo(new ReadResult.Deleted(last.id()));
+		StreamStatus status = store.status("session");
+		assertThat(status).isEqualTo(new StreamStatus(last.id(), last.id(), true));
+		assertThat(status.isOverFor(Position.after(first.id()))).isTrue();
+		assertThat(status.isOverFor(Position.FRESH)).isTrue();
+	}
+
+	@Test
+	void aPublishAfterADeleteStartsANewLifetime() {
+		ReplayStore store = store(100);
+		StoredEvent old = store.append("session", SseEvent.of("a"));
+		store.delete("session", SseEvent.of("gone"));
+		StoredEvent next = store.append("session", SseEvent.of("b"));
+		assertThat(next.id().epoch()).isNotEqualTo(old.id().epoch());
+		assertThat(next.sequence()).isEqualTo(1);
+		assertThat(store.status("session")).isEqualTo(StreamStatus.open(next.id()));
+		assertThat(store.readAfter("session", old.id(), 100))
+			.isEqualTo(new ReadResult.CannotServe(ResyncReason.OTHER_EPOCH, next.id()));
+	}
+
+	@Test
+	void deletingACompletedStreamRemovesItsHistoryWithoutASecondFinalEvent() {
+		ReplayStore store = store(100);
+		StoredEvent first = store.append("answer", SseEvent.of("a"));
+		StoredEvent last = store.complete("answer", SseEvent.of("end"), null);
+		assertThat(store.delete("answer", SseEvent.of("gone"))).isNull();
+		assertThat(store.readAfter("answer", first.id(), 100)).isEqualTo(new ReadResult.Deleted(last.id()));
+		assertThat(store.delete("answer", SseEvent.of("gone"))).isNull();
+	}
+
+	@Test
+	void deletingAStreamThatDoesNotExistEndsNothing() {
+		ReplayStore store = store(100);
+		assertThat(store.delete("nothing", SseEvent.of("gone"))).isNull();
+		assertThat(store.status("nothing").hasEnded()).isFalse();
 	}
 
 	@Test

@@ -5,6 +5,8 @@ import java.util.Map;
 
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -45,6 +47,17 @@ public class StreamsTestApplication {
 		SseEmitter subscribeThenRefuse(@PathVariable String stream) {
 			this.sseReplay.subscribe(stream);
 			throw new ResponseStatusException(HttpStatus.FORBIDDEN, "not yours");
+		}
+
+		@PostMapping("/streams/{stream}/complete")
+		Map<String, String> complete(@PathVariable String stream) {
+			return Map.of("id", this.sseReplay.complete(stream));
+		}
+
+		@DeleteMapping("/streams/{stream}")
+		ResponseEntity<Void> delete(@PathVariable String stream) {
+			this.sseReplay.delete(stream);
+			return ResponseEntity.noContent().build();
 		}
 
 		@PostMapping("/streams/{stream}")

@@ -26,7 +26,7 @@ final class RedisFrames {
 	/**
 	 * Reads an event of a stream's history.
 	 */
-	static StoredEvent event(String stream, byte[] frame, long timestamp) {
+	static StoredEvent event(String stream, byte[] frame, long timestamp, boolean ends) {
 		if (!startsWith(frame, 0, ID)) {
 			throw malformed(stream, frame);
 		}
@@ -45,41 +45,47 @@ final class RedisFrames {
 			}
 			name = new String(frame, line + EVENT.length, nameEnd - line - EVENT.length, StandardCharsets.UTF_8);
 		}
-		return new StoredEvent(stream, id, name, frame, timestamp);
+		return new StoredEvent(stream, id, name, frame, timestamp, ends);
 	}
 
 	/**
 	 * Reads the entries of a stream's history as the read script answers them,
-	 * each {@code [id, [t, <millis>, f, <frame>]]}.
+	 * each {@code [id, [t, <millis>, f, <frame>]]}, and for a stream's final event
+	 * {@code [id, [t, <millis>, f, <frame>, e, 1]]}.
 	 */
 	static List<StoredEvent> entries(String stream, List<?> entries) {
 		List<StoredEvent> events = new ArrayList<>(entries.size());
 		for (Object entry : entries) {
 			List<?> fields = (List<?>) ((List<?>) entry).get(1);
 			long timestamp = Long.parseLong(new String((byte[]) fields.get(1), StandardCharsets.US_ASCII));
-			events.add(event(stream, (byte[]) fields.get(3), timestamp));
+			events.add(event(stream, (byte[]) fields.get(3), timestamp, fields.size() > 4));
 		}
 		return events;
 	}
 
 	/**
-	 * Reads a live message: the append time in milliseconds, a line feed, the
-	 * frame.
+	 * Reads a live message: the append time in milliseconds, {@code e} for a
+	 * stream's final event, a line feed, the frame.
 	 */
 	static StoredEvent message(String stream, byte[] message) {
 		int newline = indexOf(message, 0, (byte) '\n');
 		if (newline < 1) {
 			throw malformed(stream, message);
 		}
+		boolean ends = message[newline - 1] == 'e';
+		int digits = ends ? newline - 1 : newline;
+		if (digits < 1) {
+			throw malformed(stream, message);
+		}
 		long timestamp = 0;
-		for (int i = 0; i < newline; i++) {
+		for (int i = 0; i < digits; i++) {
 			int digit = message[i] - '0';
 			if (digit < 0 || digit > 9) {
 				throw malformed(stream, message);
 			}
 			timestamp = timestamp * 10 + digit;
 		}
-		return event(stream, Arrays.copyOfRange(message, newline + 1, message.length), timestamp);
+		return event(stream, Arrays.copyOfRange(message, newline + 1, message.length), timestamp, ends);
 	}
 
 	private static boolean startsWith(byte[] bytes, int at, byte[] prefix) {

@@ -18,6 +18,8 @@ import dev.ssereplay.store.ReadResult;
 import dev.ssereplay.store.ReplayStore;
 import dev.ssereplay.store.ResyncReason;
 import dev.ssereplay.store.StoreUnavailableException;
+import dev.ssereplay.store.StreamCompletedException;
+import dev.ssereplay.store.StreamStatus;
 
 /**
  * A {@link ReplayStore} in Redis, shared by every instance of an application:
@@ -76,11 +78,15 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 
 	private static final int STATUS_EXPIRED = 4;
 
+	private static final int STATUS_DELETED = 5;
+
 	private final RedisKeys keys;
 
 	private final ScriptRunner scripts;
 
 	private final byte[] maxEventsArgument;
+
+	private final Duration timeToLive;
 
 	private final byte[] timeToLiveArgument;
 
@@ -121,6 +127,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 		this.keys = new RedisKeys(keyPrefix);
 		this.scripts = new ScriptRunner(connectionFactory, commandTimeout);
 		this.maxEventsArgument = number(maxEventsPerStream);
+		this.timeToLive = timeToLive;
 		this.timeToLiveArgument = number(timeToLive.toMillis());
 		this.checkServerArgument = RedisKeys.bytes(keepEpochAcrossRestarts ? "" : "1");
 		this.liveFeed = new RedisLiveFeed(connectionFactory, this.keys, commandTimeout, this);
@@ -130,15 +137,60 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 
 	@Override
 	public StoredEvent append(String stream, SseEvent event) {
+		return append(stream, event, null);
+	}
+
+	@Override
+	public StoredEvent complete(String stream, SseEvent finalEvent, Duration keepFor) {
+		return append(stream, finalEvent, (keepFor != null) ? keepFor : this.timeToLive);
+	}
+
+	/**
+	 * Removes the stream's history at once and ends its lifetime, in one script:
+	 * the final event is published to every instance but not stored, and the
+	 * stream's meta key stays, marked deleted, for the time to live.
+	 */
+	@Override
+	public StoredEvent delete(String stream, SseEvent finalEvent) {
+		StreamNames.check(stream);
+		byte[] body = SseFormat.body(finalEvent);
+		List<Object> reply = this.scripts.run(RedisScript.DELETE, "delete stream '" + stream + "'",
+				this.keys.of(stream), body, this.timeToLiveArgument, this.keys.channel(stream));
+		if (reply.size() < 3) {
+			return null;
+		}
+		EventId id = new EventId(this.keys.epoch(stream, reply.get(0)), (Long) reply.get(1));
+		return new StoredEvent(stream, id, finalEvent.name(), SseFormat.frame(id, body), (Long) reply.get(2), true);
+	}
+
+	// Appends an event, or the final event when keepFor is given.
+	private StoredEvent append(String stream, SseEvent event, Duration keepFor) {
 		StreamNames.check(stream);
 		byte[] body = SseFormat.body(event);
+		boolean ends = keepFor != null;
 		List<Object> reply = this.scripts.run(RedisScript.APPEND, "append to stream '" + stream + "'",
 				this.keys.of(stream), newEpoch(), body, this.maxEventsArgument, this.timeToLiveArgument,
-				this.keys.channel(stream), this.checkServerArgument);
+				this.keys.channel(stream), this.checkServerArgument, RedisKeys.bytes(ends ? "1" : ""),
+				ends ? number(Math.max(1, keepFor.toMillis())) : this.timeToLiveArgument);
+		if ((Long) reply.get(5) == 1L) {
+			throw new StreamCompletedException(stream);
+		}
 		EventId id = new EventId(this.keys.epoch(stream, reply.get(0)), (Long) reply.get(1));
 		countEvictions((Long) reply.get(3), (Long) reply.get(4));
 		// The same bytes as the script stored and published.
-		return new StoredEvent(stream, id, event.name(), SseFormat.frame(id, body), (Long) reply.get(2));
+		return new StoredEvent(stream, id, event.name(), SseFormat.frame(id, body), (Long) reply.get(2), ends);
+	}
+
+	@Override
+	public StreamStatus status(String stream) {
+		StreamNames.check(stream);
+		List<Object> reply = this.scripts.run(RedisScript.HEAD, "read the head of stream '" + stream + "'",
+				this.keys.of(stream), newEpoch(), this.timeToLiveArgument, this.checkServerArgument);
+		long epoch = this.keys.epoch(stream, reply.get(0));
+		EventId head = new EventId(epoch, (Long) reply.get(1));
+		this.liveFeed.follow(stream, head);
+		long end = (Long) reply.get(2);
+		return new StreamStatus(head, (end != 0) ? new EventId(epoch, end) : null, (Long) reply.get(3) == 1L);
 	}
 
 	@Override
@@ -170,6 +222,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 			case STATUS_UNKNOWN -> new ReadResult.CannotServe(ResyncReason.UNKNOWN, head);
 			case STATUS_EVICTED -> new ReadResult.CannotServe(ResyncReason.EVICTED, head);
 			case STATUS_EXPIRED -> new ReadResult.CannotServe(ResyncReason.EXPIRED, head);
+			case STATUS_DELETED -> new ReadResult.Deleted(head);
 			default -> throw new IllegalStateException("Unexpected read status " + status);
 		};
 	}

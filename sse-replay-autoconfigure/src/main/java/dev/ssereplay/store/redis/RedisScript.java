@@ -26,6 +26,8 @@ record RedisScript(String name, byte[] text, String sha1) {
 
 	static final RedisScript TOUCH = load("touch.lua");
 
+	static final RedisScript DELETE = load("delete.lua");
+
 	private static RedisScript load(String name) {
 		ByteArrayOutputStream text = new ByteArrayOutputStream();
 		read("functions.lua", text);

@@ -7,24 +7,45 @@
 -- ARGV[1] epoch for a new lifetime (base 36), ARGV[2] the event's formatted
 -- body (event and data lines), ARGV[3] most events kept, ARGV[4] time to live
 -- in milliseconds, ARGV[5] channel to publish on, or '' for none, ARGV[6] '1'
--- to start a new lifetime when the server process changed
--- Returns {epoch, sequence, time, evicted by count, removed for age}
+-- to start a new lifetime when the server process changed, ARGV[7] '1' when the
+-- event is the stream's final one, ARGV[8] how long to keep an ended stream in
+-- milliseconds, at most the time to live
+-- Returns {epoch, sequence, time, evicted by count, removed for age, 0}, or
+-- {epoch, sequence of the final event, 0, 0, 0, 1} when the stream has ended
 
 local meta, log = KEYS[1], KEYS[2]
 local max_events, ttl = tonumber(ARGV[3]), tonumber(ARGV[4])
 local epoch = lifetime(meta, log, ARGV[1], ttl, ARGV[6])
+if redis.call('HGET', meta, 'end') then
+  if redis.call('HGET', meta, 'deleted') ~= '1' then
+    return {epoch, tonumber(redis.call('HGET', meta, 'end')), 0, 0, 0, 1}
+  end
+  -- A deleted lifetime is over: the stream starts again, in a new epoch.
+  redis.call('DEL', log, meta)
+  epoch = lifetime(meta, log, ARGV[1], ttl, ARGV[6])
+end
+local ends = ARGV[7] == '1'
 local sequence = tonumber(redis.call('HGET', meta, 'seq')) + 1
 local now = now_millis()
 -- The same bytes as SseFormat.frame(id, body): the id line, the body, a blank line.
 local frame = 'id: ' .. epoch .. '-' .. int(sequence) .. '\n' .. ARGV[2] .. '\n'
 -- The entry goes in first: if it fails, nothing has changed.
-redis.call('XADD', log, int(sequence) .. '-0', 't', int(now), 'f', frame)
-redis.call('HSET', meta, 'seq', int(sequence))
+local mark = ''
+local keep = ttl
+if ends then
+  redis.call('XADD', log, int(sequence) .. '-0', 't', int(now), 'f', frame, 'e', '1')
+  redis.call('HSET', meta, 'seq', int(sequence), 'end', int(sequence))
+  keep = math.min(ttl, tonumber(ARGV[8]))
+  mark = 'e'
+else
+  redis.call('XADD', log, int(sequence) .. '-0', 't', int(now), 'f', frame)
+  redis.call('HSET', meta, 'seq', int(sequence))
+end
 local evicted = redis.call('XTRIM', log, 'MAXLEN', max_events)
 local aged = trim_aged(meta, log, ttl, now)
-redis.call('PEXPIRE', meta, ttl)
-redis.call('PEXPIRE', log, ttl)
+redis.call('PEXPIRE', meta, keep)
+redis.call('PEXPIRE', log, keep)
 if ARGV[5] ~= '' then
-  redis.call('PUBLISH', ARGV[5], int(now) .. '\n' .. frame)
+  redis.call('PUBLISH', ARGV[5], int(now) .. mark .. '\n' .. frame)
 end
-return {epoch, sequence, now, evicted, aged}
+return {epoch, sequence, now, evicted, aged, 0}

@@ -4,9 +4,15 @@
 -- A stream's history is two keys in one hash slot:
 --   <prefix>{<stream>}:meta  hash: epoch (base 36), seq (last sequence assigned),
 --                            aged (last sequence removed for its age), server
---                            (the server process the lifetime began on, or '')
+--                            (the server process the lifetime began on, or ''),
+--                            and once the stream has ended: end (the sequence of
+--                            its final event) and, when its history was removed,
+--                            deleted ('1')
 --   <prefix>{<stream>}:log   stream: entries <seq>-0 with fields t (append time in
---                            milliseconds) then f (the event's whole frame)
+--                            milliseconds) then f (the event's whole frame), and
+--                            e ('1') for the final event
+-- Live messages are the append time in milliseconds, 'e' for a final event, a
+-- line feed and the frame.
 -- Numbers that can exceed 2^53 (the epoch) are only ever handled as text.
 
 -- A lifetime that has had no event yet (a reader started it) is kept only this
@@ -52,7 +58,7 @@ local function lifetime(meta, log, new_epoch, ttl, check_server)
   if epoch and (check_server ~= '1' or redis.call('HGET', meta, 'server') == server) then
     return epoch
   end
-  redis.call('DEL', log)
+  redis.call('DEL', log, meta)
   redis.call('HSET', meta, 'epoch', new_epoch, 'seq', 0, 'aged', 0, 'server', server)
   redis.call('PEXPIRE', meta, ttl)
   return new_epoch

@@ -6,12 +6,16 @@
 -- ARGV[5] time to live in milliseconds, ARGV[6] '1' to start a new lifetime
 -- when the server process changed
 -- Returns {status, epoch, head sequence, removed for age, entries}, where status
--- is 0 for events, 1 another epoch, 2 ahead of the head, 3 evicted, 4 expired.
+-- is 0 for events, 1 another epoch, 2 ahead of the head, 3 evicted, 4 expired,
+-- 5 the reader's lifetime was deleted.
 
 local meta, log = KEYS[1], KEYS[2]
 local ttl = tonumber(ARGV[5])
 local epoch = lifetime(meta, log, ARGV[1], unused_ttl(ttl), ARGV[6])
 local head = tonumber(redis.call('HGET', meta, 'seq'))
+if epoch == ARGV[2] and redis.call('HGET', meta, 'deleted') == '1' then
+  return {5, epoch, head, 0, {}}
+end
 if epoch ~= ARGV[2] then
   return {1, epoch, head, 0, {}}
 end

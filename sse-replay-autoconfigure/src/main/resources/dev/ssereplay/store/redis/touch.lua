@@ -1,6 +1,7 @@
 -- Keeps a stream that has subscribers alive while it is idle, so that it keeps
 -- its epoch, and removes its aged entries. A stream with no lifetime is left
--- alone: the next append or read starts one.
+-- alone: the next append or read starts one; one that has ended keeps the
+-- expiry its end gave it.
 --
 -- KEYS[1] meta, KEYS[2] log
 -- ARGV[1] time to live in milliseconds
@@ -14,10 +15,12 @@ end
 local ttl = tonumber(ARGV[1])
 local aged = trim_aged(meta, log, ttl, now_millis())
 local head = tonumber(redis.call('HGET', meta, 'seq'))
-local keep = ttl
-if head == 0 then
-  keep = unused_ttl(ttl)
+if not redis.call('HGET', meta, 'end') then
+  local keep = ttl
+  if head == 0 then
+    keep = unused_ttl(ttl)
+  end
+  redis.call('PEXPIRE', meta, keep)
+  redis.call('PEXPIRE', log, keep)
 end
-redis.call('PEXPIRE', meta, keep)
-redis.call('PEXPIRE', log, keep)
 return {epoch, head, aged}

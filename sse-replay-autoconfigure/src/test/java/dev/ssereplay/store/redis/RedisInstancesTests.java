@@ -174,6 +174,39 @@ class RedisInstancesTests {
 	}
 
 	@Test
+	void aStreamCompletedOnOneInstanceEndsOnBothAndEveryInstanceAnswersNoContent() {
+		String first;
+		String last;
+		try (SseTestClient onA = subscribe(a, "finite", null); SseTestClient onB = subscribe(b, "finite", null)) {
+			first = publish(a, "finite", "one");
+			String second = publish(b, "finite", "two");
+			HttpResponse<String> completed = post(b, "finite/complete", "");
+			assertThat(completed.statusCode()).isEqualTo(200);
+			last = completed.body();
+			for (SseTestClient client : List.of(onA, onB)) {
+				List<Block> events = client.events(3, WAIT);
+				assertThat(events).extracting(Block::id).containsExactly(first, second, last);
+				assertThat(events.get(2).event()).isEqualTo("complete");
+				await().atMost(WAIT).until(client::ended);
+			}
+		}
+		for (ConfigurableApplicationContext instance : List.of(a, b)) {
+			try (SseTestClient again = SseTestClient.connect(uri(instance, "/streams/finite"), last)) {
+				assertThat(again.status()).isEqualTo(204);
+			}
+			try (SseTestClient fresh = SseTestClient.connect(uri(instance, "/streams/finite"), null)) {
+				assertThat(fresh.status()).isEqualTo(204);
+			}
+			try (SseTestClient late = SseTestClient.connect(uri(instance, "/streams/finite"), first)) {
+				assertThat(late.status()).isEqualTo(200);
+				assertThat(late.events(2, WAIT)).extracting(Block::id).endsWith(last);
+				await().atMost(WAIT).until(late::ended);
+			}
+			assertThat(post(instance, "finite", "late").statusCode()).isEqualTo(409);
+		}
+	}
+
+	@Test
 	void aLostLiveMessageIsFilledFromTheStore() {
 		LettuceConnectionFactory connectionFactory = a.getBean(LettuceConnectionFactory.class);
 		try (SseTestClient client = subscribe(b, "hint", null)) {
@@ -351,6 +384,11 @@ class RedisInstancesTests {
 		@PostMapping("/streams/{stream}")
 		String publish(@PathVariable String stream, @RequestBody String data) {
 			return this.sseReplay.publish(stream, data);
+		}
+
+		@PostMapping("/streams/{stream}/complete")
+		String complete(@PathVariable String stream) {
+			return this.sseReplay.complete(stream);
 		}
 
 	}

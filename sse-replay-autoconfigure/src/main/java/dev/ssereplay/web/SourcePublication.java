@@ -1,0 +1,223 @@
+package dev.ssereplay.web;
+
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.ssereplay.event.EndReason;
+
+/**
+ * A Reactive Streams source published to a stream: each element is appended as
+ * an event, in order, by one drain at a time on the given executor, never on the
+ * source's thread (which may be an event loop) and never on the caller's. At
+ * most {@link #WINDOW} elements are requested ahead of what is appended. When the
+ * source ends, is cancelled or an append fails, the final event is appended
+ * once.
+ * <p>
+ * Thread-safe: the source's signals, {@link #cancel()} and the drain meet in a
+ * queue, a few volatile flags and the drain's work-in-progress counter.
+ */
+final class SourcePublication implements Subscriber<Object>, Publication, Runnable {
+
+	private static final Logger logger = LoggerFactory.getLogger(SourcePublication.class);
+
+	/** The most elements requested and not yet appended. */
+	static final int WINDOW = 16;
+
+	/**
+	 * Appends one element, and the final event.
+	 */
+	interface Target {
+
+		/**
+		 * Appends an element as an event.
+		 * @return the event's id
+		 */
+		String append(Object element);
+
+		/**
+		 * Appends the final event.
+		 * @param reason why the stream ends
+		 * @param message a short message for {@link EndReason#FAILED}, else
+		 * {@code null}
+		 * @return the final event's id
+		 */
+		String end(EndReason reason, String message);
+
+	}
+
+	private final String stream;
+
+	private final Target target;
+
+	private final Executor executor;
+
+	private final Function<Throwable, String> failureMessage;
+
+	private final ConcurrentLinkedQueue<Object> elements = new ConcurrentLinkedQueue<>();
+
+	private final AtomicInteger work = new AtomicInteger();
+
+	private final CompletableFuture<String> ended = new CompletableFuture<>();
+
+	private volatile Subscription subscription;
+
+	private volatile boolean sourceDone;
+
+	private volatile Throwable sourceError;
+
+	private volatile boolean cancelRequested;
+
+	// Confined to the drain.
+	private boolean finished;
+
+	SourcePublication(String stream, Target target, Executor executor, Function<Throwable, String> failureMessage) {
+		this.stream = stream;
+		this.target = target;
+		this.executor = executor;
+		this.failureMessage = failureMessage;
+	}
+
+	@Override
+	public String stream() {
+		return this.stream;
+	}
+
+	@Override
+	public void cancel() {
+		this.cancelRequested = true;
+		Subscription current = this.subscription;
+		if (current != null) {
+			current.cancel();
+		}
+		schedule();
+	}
+
+	@Override
+	public CompletionStage<String> whenEnded() {
+		return this.ended.minimalCompletionStage();
+	}
+
+	@Override
+	public void onSubscribe(Subscription subscription) {
+		Objects.requireNonNull(subscription, "subscription");
+		if (this.subscription != null) {
+			// Rule 2.5: a second subscription is cancelled.
+			subscription.cancel();
+			return;
+		}
+		this.subscription = subscription;
+		if (this.cancelRequested) {
+			subscription.cancel();
+			schedule();
+		}
+		else {
+			subscription.request(WINDOW);
+		}
+	}
+
+	@Override
+	public void onNext(Object element) {
+		this.elements.offer(Objects.requireNonNull(element, "element"));
+		schedule();
+	}
+
+	@Override
+	public void onError(Throwable error) {
+		this.sourceError = Objects.requireNonNull(error, "error");
+		schedule();
+	}
+
+	@Override
+	public void onComplete() {
+		this.sourceDone = true;
+		schedule();
+	}
+
+	private void schedule() {
+		if (this.work.getAndIncrement() == 0) {
+			try {
+				this.executor.execute(this);
+			}
+			catch (RejectedExecutionException ex) {
+				this.work.set(0);
+				Subscription current = this.subscription;
+				if (current != null) {
+					current.cancel();
+				}
+				this.ended.completeExceptionally(ex);
+			}
+		}
+	}
+
+	/**
+	 * One drain: appends what the source sent, then ends the stream when the
+	 * source is done.
+	 */
+	@Override
+	public void run() {
+		int missed = 1;
+		do {
+			drain();
+			missed = this.work.addAndGet(-missed);
+		}
+		while (missed != 0);
+	}
+
+	private void drain() {
+		while (!this.finished) {
+			if (this.cancelRequested) {
+				end(EndReason.CANCELLED, null);
+				return;
+			}
+			Object element = this.elements.poll();
+			if (element != null) {
+				try {
+					this.target.append(element);
+				}
+				catch (RuntimeException ex) {
+					// The source's events can no longer be stored in order: stop it.
+					logger.warn("Publishing to stream '{}' failed; stopping its source", this.stream, ex);
+					this.subscription.cancel();
+					end(EndReason.FAILED, this.failureMessage.apply(ex));
+					return;
+				}
+				this.subscription.request(1);
+				continue;
+			}
+			// Read after the queue: a signal that came after the last element.
+			Throwable error = this.sourceError;
+			if (error != null && this.elements.isEmpty()) {
+				logger.debug("The source of stream '{}' failed", this.stream, error);
+				end(EndReason.FAILED, this.failureMessage.apply(error));
+			}
+			else if (this.sourceDone && this.elements.isEmpty()) {
+				end(EndReason.COMPLETED, null);
+			}
+			return;
+		}
+	}
+
+	private void end(EndReason reason, String message) {
+		this.finished = true;
+		this.elements.clear();
+		try {
+			this.ended.complete(this.target.end(reason, message));
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not end stream '{}' ({})", this.stream, reason.tag(), ex);
+			this.ended.completeExceptionally(ex);
+		}
+	}
+
+}
