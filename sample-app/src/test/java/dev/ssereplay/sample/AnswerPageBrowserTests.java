@@ -206,7 +206,11 @@ class AnswerPageBrowserTests {
 	}
 
 	private <T> T waitFor(String what, Supplier<T> condition) {
-		return new WebDriverWait(this.browser, WAIT).withMessage("waiting for " + what)
+		return new WebDriverWait(this.browser, WAIT)
+			.withMessage(() -> "waiting for " + what + "; the page shows " + status() + " with "
+					+ words(answerText()) + " words; saved: " + ((JavascriptExecutor) this.browser)
+						.executeScript("return sessionStorage.getItem('sse-replay:answer');")
+					+ "; stream requests: " + this.requests.all())
 			.until((driver) -> condition.get());
 	}
 
@@ -235,6 +239,10 @@ class AnswerPageBrowserTests {
 	static final class StreamRequestLog extends OncePerRequestFilter {
 
 		private final List<StreamRequest> requests = new CopyOnWriteArrayList<>();
+
+		List<StreamRequest> all() {
+			return List.copyOf(this.requests);
+		}
 
 		List<StreamRequest> to(String stream) {
 			return this.requests.stream().filter((request) -> request.stream().equals(stream)).toList();
