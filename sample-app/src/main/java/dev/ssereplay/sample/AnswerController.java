@@ -5,10 +5,6 @@ import java.io.InputStream;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -44,20 +40,18 @@ class AnswerController {
 	/** The name of the events that carry the answer's tokens. */
 	static final String TOKEN_EVENT = "token";
 
-	private static final Logger logger = LoggerFactory.getLogger(AnswerController.class);
-
 	private final SseReplay sseReplay;
 
 	private final FakeModel model;
 
+	private final RunningAnswers running;
+
 	private final long maxEventSize;
 
-	// Answers being written, by stream; each removes itself when its stream ends.
-	private final Map<String, Publication> running = new ConcurrentHashMap<>();
-
-	AnswerController(SseReplay sseReplay, FakeModel model, SseReplayProperties properties) {
+	AnswerController(SseReplay sseReplay, FakeModel model, RunningAnswers running, SseReplayProperties properties) {
 		this.sseReplay = sseReplay;
 		this.model = model;
+		this.running = running;
 		this.maxEventSize = properties.getMaxEventSize().toBytes();
 	}
 
@@ -66,16 +60,7 @@ class AnswerController {
 		String prompt = Utf8Body.read(body, this.maxEventSize);
 		String stream = "answer-" + UUID.randomUUID();
 		String from = this.sseReplay.publish(stream, START_EVENT, prompt);
-		Publication publication = this.sseReplay.publishAll(stream, TOKEN_EVENT, this.model.answer(prompt));
-		// Put before the callback is added: an answer that has already ended is
-		// removed at once rather than left behind.
-		this.running.put(stream, publication);
-		publication.whenEnded().whenComplete((id, ex) -> {
-			this.running.remove(stream, publication);
-			if (ex != null) {
-				logger.warn("The answer on stream '{}' did not end with its final event: {}", stream, ex.toString());
-			}
-		});
+		this.running.add(this.sseReplay.publishAll(stream, TOKEN_EVENT, this.model.answer(prompt)));
 		return new AnswerStarted(stream, from);
 	}
 
@@ -87,16 +72,6 @@ class AnswerController {
 		}
 		publication.cancel();
 		return publication.whenEnded().thenApply((id) -> Map.of("id", id));
-	}
-
-	/**
-	 * Returns the answer being written to a stream.
-	 * @param stream the stream name
-	 * @return the publication, or {@code null} when no answer is being written
-	 * to it
-	 */
-	Publication running(String stream) {
-		return this.running.get(stream);
 	}
 
 	/**

@@ -3,14 +3,14 @@ package dev.ssereplay.sample;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
-import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -22,17 +22,21 @@ import dev.ssereplay.web.SseReplay;
  * {@code Last-Event-ID}; {@code POST /streams/{stream}} publishes the request body
  * as an event's data, named by the optional {@code event} parameter, and answers
  * its id; {@code POST /streams/{stream}/complete} ends the stream with its final
- * event and answers that event's id; {@code DELETE /streams/{stream}} removes it.
+ * event and answers that event's id; {@code DELETE /streams/{stream}} stops an
+ * answer being written to the stream, if any, and removes it.
  */
 @RestController
 class StreamController {
 
 	private final SseReplay sseReplay;
 
+	private final RunningAnswers answers;
+
 	private final long maxEventSize;
 
-	StreamController(SseReplay sseReplay, SseReplayProperties properties) {
+	StreamController(SseReplay sseReplay, RunningAnswers answers, SseReplayProperties properties) {
 		this.sseReplay = sseReplay;
+		this.answers = answers;
 		this.maxEventSize = properties.getMaxEventSize().toBytes();
 	}
 
@@ -56,9 +60,13 @@ class StreamController {
 	}
 
 	@DeleteMapping("/streams/{stream}")
-	@ResponseStatus(HttpStatus.NO_CONTENT)
-	void delete(@PathVariable String stream) {
-		this.sseReplay.delete(stream);
+	CompletionStage<ResponseEntity<Void>> delete(@PathVariable String stream) {
+		// An answer still being written would go on publishing into a new
+		// lifetime of the stream: it is stopped, and has ended, before the delete.
+		return this.answers.stop(stream).thenApply((stopped) -> {
+			this.sseReplay.delete(stream);
+			return ResponseEntity.noContent().build();
+		});
 	}
 
 }

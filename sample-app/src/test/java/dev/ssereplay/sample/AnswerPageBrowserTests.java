@@ -82,7 +82,7 @@ class AnswerPageBrowserTests {
 	private int port;
 
 	@Autowired
-	private AnswerController answers;
+	private RunningAnswers answers;
 
 	@Autowired
 	private StreamRequestLog requests;
@@ -154,7 +154,7 @@ class AnswerPageBrowserTests {
 			String shown = this.browser.findElement(By.id("stream")).getText();
 			return shown.startsWith("answer-") ? shown : null;
 		});
-		Publication publication = this.answers.running(stream);
+		Publication publication = this.answers.get(stream);
 		assertThat(publication).as("the answer being written").isNotNull();
 		CompletableFuture<Instant> ended = publication.whenEnded().thenApply((id) -> Instant.now())
 			.toCompletableFuture();
