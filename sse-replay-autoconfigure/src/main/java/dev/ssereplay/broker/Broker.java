@@ -270,6 +270,16 @@ public final class Broker implements AutoCloseable {
 	}
 
 	/**
+	 * Returns the number of subscribers of a stream in this process.
+	 * @param stream the stream name
+	 * @return connections to the stream
+	 */
+	public int connectionCount(String stream) {
+		Subscriber[] subscribers = this.subscribers.get(stream);
+		return (subscribers != null) ? subscribers.length : 0;
+	}
+
+	/**
 	 * Returns the number of subscribers connected.
 	 * @return connections
 	 */

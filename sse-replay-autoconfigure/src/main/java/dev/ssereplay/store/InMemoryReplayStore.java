@@ -3,10 +3,12 @@ package dev.ssereplay.store;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -263,6 +265,52 @@ public final class InMemoryReplayStore implements ReplayStore {
 			}
 			return new ReadResult.Events(events, head);
 		});
+	}
+
+	@Override
+	public StreamSummary summary(String stream) {
+		StreamNames.check(stream);
+		return locked(() -> {
+			StreamHistory history = this.streams.get(stream);
+			return (history != null) ? history.summary() : null;
+		});
+	}
+
+	/**
+	 * Lists streams in the order of their names; a page starts after the name
+	 * its {@code from} gives.
+	 */
+	@Override
+	public StreamPage streams(String from, int limit) {
+		if (limit < 1) {
+			throw new IllegalArgumentException("limit must be positive, was " + limit);
+		}
+		String[] names = locked(() -> this.streams.keySet().toArray(new String[0]));
+		// The smallest names after the start, without sorting them all.
+		PriorityQueue<String> page = new PriorityQueue<>(limit + 1, Comparator.reverseOrder());
+		int after = 0;
+		for (String name : names) {
+			if (from == null || name.compareTo(from) > 0) {
+				after++;
+				page.offer(name);
+				if (page.size() > limit) {
+					page.poll();
+				}
+			}
+		}
+		List<String> selected = new ArrayList<>(page);
+		selected.sort(null);
+		List<StreamSummary> summaries = locked(() -> {
+			List<StreamSummary> found = new ArrayList<>(selected.size());
+			for (String name : selected) {
+				StreamHistory history = this.streams.get(name);
+				if (history != null) {
+					found.add(history.summary());
+				}
+			}
+			return found;
+		});
+		return new StreamPage(summaries, (after > limit) ? selected.get(selected.size() - 1) : null);
 	}
 
 	@Override

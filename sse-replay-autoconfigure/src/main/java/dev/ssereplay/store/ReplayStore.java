@@ -105,6 +105,30 @@ public interface ReplayStore {
 	ReadResult readAfter(String stream, EventId after, int limit);
 
 	/**
+	 * Describes one stream, without creating it.
+	 * @param stream a valid stream name
+	 * @return the stream, or {@code null} when the store holds nothing of it
+	 * @throws StoreUnavailableException when the store cannot be reached
+	 */
+	default StreamSummary summary(String stream) {
+		throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot describe streams");
+	}
+
+	/**
+	 * Lists the streams the store holds, a page at a time; a stream created or
+	 * removed while paging may or may not be listed.
+	 * @param from where the page starts: {@code null} for the first page, else
+	 * the previous page's {@link StreamPage#next()}
+	 * @param limit how many streams the page should hold at most; a page may
+	 * hold fewer and still be followed by another
+	 * @return the page
+	 * @throws StoreUnavailableException when the store cannot be reached
+	 */
+	default StreamPage streams(String from, int limit) {
+		throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot list streams");
+	}
+
+	/**
 	 * Registers a listener for every appended event, the live fan-out path.
 	 * @param listener called after each append, possibly on another thread
 	 */

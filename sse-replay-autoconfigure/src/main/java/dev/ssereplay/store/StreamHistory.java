@@ -48,6 +48,14 @@ final class StreamHistory {
 		return new EventId(this.epoch, this.lastSequence);
 	}
 
+	StreamSummary summary() {
+		long retained = 0;
+		for (int i = 0; i < this.size; i++) {
+			retained += InMemoryReplayStore.retainedSize(this.ring[(this.start + i) % this.ring.length].event);
+		}
+		return new StreamSummary(this.stream, status(), this.size, retained + InMemoryReplayStore.streamSize(this.stream));
+	}
+
 	StreamStatus status() {
 		return new StreamStatus(head(), (this.endSequence != 0) ? new EventId(this.epoch, this.endSequence) : null,
 				this.deleted);

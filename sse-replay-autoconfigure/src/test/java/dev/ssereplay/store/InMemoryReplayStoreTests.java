@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 import dev.ssereplay.event.EventId;
+import dev.ssereplay.event.Position;
 import dev.ssereplay.event.SseEvent;
 import dev.ssereplay.event.StoredEvent;
 
@@ -211,6 +212,53 @@ class InMemoryReplayStoreTests extends ReplayStoreContractTests {
 				.withMessageContaining("Invalid stream name");
 		}
 		assertThat(store.append("Aa0._:-" + "x".repeat(121), SseEvent.of("ok")).sequence()).isEqualTo(1);
+	}
+
+	@Test
+	void endedAndDeletedStreamsReturnAllTheirMemory() {
+		MutableClock clock = new MutableClock();
+		InMemoryReplayStore store = new InMemoryReplayStore(1000, 1 << 26, Duration.ofMinutes(10), clock);
+		for (int i = 0; i < 300; i++) {
+			String stream = "answer-" + i;
+			for (int token = 0; token < 20; token++) {
+				store.append(stream, SseEvent.of("token " + token));
+			}
+			if (i % 3 == 0) {
+				store.complete(stream, SseEvent.of("end"), Duration.ofSeconds(5));
+			}
+			else if (i % 3 == 1) {
+				store.complete(stream, SseEvent.of("end"), null);
+			}
+			else {
+				store.delete(stream, SseEvent.of("gone"));
+			}
+		}
+		assertThat(store.streamCount()).isEqualTo(300);
+		// Deleted streams hold no events, only their position.
+		assertThat(store.eventCount()).isEqualTo(200 * 21);
+		clock.advance(Duration.ofSeconds(6));
+		store.housekeep();
+		// Those completed with a shorter retention are gone with their position.
+		assertThat(store.streamCount()).isEqualTo(200);
+		assertThat(store.eventCount()).isEqualTo(100 * 21);
+		assertThat(store.status("answer-0").hasEnded()).isFalse();
+		clock.advance(Duration.ofMinutes(10));
+		store.housekeep();
+		assertThat(store.streamCount()).isZero();
+		assertThat(store.eventCount()).isZero();
+		assertThat(store.byteCount()).isZero();
+	}
+
+	@Test
+	void aCompletedStreamWithAShorterRetentionStartsAgainOnceItIsGone() {
+		MutableClock clock = new MutableClock();
+		InMemoryReplayStore store = new InMemoryReplayStore(1000, 1 << 20, Duration.ofMinutes(10), clock);
+		StoredEvent last = store.complete("job", SseEvent.of("end"), Duration.ofSeconds(1));
+		assertThat(store.status("job").isOverFor(Position.after(last.id()))).isTrue();
+		clock.advance(Duration.ofSeconds(2));
+		store.housekeep();
+		StoredEvent next = store.append("job", SseEvent.of("again"));
+		assertThat(next.id().epoch()).isNotEqualTo(last.id().epoch());
 	}
 
 	static final class MutableClock extends Clock {

@@ -3,7 +3,9 @@ package dev.ssereplay.store;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -343,6 +345,48 @@ public abstract class ReplayStoreContractTests {
 		ReplayStore store = store(100);
 		assertThat(store.delete("nothing", SseEvent.of("gone"))).isNull();
 		assertThat(store.status("nothing").hasEnded()).isFalse();
+	}
+
+	@Test
+	void streamsAreListedAPageAtATime() {
+		ReplayStore store = store(100);
+		Set<String> expected = new HashSet<>();
+		for (int i = 0; i < 25; i++) {
+			store.append("listed-" + i, SseEvent.of("x"));
+			expected.add("listed-" + i);
+		}
+		store.complete("listed-3", SseEvent.of("end"), null);
+		Set<String> listed = new HashSet<>();
+		String from = null;
+		int pages = 0;
+		do {
+			StreamPage page = store.streams(from, 10);
+			assertThat(page.streams().size()).isLessThanOrEqualTo(10);
+			for (StreamSummary summary : page.streams()) {
+				listed.add(summary.stream());
+				assertThat(summary.events()).isEqualTo(summary.stream().equals("listed-3") ? 2 : 1);
+				assertThat(summary.status().hasEnded()).isEqualTo(summary.stream().equals("listed-3"));
+			}
+			from = page.next();
+			pages++;
+		}
+		while (from != null && pages < 100);
+		assertThat(from).isNull();
+		assertThat(listed).containsAll(expected);
+	}
+
+	@Test
+	void aSummaryDescribesAStreamWithoutCreatingOne() {
+		ReplayStore store = store(100);
+		StoredEvent event = store.append("described", SseEvent.of("x"));
+		StreamSummary summary = store.summary("described");
+		assertThat(summary.stream()).isEqualTo("described");
+		assertThat(summary.head()).isEqualTo(event.id());
+		assertThat(summary.events()).isEqualTo(1);
+		assertThat(summary.status().hasEnded()).isFalse();
+		assertThat(store.summary("unknown")).isNull();
+		assertThat(store.summary("unknown")).isNull();
+		assertThat(store.streams(null, 100).streams()).extracting(StreamSummary::stream).doesNotContain("unknown");
 	}
 
 	@Test

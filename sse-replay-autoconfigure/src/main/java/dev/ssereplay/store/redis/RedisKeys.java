@@ -55,6 +55,18 @@ final class RedisKeys {
 	 * characters in the prefix escaped so that they match only themselves.
 	 */
 	String pattern() {
+		return pattern(LIVE);
+	}
+
+	/**
+	 * Returns the pattern that matches the meta key of every stream, escaped as
+	 * {@link #pattern()} is.
+	 */
+	String metaPattern() {
+		return pattern(META);
+	}
+
+	private String pattern(String suffix) {
 		StringBuilder pattern = new StringBuilder(this.prefix.length() + 8);
 		for (int i = 0; i < this.prefix.length(); i++) {
 			char c = this.prefix.charAt(i);
@@ -63,7 +75,7 @@ final class RedisKeys {
 			}
 			pattern.append(c);
 		}
-		return pattern.append('{').append('*').append(LIVE).toString();
+		return pattern.append('{').append('*').append(suffix).toString();
 	}
 
 	/**
@@ -71,21 +83,33 @@ final class RedisKeys {
 	 * @return the stream name, or {@code null} when the channel is not one of ours
 	 */
 	String streamOf(byte[] channel) {
-		int end = channel.length - LIVE.length();
+		return streamOf(channel, LIVE);
+	}
+
+	/**
+	 * Returns the stream a meta key belongs to.
+	 * @return the stream name, or {@code null} when the key is not one of ours
+	 */
+	String streamOfMeta(byte[] key) {
+		return streamOf(key, META);
+	}
+
+	private String streamOf(byte[] name, String suffix) {
+		int end = name.length - suffix.length();
 		if (end <= this.channelStart.length) {
 			return null;
 		}
 		for (int i = 0; i < this.channelStart.length; i++) {
-			if (channel[i] != this.channelStart[i]) {
+			if (name[i] != this.channelStart[i]) {
 				return null;
 			}
 		}
-		for (int i = 0; i < LIVE.length(); i++) {
-			if (channel[end + i] != LIVE.charAt(i)) {
+		for (int i = 0; i < suffix.length(); i++) {
+			if (name[end + i] != suffix.charAt(i)) {
 				return null;
 			}
 		}
-		String stream = new String(channel, this.channelStart.length, end - this.channelStart.length,
+		String stream = new String(name, this.channelStart.length, end - this.channelStart.length,
 				StandardCharsets.US_ASCII);
 		return StreamNames.isValid(stream) ? stream : null;
 	}

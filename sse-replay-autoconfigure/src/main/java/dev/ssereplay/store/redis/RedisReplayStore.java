@@ -1,7 +1,9 @@
 package dev.ssereplay.store.redis;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -19,7 +21,9 @@ import dev.ssereplay.store.ReplayStore;
 import dev.ssereplay.store.ResyncReason;
 import dev.ssereplay.store.StoreUnavailableException;
 import dev.ssereplay.store.StreamCompletedException;
+import dev.ssereplay.store.StreamPage;
 import dev.ssereplay.store.StreamStatus;
+import dev.ssereplay.store.StreamSummary;
 
 /**
  * A {@link ReplayStore} in Redis, shared by every instance of an application:
@@ -201,6 +205,69 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 		EventId head = new EventId(this.keys.epoch(stream, reply.get(0)), (Long) reply.get(1));
 		this.liveFeed.follow(stream, head);
 		return head;
+	}
+
+	@Override
+	public StreamSummary summary(String stream) {
+		StreamNames.check(stream);
+		List<Object> reply = this.scripts.run(RedisScript.SUMMARY, "describe stream '" + stream + "'",
+				this.keys.of(stream));
+		return summary(stream, reply);
+	}
+
+	/**
+	 * Lists streams in the order of a Redis {@code SCAN} over their meta keys; a
+	 * page's {@code next} is the scan's cursor. With Redis Cluster only the node
+	 * the shared connection reads from is scanned.
+	 */
+	@Override
+	public StreamPage streams(String from, int limit) {
+		if (limit < 1) {
+			throw new IllegalArgumentException("limit must be positive, was " + limit);
+		}
+		String cursor = (from != null) ? from : "0";
+		List<String> streams = new ArrayList<>();
+		// A scan step may find nothing and still not be the last: go on until the
+		// page has something or the scan is over.
+		do {
+			Map.Entry<String, List<byte[]>> step = this.scripts.scan("list streams", cursor, this.keys.metaPattern(),
+					limit);
+			cursor = step.getKey();
+			for (byte[] key : step.getValue()) {
+				String stream = this.keys.streamOfMeta(key);
+				if (stream != null) {
+					streams.add(stream);
+				}
+			}
+		}
+		while (streams.isEmpty() && !cursor.equals("0"));
+		List<byte[][]> streamKeys = new ArrayList<>(streams.size());
+		for (String stream : streams) {
+			streamKeys.add(this.keys.of(stream));
+		}
+		List<Object> replies = streams.isEmpty() ? List.of()
+				: this.scripts.runEach(RedisScript.SUMMARY, "describe " + streams.size() + " streams", streamKeys);
+		List<StreamSummary> summaries = new ArrayList<>(streams.size());
+		for (int i = 0; i < streams.size(); i++) {
+			if (replies.get(i) instanceof List<?> reply) {
+				StreamSummary summary = summary(streams.get(i), reply);
+				if (summary != null) {
+					summaries.add(summary);
+				}
+			}
+		}
+		return new StreamPage(summaries, cursor.equals("0") ? null : cursor);
+	}
+
+	private StreamSummary summary(String stream, List<?> reply) {
+		if (reply.isEmpty()) {
+			return null;
+		}
+		long epoch = this.keys.epoch(stream, reply.get(0));
+		long end = (Long) reply.get(2);
+		StreamStatus status = new StreamStatus(new EventId(epoch, (Long) reply.get(1)),
+				(end != 0) ? new EventId(epoch, end) : null, (Long) reply.get(3) == 1L);
+		return new StreamSummary(stream, status, (Long) reply.get(4), -1);
 	}
 
 	@Override

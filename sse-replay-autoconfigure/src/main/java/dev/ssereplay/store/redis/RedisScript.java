@@ -28,6 +28,8 @@ record RedisScript(String name, byte[] text, String sha1) {
 
 	static final RedisScript DELETE = load("delete.lua");
 
+	static final RedisScript SUMMARY = load("summary.lua");
+
 	private static RedisScript load(String name) {
 		ByteArrayOutputStream text = new ByteArrayOutputStream();
 		read("functions.lua", text);

@@ -3,15 +3,19 @@ package dev.ssereplay.store.redis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
@@ -112,6 +116,27 @@ final class ScriptRunner {
 			}
 			reachable();
 			return replies;
+		}
+		catch (RuntimeException ex) {
+			throw failed(what, ex);
+		}
+	}
+
+	/**
+	 * Runs one step of a SCAN over the keys that match a pattern.
+	 * @param cursor where to go on: "0" for the start
+	 * @return the cursor of the next step ("0" after the last) and the keys found
+	 * @throws StoreUnavailableException when Redis could not be reached
+	 */
+	Map.Entry<String, List<byte[]>> scan(String what, String cursor, String pattern, int count) {
+		enter(what);
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			RedisClusterAsyncCommands<byte[], byte[]> commands = connected(connection, what);
+			KeyScanCursor<byte[]> step = LettuceFutures.awaitOrCancel(
+					commands.scan(ScanCursor.of(cursor), ScanArgs.Builder.matches(pattern).limit(count)),
+					this.timeoutNanos, TimeUnit.NANOSECONDS);
+			reachable();
+			return Map.entry(step.isFinished() ? "0" : step.getCursor(), step.getKeys());
 		}
 		catch (RuntimeException ex) {
 			throw failed(what, ex);

@@ -136,6 +136,39 @@ class EndToEndTests {
 		}
 	}
 
+	@Test
+	void aStreamThatEndsClosesTheClientAfterItsFinalEventThroughACut() throws Exception {
+		String stream = "answer";
+		Log log = new Log();
+		try (CuttingProxy proxy = new CuttingProxy(this.port);
+				SseClient client = SseClient.builder(URI.create("http://127.0.0.1:" + proxy.port() + "/streams/" + stream))
+					.maxReconnectDelay(Duration.ofMillis(400))
+					.listener(log)
+					.build()) {
+			client.start();
+			await().atMost(WAIT).until(() -> !client.lastEventId().isEmpty());
+			List<String> ids = new ArrayList<>();
+			for (int i = 0; i < 10; i++) {
+				ids.add(this.sseReplay.publish(stream, "token-" + i));
+			}
+			await().atMost(WAIT).until(() -> log.events().size() >= 5);
+			proxy.cut();
+			for (int i = 10; i < 20; i++) {
+				ids.add(this.sseReplay.publish(stream, "token-" + i));
+			}
+			String end = this.sseReplay.complete(stream);
+			// The rest, the final event, the end of the response; the reconnect gets 204.
+			await().atMost(WAIT).until(() -> client.readyState() == ReadyState.CLOSED);
+			List<SseEvent> received = log.events();
+			assertThat(received.subList(0, 20)).extracting(SseEvent::id).containsExactlyElementsOf(ids);
+			assertThat(received.get(20).id()).isEqualTo(end);
+			assertThat(received.get(20).name()).isEqualTo("complete");
+			assertThat(received).hasSize(21);
+			assertThat(client.lastEventId()).isEqualTo(end);
+			assertThat(proxy.lastEventIds()).last().isEqualTo(end);
+		}
+	}
+
 	private URI streamUri(String stream) {
 		return URI.create("http://127.0.0.1:" + this.port + "/streams/" + stream);
 	}
