@@ -2,16 +2,11 @@ package dev.ssereplay.sample;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -20,24 +15,28 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import dev.ssereplay.autoconfigure.SseReplayProperties;
-import dev.ssereplay.event.EventTooLargeException;
 import dev.ssereplay.web.SseReplay;
 
 /**
  * The HTTP API: {@code GET /streams/{stream}} is the event stream, resuming after
  * {@code Last-Event-ID}; {@code POST /streams/{stream}} publishes the request body
  * as an event's data, named by the optional {@code event} parameter, and answers
- * its id.
+ * its id; {@code POST /streams/{stream}/complete} ends the stream with its final
+ * event and answers that event's id; {@code DELETE /streams/{stream}} stops an
+ * answer being written to the stream, if any, and removes it.
  */
 @RestController
 class StreamController {
 
 	private final SseReplay sseReplay;
 
+	private final RunningAnswers answers;
+
 	private final long maxEventSize;
 
-	StreamController(SseReplay sseReplay, SseReplayProperties properties) {
+	StreamController(SseReplay sseReplay, RunningAnswers answers, SseReplayProperties properties) {
 		this.sseReplay = sseReplay;
+		this.answers = answers;
 		this.maxEventSize = properties.getMaxEventSize().toBytes();
 	}
 
@@ -51,42 +50,23 @@ class StreamController {
 	@PostMapping("/streams/{stream}")
 	Map<String, String> publish(@PathVariable String stream, InputStream body,
 			@RequestParam(required = false) String event) throws IOException {
-		String data = readUtf8(body);
+		String data = Utf8Body.read(body, this.maxEventSize);
 		return Map.of("id", this.sseReplay.publish(stream, event, data));
 	}
 
-	@ExceptionHandler(InvalidBodyException.class)
-	ResponseEntity<ProblemDetail> invalidBody(InvalidBodyException ex) {
-		return ResponseEntity.badRequest()
-			.body(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage()));
+	@PostMapping("/streams/{stream}/complete")
+	Map<String, String> complete(@PathVariable String stream) {
+		return Map.of("id", this.sseReplay.complete(stream));
 	}
 
-	private String readUtf8(InputStream body) throws IOException {
-		// Read at most one byte past the limit, so a huge body is never buffered.
-		byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, this.maxEventSize + 1));
-		if (bytes.length > this.maxEventSize) {
-			throw new EventTooLargeException(bytes.length + body.available(), this.maxEventSize);
-		}
-		try {
-			return StandardCharsets.UTF_8.newDecoder()
-				.onMalformedInput(CodingErrorAction.REPORT)
-				.onUnmappableCharacter(CodingErrorAction.REPORT)
-				.decode(ByteBuffer.wrap(bytes))
-				.toString();
-		}
-		catch (CharacterCodingException ex) {
-			throw new InvalidBodyException("The request body is not valid UTF-8");
-		}
-	}
-
-	static final class InvalidBodyException extends RuntimeException {
-
-		private static final long serialVersionUID = 1L;
-
-		InvalidBodyException(String message) {
-			super(message);
-		}
-
+	@DeleteMapping("/streams/{stream}")
+	CompletionStage<ResponseEntity<Void>> delete(@PathVariable String stream) {
+		// An answer still being written would go on publishing into a new
+		// lifetime of the stream: it is stopped, and has ended, before the delete.
+		return this.answers.stop(stream).thenApply((stopped) -> {
+			this.sseReplay.delete(stream);
+			return ResponseEntity.noContent().build();
+		});
 	}
 
 }

@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SampleApplicationTests {
 
 	private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+	private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
 	@LocalServerPort
 	private int port;
@@ -89,6 +92,51 @@ class SampleApplicationTests {
 		HttpResponse<String> name = post("/streams/utf8?event=a%0Ab", "x".getBytes(StandardCharsets.UTF_8), null);
 		assertThat(name.statusCode()).isEqualTo(400);
 		assertThat(name.body()).contains("must not contain LF");
+	}
+
+	@Test
+	void completeAnswersTheFinalEventsIdAndEndsTheStream() throws Exception {
+		String first = id(post("/streams/ending", "one".getBytes(StandardCharsets.UTF_8), null));
+		String second = id(post("/streams/ending", "two".getBytes(StandardCharsets.UTF_8), null));
+		String finalId = id(post("/streams/ending/complete", new byte[0], null));
+		EventStreamReader.Result rest = EventStreamReader.readToEnd(uri("/streams/ending"), first, READ_TIMEOUT);
+		assertThat(rest.status()).isEqualTo(200);
+		assertThat(rest.events()).containsExactly(new EventStreamReader.Event(second, "message", "two"),
+				new EventStreamReader.Event(finalId, "complete", "{\"reason\":\"completed\"}"));
+		assertThat(EventStreamReader.readToEnd(uri("/streams/ending"), finalId, READ_TIMEOUT).status())
+			.isEqualTo(204);
+		assertThat(EventStreamReader.readToEnd(uri("/streams/ending"), null, READ_TIMEOUT).status()).isEqualTo(204);
+		assertThat(post("/streams/ending", "three".getBytes(StandardCharsets.UTF_8), null).statusCode())
+			.isEqualTo(409);
+		assertThat(post("/streams/ending/complete", new byte[0], null).statusCode()).isEqualTo(409);
+	}
+
+	@Test
+	void deleteAnswers204AndEndsTheStreamForItsConnections() throws Exception {
+		String first = id(post("/streams/deleting", "one".getBytes(StandardCharsets.UTF_8), null));
+		String second = id(post("/streams/deleting", "two".getBytes(StandardCharsets.UTF_8), null));
+		try (EventStreamReader connected = EventStreamReader.open(uri("/streams/deleting"), first)) {
+			// Replayed after the connection joined the stream's live subscribers.
+			assertThat(connected.next(READ_TIMEOUT)).isEqualTo(new EventStreamReader.Event(second, "message", "two"));
+			HttpResponse<String> delete = HTTP.send(
+					HttpRequest.newBuilder(uri("/streams/deleting")).DELETE().build(),
+					HttpResponse.BodyHandlers.ofString());
+			assertThat(delete.statusCode()).isEqualTo(204);
+			List<EventStreamReader.Event> rest = connected.rest(READ_TIMEOUT);
+			assertThat(rest).hasSize(1);
+			assertThat(rest.get(0).name()).isEqualTo("complete");
+			assertThat(rest.get(0).data()).isEqualTo("{\"reason\":\"deleted\"}");
+		}
+		assertThat(EventStreamReader.readToEnd(uri("/streams/deleting"), second, READ_TIMEOUT).status())
+			.isEqualTo(204);
+	}
+
+	@Test
+	void completeAndDeleteRejectBadStreamNamesWithA400() throws Exception {
+		assertThat(post("/streams/bad%20name/complete", new byte[0], null).statusCode()).isEqualTo(400);
+		HttpResponse<String> delete = HTTP.send(HttpRequest.newBuilder(uri("/streams/bad%20name")).DELETE().build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(delete.statusCode()).isEqualTo(400);
 	}
 
 	@Test
