@@ -28,7 +28,9 @@ public interface Publication {
 	 * Returns the id of the stream's final event, once it is published: the
 	 * source completed, failed or was cancelled. Completes exceptionally when the
 	 * final event could not be published (the store was unavailable, or the
-	 * stream had been ended by someone else).
+	 * stream had been ended by someone else), and with
+	 * {@link dev.ssereplay.store.StreamCompletedException} when the stream was
+	 * deleted while the source was being published: the deletion stops it.
 	 * @return the id of the final event
 	 */
 	CompletionStage<String> whenEnded();

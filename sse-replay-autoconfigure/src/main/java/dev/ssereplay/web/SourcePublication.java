@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.ssereplay.event.EndReason;
+import dev.ssereplay.store.StreamCompletedException;
 
 /**
  * A Reactive Streams source published to a stream: each element is appended as
@@ -78,14 +79,22 @@ final class SourcePublication implements Subscriber<Object>, Publication, Runnab
 
 	private volatile boolean cancelRequested;
 
+	// Set when the stream is deleted: held while appending, so that nothing is
+	// appended after the deletion, which would start the stream again.
+	private final Object appendLock = new Object();
+
+	private volatile boolean deleted;
+
 	// Confined to the drain.
 	private boolean finished;
 
-	SourcePublication(String stream, Target target, Executor executor, Function<Throwable, String> failureMessage) {
+	SourcePublication(String stream, Target target, Executor executor, Function<Throwable, String> failureMessage,
+			Runnable onEnded) {
 		this.stream = stream;
 		this.target = target;
 		this.executor = executor;
 		this.failureMessage = failureMessage;
+		this.ended.whenComplete((id, ex) -> onEnded.run());
 	}
 
 	@Override
@@ -174,8 +183,30 @@ final class SourcePublication implements Subscriber<Object>, Publication, Runnab
 		while (missed != 0);
 	}
 
+	/**
+	 * Stops the source because its stream is being deleted: nothing more is
+	 * appended once this returns, not even a final event, since the deletion ends
+	 * the stream; {@link #whenEnded()} completes with
+	 * {@link StreamCompletedException}.
+	 */
+	void stopForDeletion() {
+		synchronized (this.appendLock) {
+			this.deleted = true;
+		}
+		Subscription current = this.subscription;
+		if (current != null) {
+			current.cancel();
+		}
+		this.ended.completeExceptionally(new StreamCompletedException(this.stream));
+	}
+
 	private void drain() {
 		while (!this.finished) {
+			if (this.deleted) {
+				this.finished = true;
+				this.elements.clear();
+				return;
+			}
 			if (this.cancelRequested) {
 				end(EndReason.CANCELLED, null);
 				return;
@@ -183,7 +214,12 @@ final class SourcePublication implements Subscriber<Object>, Publication, Runnab
 			Object element = this.elements.poll();
 			if (element != null) {
 				try {
-					this.target.append(element);
+					synchronized (this.appendLock) {
+						if (this.deleted) {
+							continue;
+						}
+						this.target.append(element);
+					}
 				}
 				catch (RuntimeException ex) {
 					// The source's events can no longer be stored in order: stop it.
@@ -212,7 +248,14 @@ final class SourcePublication implements Subscriber<Object>, Publication, Runnab
 		this.finished = true;
 		this.elements.clear();
 		try {
-			this.ended.complete(this.target.end(reason, message));
+			String id;
+			synchronized (this.appendLock) {
+				if (this.deleted) {
+					return;
+				}
+				id = this.target.end(reason, message);
+			}
+			this.ended.complete(id);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not end stream '{}' ({})", this.stream, reason.tag(), ex);

@@ -3,7 +3,11 @@ package dev.ssereplay.web;
 import java.security.Principal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -79,6 +83,9 @@ public final class SseReplay {
 	private final String completeEventName;
 
 	private final SubscriptionAuthorizer authorizer;
+
+	// The sources being published, by stream, so that a delete can stop them.
+	private final Map<String, Set<SourcePublication>> publications = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates the entry point, naming final events {@code complete}.
@@ -313,6 +320,12 @@ public final class SseReplay {
 	 */
 	public void delete(String stream) {
 		StreamNames.check(stream);
+		// A source still publishing would start the stream again: stop it first.
+		Set<SourcePublication> publishing = this.publications.getOrDefault(stream, Set.of());
+		List<SourcePublication> stopped = new ArrayList<>(publishing);
+		for (SourcePublication publication : stopped) {
+			publication.stopForDeletion();
+		}
 		this.broker.delete(stream, finalEvent(EndReason.DELETED, null));
 	}
 
@@ -345,6 +358,7 @@ public final class SseReplay {
 		if (eventName != null) {
 			SseFormat.checkField("event", eventName);
 		}
+		SourcePublication[] holder = new SourcePublication[1];
 		SourcePublication publication = new SourcePublication(stream, new SourcePublication.Target() {
 
 			@Override
@@ -357,9 +371,18 @@ public final class SseReplay {
 				return SseReplay.this.end(stream, reason, message, null);
 			}
 
-		}, PublishingThreads.EXECUTOR, SseReplay::failureMessage);
+		}, PublishingThreads.EXECUTOR, SseReplay::failureMessage, () -> forget(stream, holder[0]));
+		holder[0] = publication;
+		this.publications.computeIfAbsent(stream, (key) -> ConcurrentHashMap.newKeySet()).add(publication);
 		source.subscribe(publication);
 		return publication;
+	}
+
+	private void forget(String stream, SourcePublication publication) {
+		this.publications.computeIfPresent(stream, (key, running) -> {
+			running.remove(publication);
+			return running.isEmpty() ? null : running;
+		});
 	}
 
 	private String end(String stream, EndReason reason, String message, Duration keepFor) {

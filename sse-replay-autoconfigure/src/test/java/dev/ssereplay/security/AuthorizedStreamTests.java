@@ -27,12 +27,16 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.HttpStatusEntryPoint;
+import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 
 import dev.ssereplay.broker.Broker;
 import dev.ssereplay.broker.Callback;
@@ -115,11 +119,15 @@ class AuthorizedStreamTests {
 	}
 
 	@Test
-	void anAnonymousClientGets401() {
+	void anAnonymousEventSourceGets401WhileAPageIsSentToTheLoginForm() throws Exception {
 		await().atMost(WAIT).until(() -> this.broker.connectionCount() == 0);
 		try (SseTestClient anonymous = SseTestClient.connect(stream("public.news"), null)) {
 			assertThat(anonymous.status()).isEqualTo(401);
 		}
+		HttpResponse<Void> page = HTTP.send(HttpRequest.newBuilder(stream("public.news"))
+			.header("Accept", "text/html")
+			.build(), HttpResponse.BodyHandlers.discarding());
+		assertThat(page.statusCode()).isEqualTo(302);
 		assertThat(this.broker.connectionCount()).isZero();
 		assertThat(this.store.summary("public.news")).isNull();
 	}
@@ -215,8 +223,9 @@ class AuthorizedStreamTests {
 	}
 
 	/**
-	 * The application's security: HTTP Basic, two users, every request
-	 * authenticated; and who may read which stream.
+	 * The application's security: form login and HTTP Basic, two users, every
+	 * request authenticated, 401 for event streams; and who may read which
+	 * stream.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	static class Security {
@@ -224,7 +233,12 @@ class AuthorizedStreamTests {
 		@Bean
 		SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
 			return http.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated())
+				.formLogin(Customizer.withDefaults())
 				.httpBasic(Customizer.withDefaults())
+				// An EventSource cannot follow a login form: tell it 401 instead.
+				.exceptionHandling((exceptions) -> exceptions.defaultAuthenticationEntryPointFor(
+						new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED),
+						new MediaTypeRequestMatcher(MediaType.TEXT_EVENT_STREAM)))
 				.csrf((csrf) -> csrf.disable())
 				.build();
 		}

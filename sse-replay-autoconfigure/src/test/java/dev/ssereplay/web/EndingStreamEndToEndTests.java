@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.SubmissionPublisher;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -180,6 +181,22 @@ class EndingStreamEndToEndTests {
 		assertThat(replay.body()).endsWith("id: " + end + "\nevent: complete\ndata: {\"reason\":\"cancelled\"}\n\n");
 		assertThatExceptionOfType(StreamCompletedException.class)
 			.isThrownBy(() -> this.sseReplay.publish("cancelled-1", "late"));
+	}
+
+	@Test
+	void deletingAStreamStopsTheSourcePublishedToIt() throws Exception {
+		boolean[] cancelled = new boolean[1];
+		Publication publication = this.sseReplay.publishAll("deleted-1",
+				Flux.interval(Duration.ofMillis(5)).map((n) -> "n" + n).doOnCancel(() -> cancelled[0] = true));
+		await().atMost(WAIT).until(() -> this.store.head("deleted-1").sequence() >= 5);
+		this.sseReplay.delete("deleted-1");
+		assertThatExceptionOfType(ExecutionException.class)
+			.isThrownBy(() -> publication.whenEnded().toCompletableFuture().get(30, TimeUnit.SECONDS))
+			.withCauseInstanceOf(StreamCompletedException.class);
+		assertThat(cancelled[0]).isTrue();
+		Thread.sleep(200);
+		// Nothing was published after the deletion, which would have started the stream again.
+		assertThat(this.store.status("deleted-1").deleted()).isTrue();
 	}
 
 	@Test
