@@ -31,6 +31,7 @@ import dev.ssereplay.store.InMemoryReplayStore;
 import dev.ssereplay.store.ReplayStore;
 import dev.ssereplay.web.SseReplay;
 import dev.ssereplay.web.SseReplayExceptionHandler;
+import dev.ssereplay.web.SocketCloser;
 import dev.ssereplay.web.SseReplayReturnValueHandler;
 import dev.ssereplay.web.SubscriptionAuthorizer;
 
@@ -93,12 +94,13 @@ public final class SseReplayAutoConfiguration {
 
 	/**
 	 * Serves the emitters of {@link SseReplay#subscribe} with non-blocking output.
+	 * @param socketCloser the server's {@link SocketCloser}, if it has one
 	 * @return the post-processor that installs the return value handler
 	 */
 	@Bean
 	@ConditionalOnProperty(name = "sse.replay.writer.non-blocking", havingValue = "true", matchIfMissing = true)
-	static BeanPostProcessor sseReplayReturnValueHandlerInstaller() {
-		return new ReturnValueHandlerInstaller();
+	static BeanPostProcessor sseReplayReturnValueHandlerInstaller(ObjectProvider<SocketCloser> socketCloser) {
+		return new ReturnValueHandlerInstaller(socketCloser);
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -138,14 +140,21 @@ public final class SseReplayAutoConfiguration {
 
 	/**
 	 * Puts {@link SseReplayReturnValueHandler} in front of Spring MVC's emitter
-	 * handling in every {@link RequestMappingHandlerAdapter}.
+	 * handling in every {@link RequestMappingHandlerAdapter}, with the server's
+	 * {@link SocketCloser}, or {@link SocketCloser#NONE} when there is none.
 	 */
 	static final class ReturnValueHandlerInstaller implements BeanPostProcessor {
+
+		private final ObjectProvider<SocketCloser> socketCloser;
+
+		ReturnValueHandlerInstaller(ObjectProvider<SocketCloser> socketCloser) {
+			this.socketCloser = socketCloser;
+		}
 
 		@Override
 		public Object postProcessAfterInitialization(Object bean, String beanName) {
 			if (bean instanceof RequestMappingHandlerAdapter adapter) {
-				SseReplayReturnValueHandler.install(adapter);
+				SseReplayReturnValueHandler.install(adapter, this.socketCloser.getIfAvailable(() -> SocketCloser.NONE));
 			}
 			return bean;
 		}

@@ -325,6 +325,14 @@ public class SseReplayProperties {
 		 */
 		private Duration startTimeout = Duration.ofSeconds(10);
 
+		/**
+		 * How long a connection the server ended for slowness ('close' or 'remove') or
+		 * at shutdown, or while its client was not reading, stays open for the client
+		 * to read its end before its socket is reset; 0 resets it as soon as the
+		 * response has ended. Applies on Tomcat's NIO connector, to HTTP/1.1.
+		 */
+		private Duration closeGrace = Duration.ofSeconds(5);
+
 		public int getQueueDepth() {
 			return this.queueDepth;
 		}
@@ -358,6 +366,15 @@ public class SseReplayProperties {
 		public void setStartTimeout(Duration startTimeout) {
 			requirePositive("sse.replay.connection.start-timeout", startTimeout);
 			this.startTimeout = startTimeout;
+		}
+
+		public Duration getCloseGrace() {
+			return this.closeGrace;
+		}
+
+		public void setCloseGrace(Duration closeGrace) {
+			requireNotNegative("sse.replay.connection.close-grace", closeGrace);
+			this.closeGrace = closeGrace;
 		}
 
 	}

@@ -14,14 +14,18 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.util.unit.DataSize;
 
+import dev.ssereplay.web.SocketCloser;
 import dev.ssereplay.web.tomcat.SizedResponseBufferProtocol;
+import dev.ssereplay.web.tomcat.TomcatSocketCloser;
 
 /**
- * Auto-configuration of the embedded Tomcat's per-connection buffers from
- * {@code sse.replay.tomcat.*}. Nothing changes unless one of those properties is
- * set. {@code sse.replay.tomcat.response-buffer} runs Tomcat's default protocol
- * as {@link SizedResponseBufferProtocol}; with another protocol, startup fails
- * with a failure analysis.
+ * Auto-configuration of what sse-replay does with Tomcat: the
+ * {@link TomcatSocketCloser} that applies
+ * {@code sse.replay.connection.close-grace}, and the embedded Tomcat's
+ * per-connection buffers from {@code sse.replay.tomcat.*}, which change nothing
+ * unless one of those properties is set. {@code sse.replay.tomcat.response-buffer}
+ * runs Tomcat's default protocol as {@link SizedResponseBufferProtocol}; with
+ * another protocol, startup fails with a failure analysis.
  */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -30,6 +34,12 @@ import dev.ssereplay.web.tomcat.SizedResponseBufferProtocol;
 public final class SseReplayTomcatAutoConfiguration {
 
 	static final String RESPONSE_BUFFER_PROPERTY = "sse.replay.tomcat.response-buffer";
+
+	@Bean
+	@ConditionalOnMissingBean(SocketCloser.class)
+	TomcatSocketCloser sseReplaySocketCloser(SseReplayProperties properties) {
+		return new TomcatSocketCloser(properties.getConnection().getCloseGrace());
+	}
 
 	@Bean
 	@ConditionalOnMissingBean(name = "sseReplayTomcatBuffers")

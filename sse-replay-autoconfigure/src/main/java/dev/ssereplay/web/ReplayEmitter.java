@@ -58,6 +58,10 @@ final class ReplayEmitter extends SseEmitter implements Connection {
 
 	private volatile boolean ended;
 
+	// Whether the application ended the stream: a normal end, after which a client
+	// that keeps up keeps its connection.
+	private volatile boolean cancelled;
+
 	private volatile boolean responseDone;
 
 	private volatile ServletOutput servlet;
@@ -97,6 +101,10 @@ final class ReplayEmitter extends SseEmitter implements Connection {
 		result.onCompletion(this::completed);
 		result.onTimeout(() -> {
 			timedOut();
+			ServletOutput attached = this.servlet;
+			if (attached != null) {
+				attached.closeSocketIfBehind();
+			}
 			// The stream ends normally: the client resumes where it was.
 			result.setResult(null);
 		});
@@ -105,9 +113,13 @@ final class ReplayEmitter extends SseEmitter implements Connection {
 
 	/**
 	 * Starts writing to the response, once asynchronous processing has started.
+	 * @param output the response's output stream
+	 * @param result the request's asynchronous result
+	 * @param closeSocketAfterGrace what closes the socket after the close grace,
+	 * from {@link SocketCloser#prepare}
 	 */
-	void attach(ServletOutputStream output, DeferredResult<Object> result) {
-		ServletOutput attached = new ServletOutput(output, result);
+	void attach(ServletOutputStream output, DeferredResult<Object> result, Runnable closeSocketAfterGrace) {
+		ServletOutput attached = new ServletOutput(output, result, closeSocketAfterGrace);
 		boolean endNow;
 		synchronized (this.lock) {
 			this.servlet = attached;
@@ -183,6 +195,12 @@ final class ReplayEmitter extends SseEmitter implements Connection {
 		}
 	}
 
+	/**
+	 * Ends the response. An end the application did not ask for, and that the
+	 * container did not report, is the broker's own (the slow-connection policy,
+	 * shutdown): the socket is closed after the close grace unless the client
+	 * comes back on it, since a slow client may not read the end at all.
+	 */
 	@Override
 	public void close() {
 		ServletOutput attached;
@@ -191,7 +209,12 @@ final class ReplayEmitter extends SseEmitter implements Connection {
 			attached = (this.mode == Mode.SERVLET) ? this.servlet : null;
 		}
 		if (attached != null) {
-			attached.complete();
+			if (this.cancelled) {
+				attached.complete();
+			}
+			else {
+				attached.completeAndCloseSocket();
+			}
 			return;
 		}
 		try {
@@ -245,6 +268,7 @@ final class ReplayEmitter extends SseEmitter implements Connection {
 	 */
 	@Override
 	public void complete() {
+		this.cancelled = true;
 		Subscription current = this.subscription;
 		if (current != null) {
 			current.cancel();

@@ -6,6 +6,9 @@ import java.util.function.Consumer;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.web.context.request.async.DeferredResult;
 
 /**
@@ -13,6 +16,14 @@ import org.springframework.web.context.request.async.DeferredResult;
  * with non-blocking I/O where the container offers it, the
  * {@link WriteListener}, a write the container could not send at once, and the
  * end of the asynchronous request.
+ * <p>
+ * When the response ends, its socket may have to be closed after the close
+ * grace, by the {@link SocketCloser}'s action, since the container would
+ * otherwise hold the connection until its own timeout for a client that does
+ * not read: always when the server ends the stream on its own account
+ * ({@link #completeAndCloseSocket}), and otherwise when the client is behind,
+ * that is when the container could not take the writer's last write, or not all
+ * of it. A client that keeps up keeps its connection after a normal end.
  * <p>
  * The stream is not touched before its listener is registered ({@link #listen}):
  * until then it is not writable, so the writer and the thread that registers
@@ -23,9 +34,13 @@ import org.springframework.web.context.request.async.DeferredResult;
  */
 final class ServletOutput {
 
+	private static final Logger logger = LoggerFactory.getLogger(ServletOutput.class);
+
 	private final ServletOutputStream output;
 
 	private final DeferredResult<Object> result;
+
+	private final Runnable closeSocketAfterGrace;
 
 	private volatile boolean listening;
 
@@ -33,12 +48,23 @@ final class ServletOutput {
 
 	private volatile boolean done;
 
+	// Written by the writer, read when the response ends.
+	private volatile boolean behind;
+
 	// Confined to the writer.
 	private boolean flushPending;
 
-	ServletOutput(ServletOutputStream output, DeferredResult<Object> result) {
+	/**
+	 * Creates the output of a response.
+	 * @param output the response's output stream
+	 * @param result the request's asynchronous result, which ends it
+	 * @param closeSocketAfterGrace what closes the socket after the close grace,
+	 * from {@link SocketCloser#prepare}
+	 */
+	ServletOutput(ServletOutputStream output, DeferredResult<Object> result, Runnable closeSocketAfterGrace) {
 		this.output = output;
 		this.result = result;
+		this.closeSocketAfterGrace = closeSocketAfterGrace;
 	}
 
 	/**
@@ -86,13 +112,17 @@ final class ServletOutput {
 		}
 		try {
 			if (!this.output.isReady()) {
+				this.behind = true;
 				return false;
 			}
 			if (this.flushPending) {
 				this.flushPending = false;
 				this.output.flush();
-				return this.output.isReady();
+				boolean ready = this.output.isReady();
+				this.behind = !ready;
+				return ready;
 			}
+			this.behind = false;
 			return true;
 		}
 		catch (RuntimeException ex) {
@@ -110,11 +140,18 @@ final class ServletOutput {
 		checkNotDone();
 		try {
 			this.output.write(frames);
-			if (!this.nonBlocking || this.output.isReady()) {
+			if (!this.nonBlocking) {
 				this.output.flush();
+			}
+			else if (this.output.isReady()) {
+				this.output.flush();
+				// A non-blocking flush leaves with the container what the network did
+				// not take.
+				this.behind = !this.output.isReady();
 			}
 			else {
 				this.flushPending = true;
+				this.behind = true;
 			}
 		}
 		catch (RuntimeException ex) {
@@ -126,11 +163,29 @@ final class ServletOutput {
 
 	/**
 	 * Ends the asynchronous request normally, unless the container ended it: after
-	 * a container error an application thread must not dispatch.
+	 * a container error an application thread must not dispatch. When the client
+	 * is behind, its socket is closed after the grace.
 	 */
 	void complete() {
+		complete(this.behind);
+	}
+
+	/**
+	 * Ends the asynchronous request like {@link #complete()}, and closes its socket
+	 * after the grace whether or not the client seems behind: for a stream the
+	 * server ended on its own account, such as a slow connection, whose client may
+	 * not read even though the network took the last write.
+	 */
+	void completeAndCloseSocket() {
+		complete(true);
+	}
+
+	private void complete(boolean closeSocket) {
 		if (this.done) {
 			return;
+		}
+		if (closeSocket) {
+			closeSocket();
 		}
 		try {
 			this.result.setResult(null);
@@ -138,6 +193,32 @@ final class ServletOutput {
 		catch (RuntimeException ex) {
 			// The container ended the response meanwhile (the client went away); it
 			// completes the request itself.
+		}
+	}
+
+	/**
+	 * Arranges for the socket to be closed after the grace when the client is
+	 * behind; for a response about to end.
+	 */
+	void closeSocketIfBehind() {
+		if (this.behind) {
+			closeSocket();
+		}
+	}
+
+	private void closeSocket() {
+		if (!this.nonBlocking) {
+			// Blocking writes, on a container (or a mock) without non-blocking output:
+			// the connection is left to the container.
+			return;
+		}
+		try {
+			this.closeSocketAfterGrace.run();
+		}
+		catch (RuntimeException ex) {
+			// The response must still end; the container closes the connection later.
+			logger.warn("Could not arrange to close the socket of an ended event stream; the container closes it "
+					+ "at its own timeout", ex);
 		}
 	}
 

@@ -26,7 +26,9 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter
  * the first event), starts asynchronous processing through Spring MVC's
  * {@code WebAsyncManager} (so filters, interceptors and the request's timeout
  * behave as for any emitter) and hands the response's output stream to the
- * emitter, which registers a {@link jakarta.servlet.WriteListener}.
+ * emitter, which registers a {@link jakarta.servlet.WriteListener}. Its
+ * {@link SocketCloser} takes hold of the socket under the response then, for a
+ * stream the server may end while its client is not reading.
  * <p>
  * {@link #install(RequestMappingHandlerAdapter)} puts it in place of the
  * {@link ResponseBodyEmitterReturnValueHandler}, which Spring MVC consults before
@@ -36,13 +38,40 @@ public final class SseReplayReturnValueHandler implements HandlerMethodReturnVal
 
 	private final HandlerMethodReturnValueHandler delegate;
 
+	private final SocketCloser socketCloser;
+
 	/**
-	 * Creates a handler.
+	 * Creates a handler that leaves the sockets of clients that stop reading to
+	 * the container.
 	 * @param delegate Spring MVC's handler for everything that is not an
 	 * sse-replay emitter
 	 */
 	public SseReplayReturnValueHandler(HandlerMethodReturnValueHandler delegate) {
+		this(delegate, SocketCloser.NONE);
+	}
+
+	/**
+	 * Creates a handler.
+	 * @param delegate Spring MVC's handler for everything that is not an
+	 * sse-replay emitter
+	 * @param socketCloser what closes the socket of a stream the server ended
+	 * while its client was not reading
+	 */
+	public SseReplayReturnValueHandler(HandlerMethodReturnValueHandler delegate, SocketCloser socketCloser) {
 		this.delegate = delegate;
+		this.socketCloser = socketCloser;
+	}
+
+	/**
+	 * Replaces the adapter's {@link ResponseBodyEmitterReturnValueHandler} with one
+	 * that wraps it and leaves the sockets of clients that stop reading to the
+	 * container. Call after the adapter is initialized; does nothing when it is
+	 * already installed or the adapter has no such handler.
+	 * @param adapter the adapter
+	 * @return whether the handler was installed
+	 */
+	public static boolean install(RequestMappingHandlerAdapter adapter) {
+		return install(adapter, SocketCloser.NONE);
 	}
 
 	/**
@@ -50,9 +79,11 @@ public final class SseReplayReturnValueHandler implements HandlerMethodReturnVal
 	 * that wraps it. Call after the adapter is initialized; does nothing when it is
 	 * already installed or the adapter has no such handler.
 	 * @param adapter the adapter
+	 * @param socketCloser what closes the socket of a stream the server ended
+	 * while its client was not reading
 	 * @return whether the handler was installed
 	 */
-	public static boolean install(RequestMappingHandlerAdapter adapter) {
+	public static boolean install(RequestMappingHandlerAdapter adapter, SocketCloser socketCloser) {
 		List<HandlerMethodReturnValueHandler> handlers = adapter.getReturnValueHandlers();
 		if (handlers == null) {
 			return false;
@@ -61,7 +92,7 @@ public final class SseReplayReturnValueHandler implements HandlerMethodReturnVal
 		boolean installed = false;
 		for (HandlerMethodReturnValueHandler handler : handlers) {
 			if (handler instanceof ResponseBodyEmitterReturnValueHandler) {
-				replaced.add(new SseReplayReturnValueHandler(handler));
+				replaced.add(new SseReplayReturnValueHandler(handler, socketCloser));
 				installed = true;
 			}
 			else {
@@ -103,7 +134,7 @@ public final class SseReplayReturnValueHandler implements HandlerMethodReturnVal
 			WebAsyncUtils.getAsyncManager(webRequest).startDeferredResultProcessing(result, mavContainer);
 			started = true;
 			response.flushBuffer();
-			emitter.attach(response.getOutputStream(), result);
+			emitter.attach(response.getOutputStream(), result, this.socketCloser.prepare(response));
 		}
 		catch (Exception | Error ex) {
 			emitter.abandon();

@@ -5,9 +5,10 @@
  * returns is a {@code ReplayEmitter}, an {@code SseEmitter} whose writes go
  * either to a {@code ServletOutput} (non-blocking servlet output, installed by
  * {@link dev.ssereplay.web.SseReplayReturnValueHandler}) or through Spring
- * MVC's own emitter handling. {@code EventStreamHttp} reads the request and
- * sets the stream's headers, and
- * {@link dev.ssereplay.web.SseReplayExceptionHandler} maps sse-replay's errors
- * to HTTP statuses.
+ * MVC's own emitter handling. A {@link dev.ssereplay.web.SocketCloser} closes
+ * the socket of a stream whose client may never read its end, which the servlet
+ * API cannot do. {@code EventStreamHttp} reads the request and sets the
+ * stream's headers, and {@link dev.ssereplay.web.SseReplayExceptionHandler} maps
+ * sse-replay's errors to HTTP statuses.
  */
 package dev.ssereplay.web;

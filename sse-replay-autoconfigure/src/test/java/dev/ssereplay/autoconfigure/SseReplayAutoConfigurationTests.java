@@ -121,6 +121,7 @@ class SseReplayAutoConfigurationTests {
 			.withPropertyValues("sse.replay.store.max-events-per-stream=50", "sse.replay.store.max-bytes=2MB",
 					"sse.replay.store.time-to-live=90s", "sse.replay.connection.queue-depth=12",
 					"sse.replay.connection.slow-policy=drop", "sse.replay.connection.replay-batch-size=20",
+					"sse.replay.connection.close-grace=750ms",
 					"sse.replay.heartbeat.interval=0", "sse.replay.retry=750ms", "sse.replay.resync-event=reload",
 					"sse.replay.max-connections=42", "sse.replay.max-connections-per-address=4",
 					"sse.replay.max-connections-per-principal=3", "sse.replay.max-event-size=1KB",
@@ -133,6 +134,7 @@ class SseReplayAutoConfigurationTests {
 				assertThat(properties.getStore().getTimeToLive()).isEqualTo(Duration.ofSeconds(90));
 				assertThat(properties.getMaxEventSize().toBytes()).isEqualTo(1024);
 				assertThat(properties.getConnectionTimeout()).isEqualTo(Duration.ofMinutes(5));
+				assertThat(properties.getConnection().getCloseGrace()).isEqualTo(Duration.ofMillis(750));
 				assertThat(properties.getWriter().getMaxExtraThreads()).isEqualTo(9);
 				assertThat(context.getBean(Broker.class).options()).isEqualTo(BrokerOptions.builder()
 					.queueDepth(12)
@@ -195,6 +197,15 @@ class SseReplayAutoConfigurationTests {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("sse.replay.heartbeat.interval must be zero or positive");
+		});
+	}
+
+	@Test
+	void failsClearlyOnANegativeCloseGrace() {
+		this.contextRunner.withPropertyValues("sse.replay.connection.close-grace=-1s").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("sse.replay.connection.close-grace must be zero or positive");
 		});
 	}
 

@@ -16,7 +16,9 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.ssereplay.autoconfigure.SseReplayTomcatAutoConfiguration.IncompatibleTomcatProtocolException;
 import dev.ssereplay.autoconfigure.SseReplayTomcatAutoConfiguration.TomcatBuffersCustomizer;
+import dev.ssereplay.web.SocketCloser;
 import dev.ssereplay.web.tomcat.SizedResponseBufferProtocol;
+import dev.ssereplay.web.tomcat.TomcatSocketCloser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -46,6 +48,22 @@ class SseReplayTomcatAutoConfigurationTests {
 				assertThat(context.getBean("sseReplayTomcatBuffers"))
 					.isSameAs(UserCustomizerConfiguration.CUSTOMIZER);
 			});
+	}
+
+	@Test
+	void autoConfiguresTheSocketCloserWhichReachesTheSocketsOfThisTomcat() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(SocketCloser.class).hasSingleBean(TomcatSocketCloser.class);
+			assertThat(context.getBean(TomcatSocketCloser.class).isSupported()).isTrue();
+		});
+	}
+
+	@Test
+	void backsOffWhenUserDefinesASocketCloser() {
+		this.contextRunner.withUserConfiguration(UserSocketCloserConfiguration.class).run((context) -> {
+			assertThat(context).doesNotHaveBean(TomcatSocketCloser.class);
+			assertThat(context.getBean(SocketCloser.class)).isSameAs(SocketCloser.NONE);
+		});
 	}
 
 	@Test
@@ -86,7 +104,8 @@ class SseReplayTomcatAutoConfigurationTests {
 	@Test
 	void doesNotAutoConfigureWithoutTomcat() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(TomcatServletWebServerFactory.class))
-			.run((context) -> assertThat(context).doesNotHaveBean("sseReplayTomcatBuffers"));
+			.run((context) -> assertThat(context).doesNotHaveBean("sseReplayTomcatBuffers")
+				.doesNotHaveBean(SocketCloser.class));
 	}
 
 	@Test
@@ -149,6 +168,16 @@ class SseReplayTomcatAutoConfigurationTests {
 		Connector connector = new Connector(factory.getProtocol());
 		factory.getConnectorCustomizers().forEach((customizer) -> customizer.customize(connector));
 		return connector;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserSocketCloserConfiguration {
+
+		@Bean
+		SocketCloser socketCloser() {
+			return SocketCloser.NONE;
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

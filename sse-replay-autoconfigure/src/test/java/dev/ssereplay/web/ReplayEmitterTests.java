@@ -39,6 +39,9 @@ class ReplayEmitterTests {
 
 	private final DeferredResult<Object> result = new DeferredResult<>();
 
+	// How many times the socket was to be closed after the grace.
+	private final AtomicInteger closeSocket = new AtomicInteger();
+
 	ReplayEmitterTests() {
 		this.emitter.subscription(this.subscription);
 		this.emitter.onWritable(this.writable::incrementAndGet);
@@ -126,6 +129,72 @@ class ReplayEmitterTests {
 	}
 
 	@Test
+	void aStreamTheBrokerEndsHasItsSocketClosedAfterTheGraceEvenWhenTheNetworkTookEverything() throws IOException {
+		attach();
+		this.emitter.write(bytes("data: one\n\n"));
+		this.emitter.close();
+		assertThat(this.closeSocket).hasValue(1);
+		assertThat(this.result.hasResult()).isTrue();
+	}
+
+	@Test
+	void aStreamTheApplicationEndsLeavesTheSocketOfAClientThatKeepsUpOpen() throws IOException {
+		attach();
+		this.emitter.write(bytes("data: one\n\n"));
+		this.emitter.complete();
+		// The broker then ends the connection.
+		this.emitter.close();
+		assertThat(this.closeSocket).hasValue(0);
+		assertThat(this.result.hasResult()).isTrue();
+	}
+
+	@Test
+	void aStreamTheApplicationEndsWhileItsClientIsBehindHasItsSocketClosedAfterTheGrace() throws IOException {
+		attach();
+		this.output.readyAfterWrite = false;
+		this.emitter.write(bytes("data: one\n\n"));
+		this.emitter.complete();
+		this.emitter.close();
+		assertThat(this.closeSocket).hasValue(1);
+	}
+
+	@Test
+	void aClientThatCaughtUpIsNoLongerBehind() throws IOException {
+		attach();
+		this.output.readyAfterWrite = false;
+		this.emitter.write(bytes("data: one\n\n"));
+		this.output.ready = true;
+		assertThat(this.emitter.isWritable()).isTrue();
+		this.emitter.complete();
+		this.emitter.close();
+		assertThat(this.closeSocket).hasValue(0);
+	}
+
+	@Test
+	void aResponseTheContainerEndedLeavesItsSocketToTheContainer() {
+		attach();
+		this.output.listener.onError(new IOException("Broken pipe"));
+		this.emitter.close();
+		assertThat(this.closeSocket).hasValue(0);
+	}
+
+	@Test
+	void aStreamEndedBeforeItsResponseWasHandledLeavesTheSocketOpen() {
+		this.emitter.close();
+		attach();
+		assertThat(this.closeSocket).hasValue(0);
+	}
+
+	@Test
+	void aContainerWithoutNonBlockingOutputHasNoSocketToClose() {
+		this.output.supportsListener = false;
+		attach();
+		this.emitter.close();
+		assertThat(this.closeSocket).hasValue(0);
+		assertThat(this.result.hasResult()).isTrue();
+	}
+
+	@Test
 	void aWriteAfterTheResponseCompletedFailsWithAnIoException() {
 		attach();
 		this.output.completed = true;
@@ -156,7 +225,7 @@ class ReplayEmitterTests {
 			throw new IllegalStateException("broken callback");
 		});
 		reporting.prepare(this.result);
-		reporting.attach(this.output, this.result);
+		reporting.attach(this.output, this.result, this.closeSocket::incrementAndGet);
 		this.output.listener.onError(new IOException("Broken pipe"));
 		assertThat(reported).singleElement().extracting(Throwable::getMessage).isEqualTo("broken callback");
 		assertThat(this.subscription.disconnected).hasValue(1);
@@ -189,7 +258,7 @@ class ReplayEmitterTests {
 
 	private void attach() {
 		this.emitter.prepare(this.result);
-		this.emitter.attach(this.output, this.result);
+		this.emitter.attach(this.output, this.result, this.closeSocket::incrementAndGet);
 	}
 
 	private static byte[] bytes(String text) {
