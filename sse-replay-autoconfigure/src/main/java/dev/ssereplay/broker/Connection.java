@@ -47,9 +47,19 @@ public interface Connection {
 	}
 
 	/**
-	 * Ends the connection normally. Called once, after the last write; must not
-	 * throw or block.
+	 * Ends the connection normally. Must not throw or block.
 	 */
 	void close();
+
+	/**
+	 * Ends the connection, saying why; the broker calls this once, after the last
+	 * write, and never {@link #close()}. A transport may end it harder when the
+	 * client may not read the end at all ({@link CloseReason#SLOW},
+	 * {@link CloseReason#SHUTDOWN}). Must not throw or block.
+	 * @param reason why the connection ends
+	 */
+	default void close(CloseReason reason) {
+		close();
+	}
 
 }

@@ -403,7 +403,7 @@ final class Subscriber implements Subscription, Runnable {
 		}
 		finally {
 			this.phase.set(Phase.CLOSED);
-			this.connection.close();
+			this.connection.close(this.closeReason);
 			reportEnded(this.closeReason);
 		}
 	}
@@ -443,7 +443,7 @@ final class Subscriber implements Subscription, Runnable {
 			this.closeReason = CloseReason.SHUTDOWN;
 			this.context.closed().accept(this, CloseReason.SHUTDOWN);
 		}
-		this.connection.close();
+		this.connection.close(this.closeReason);
 		reportEnded(this.closeReason);
 	}
 

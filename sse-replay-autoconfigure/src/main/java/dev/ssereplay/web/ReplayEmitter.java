@@ -11,6 +11,7 @@ import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.web.context.request.async.DeferredResult;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
+import dev.ssereplay.broker.CloseReason;
 import dev.ssereplay.broker.Connection;
 import dev.ssereplay.broker.Subscription;
 
@@ -57,10 +58,6 @@ final class ReplayEmitter extends SseEmitter implements Connection {
 	private volatile Mode mode = Mode.PENDING;
 
 	private volatile boolean ended;
-
-	// Whether the application ended the stream: a normal end, after which a client
-	// that keeps up keeps its connection.
-	private volatile boolean cancelled;
 
 	private volatile boolean responseDone;
 
@@ -196,24 +193,38 @@ final class ReplayEmitter extends SseEmitter implements Connection {
 	}
 
 	/**
-	 * Ends the response. An end the application did not ask for, and that the
-	 * container did not report, is the broker's own (the slow-connection policy,
-	 * shutdown): the socket is closed after the close grace unless the client
-	 * comes back on it, since a slow client may not read the end at all.
+	 * Ends the response normally: its socket is closed after the close grace only
+	 * when the client is behind.
 	 */
 	@Override
 	public void close() {
+		end(false);
+	}
+
+	/**
+	 * Ends the response. When the server ended a slow connection or shuts down,
+	 * the client may not read the end at all: the socket is closed after the
+	 * close grace unless the client comes back on it. Otherwise (the stream ended,
+	 * the authorization expired, the application cancelled) it is closed only
+	 * when the client is behind, and a client that keeps up keeps its connection.
+	 */
+	@Override
+	public void close(CloseReason reason) {
+		end(reason == CloseReason.SLOW || reason == CloseReason.SHUTDOWN);
+	}
+
+	private void end(boolean closeSocket) {
 		ServletOutput attached;
 		synchronized (this.lock) {
 			this.ended = true;
 			attached = (this.mode == Mode.SERVLET) ? this.servlet : null;
 		}
 		if (attached != null) {
-			if (this.cancelled) {
-				attached.complete();
+			if (closeSocket) {
+				attached.completeAndCloseSocket();
 			}
 			else {
-				attached.completeAndCloseSocket();
+				attached.complete();
 			}
 			return;
 		}
@@ -268,7 +279,6 @@ final class ReplayEmitter extends SseEmitter implements Connection {
 	 */
 	@Override
 	public void complete() {
-		this.cancelled = true;
 		Subscription current = this.subscription;
 		if (current != null) {
 			current.cancel();

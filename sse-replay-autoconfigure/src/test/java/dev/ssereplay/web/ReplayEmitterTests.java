@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.web.context.request.async.DeferredResult;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
+import dev.ssereplay.broker.CloseReason;
 import dev.ssereplay.broker.Subscription;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -129,11 +130,21 @@ class ReplayEmitterTests {
 	}
 
 	@Test
-	void aStreamTheBrokerEndsHasItsSocketClosedAfterTheGraceEvenWhenTheNetworkTookEverything() throws IOException {
+	void aSlowConnectionTheBrokerEndsHasItsSocketClosedAfterTheGraceEvenWhenTheNetworkTookEverything()
+			throws IOException {
 		attach();
 		this.emitter.write(bytes("data: one\n\n"));
-		this.emitter.close();
+		this.emitter.close(CloseReason.SLOW);
 		assertThat(this.closeSocket).hasValue(1);
+		assertThat(this.result.hasResult()).isTrue();
+	}
+
+	@Test
+	void aStreamThatEndedOrExpiredLeavesTheSocketOfAClientThatKeepsUpOpen() throws IOException {
+		attach();
+		this.emitter.write(bytes("data: one\n\n"));
+		this.emitter.close(CloseReason.COMPLETED);
+		assertThat(this.closeSocket).hasValue(0);
 		assertThat(this.result.hasResult()).isTrue();
 	}
 
@@ -143,7 +154,7 @@ class ReplayEmitterTests {
 		this.emitter.write(bytes("data: one\n\n"));
 		this.emitter.complete();
 		// The broker then ends the connection.
-		this.emitter.close();
+		this.emitter.close(CloseReason.CANCELLED);
 		assertThat(this.closeSocket).hasValue(0);
 		assertThat(this.result.hasResult()).isTrue();
 	}
@@ -154,7 +165,7 @@ class ReplayEmitterTests {
 		this.output.readyAfterWrite = false;
 		this.emitter.write(bytes("data: one\n\n"));
 		this.emitter.complete();
-		this.emitter.close();
+		this.emitter.close(CloseReason.CANCELLED);
 		assertThat(this.closeSocket).hasValue(1);
 	}
 
@@ -166,7 +177,7 @@ class ReplayEmitterTests {
 		this.output.ready = true;
 		assertThat(this.emitter.isWritable()).isTrue();
 		this.emitter.complete();
-		this.emitter.close();
+		this.emitter.close(CloseReason.CANCELLED);
 		assertThat(this.closeSocket).hasValue(0);
 	}
 
@@ -174,13 +185,13 @@ class ReplayEmitterTests {
 	void aResponseTheContainerEndedLeavesItsSocketToTheContainer() {
 		attach();
 		this.output.listener.onError(new IOException("Broken pipe"));
-		this.emitter.close();
+		this.emitter.close(CloseReason.SLOW);
 		assertThat(this.closeSocket).hasValue(0);
 	}
 
 	@Test
 	void aStreamEndedBeforeItsResponseWasHandledLeavesTheSocketOpen() {
-		this.emitter.close();
+		this.emitter.close(CloseReason.SLOW);
 		attach();
 		assertThat(this.closeSocket).hasValue(0);
 	}
@@ -189,7 +200,7 @@ class ReplayEmitterTests {
 	void aContainerWithoutNonBlockingOutputHasNoSocketToClose() {
 		this.output.supportsListener = false;
 		attach();
-		this.emitter.close();
+		this.emitter.close(CloseReason.SLOW);
 		assertThat(this.closeSocket).hasValue(0);
 		assertThat(this.result.hasResult()).isTrue();
 	}
