@@ -1,15 +1,8 @@
 package dev.ssereplay.sample;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,19 +14,13 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -48,29 +35,17 @@ import dev.ssereplay.web.Publication;
 import dev.ssereplay.web.SseReplay;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
- * The answer page in a real browser, headless Chromium driven through
- * chromedriver: Debian's {@code chromium} and {@code chromium-driver} packages.
- * Selenium is given both paths, so it never looks for or downloads a browser or
- * a driver of its own.
- * <p>
- * Without them the test does not run, and says so in its skip message and in
- * a warning; with the environment variable {@code CI} set it fails instead, so
- * that a build server without a browser cannot pass it silently.
+ * The answer page in a real browser, a {@link HeadlessChromium}. Without one the
+ * test does not run, and says so; with the environment variable {@code CI} set
+ * it fails instead.
  */
 // Selenium warns that it has no DevTools support for this Chromium version; the
 // test drives the browser through WebDriver only.
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "logging.level.org.openqa.selenium.devtools=error")
 class AnswerPageBrowserTests {
-
-	private static final Logger logger = LoggerFactory.getLogger(AnswerPageBrowserTests.class);
-
-	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
 	// Longer than the reconnection delay the server sends (sse.replay.retry, 3s):
 	// a page that left its EventSource open would have reconnected by then.
@@ -87,59 +62,21 @@ class AnswerPageBrowserTests {
 	@Autowired
 	private StreamRequestLog requests;
 
-	private ChromeDriverService service;
+	private HeadlessChromium chromium;
 
 	private WebDriver browser;
 
 	@BeforeEach
 	void startBrowser() {
-		requireBrowser();
-		this.service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-			.usingAnyFreePort()
-			.build();
-		ChromeOptions options = new ChromeOptions();
-		options.setBinary(CHROMIUM.toFile());
-		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-				"--disable-component-update", "--disable-sync", "--disable-dev-shm-usage");
-		this.browser = new ChromeDriver(this.service, options);
+		this.chromium = HeadlessChromium.start("The answer page's browser test");
+		this.browser = this.chromium.driver();
 	}
 
 	@AfterEach
 	void stopBrowser() {
-		if (this.browser != null) {
-			this.browser.quit();
+		if (this.chromium != null) {
+			this.chromium.close();
 		}
-		if (this.service != null) {
-			this.service.stop();
-		}
-	}
-
-	// Checked before each test rather than once before all, so that a test that
-	// does not run is counted as skipped.
-	private static void requireBrowser() {
-		List<String> missing = new ArrayList<>();
-		for (Path path : List.of(CHROMIUM, CHROMEDRIVER)) {
-			if (!Files.isExecutable(path)) {
-				missing.add(path.toString());
-			}
-		}
-		if (missing.isEmpty()) {
-			return;
-		}
-		String message = "The answer page's browser test DID NOT RUN: " + String.join(" and ", missing)
-				+ " not found. Install Debian's chromium and chromium-driver packages "
-				+ "(apt-get install chromium chromium-driver) to run it.";
-		String ci = System.getenv("CI");
-		if (ci != null && !ci.isEmpty()) {
-			fail(message + " CI is set, so a missing browser is a failure.");
-		}
-		String banner = "*".repeat(100);
-		logger.warn("\n{}\n{}\n{}", banner, message, banner);
-		// The test's own output goes to a report file; the process's standard error
-		// reaches the console of the build that runs it.
-		PrintStream console = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-		console.println(banner + System.lineSeparator() + "WARNING: " + message + System.lineSeparator() + banner);
-		Assumptions.abort(message);
 	}
 
 	@Test

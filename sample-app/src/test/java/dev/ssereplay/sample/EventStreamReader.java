@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -48,11 +49,27 @@ final class EventStreamReader implements AutoCloseable {
 	 * @throws Exception when the request fails
 	 */
 	static EventStreamReader open(URI uri, String lastEventId) throws Exception {
+		return open(HTTP, uri, lastEventId, Map.of());
+	}
+
+	/**
+	 * Subscribes to a stream with a client and headers of the test's own, such as
+	 * credentials, or a client that keeps a session's cookie.
+	 * @param http the client to send the request with
+	 * @param uri the stream's URI
+	 * @param lastEventId the position to resume after, or {@code null}
+	 * @param headers more request headers
+	 * @return the open stream, once the response's status is known
+	 * @throws Exception when the request fails
+	 */
+	static EventStreamReader open(HttpClient http, URI uri, String lastEventId, Map<String, String> headers)
+			throws Exception {
 		HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream");
 		if (lastEventId != null) {
 			request.header("Last-Event-ID", lastEventId);
 		}
-		return new EventStreamReader(HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
+		headers.forEach(request::header);
+		return new EventStreamReader(http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
 	}
 
 	/**

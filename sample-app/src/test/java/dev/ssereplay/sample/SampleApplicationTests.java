@@ -16,9 +16,14 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
+import org.springframework.security.web.SecurityFilterChain;
+
+import dev.ssereplay.web.SubscriptionAuthorizer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,6 +39,9 @@ class SampleApplicationTests {
 
 	@LocalServerPort
 	private int port;
+
+	@Autowired
+	private ApplicationContext context;
 
 	private URI uri(String path) {
 		return URI.create("http://127.0.0.1:" + this.port + path);
@@ -159,6 +167,16 @@ class SampleApplicationTests {
 				HttpRequest.newBuilder(uri("/actuator/metrics/sse.replay.events.published")).build(),
 				HttpResponse.BodyHandlers.ofString());
 		assertThat(metric.statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void runsWithoutSpringSecurityWithoutTheSecureProfile() throws Exception {
+		assertThat(this.context.getBeanNamesForType(SecurityFilterChain.class)).isEmpty();
+		assertThat(this.context.containsBean("springSecurityFilterChain")).isFalse();
+		assertThat(this.context.getBeanNamesForType(SubscriptionAuthorizer.class)).isEmpty();
+		HttpResponse<String> me = HTTP.send(HttpRequest.newBuilder(uri("/me")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(me.statusCode()).isEqualTo(404);
 	}
 
 	private List<String> readLines(String path, String lastEventId, int blocks) throws Exception {
