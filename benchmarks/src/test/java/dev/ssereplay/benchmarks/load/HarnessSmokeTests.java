@@ -70,6 +70,32 @@ class HarnessSmokeTests {
 	}
 
 	@Test
+	void checksIdsAndTheFinalEventAndTakesNoContentAsTheEnd() throws Exception {
+		try (LoadClient client = new LoadClient(new java.net.InetSocketAddress("127.0.0.1", 1), 1, 0)) {
+			SseConnection connection = new SseConnection(client, 0, "/", false);
+			connection.worker = new Worker(client, "test");
+			connection.trackSequences();
+			String body = "id: e-0\n\nid: e-1\nevent: token\ndata: 1 5 xx\n\nid: e-3\nevent: token\ndata: 3 7\n\n"
+					+ "id: e-4\nevent: complete\ndata: {\"reason\":\"completed\"}\n\n";
+			byte[] stream = ("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n" + body)
+				.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+			assertThat(connection.onBytes(stream, 0, stream.length, 10)).isTrue();
+			assertThat(connection.received).isEqualTo(2);
+			assertThat(connection.idBreaks).isEqualTo(1);
+			assertThat(connection.completes).isEqualTo(1);
+			assertThat(connection.abnormalEnds).isZero();
+			assertThat(connection.missingIn(1, 3)).isEqualTo(1);
+			connection.resetResponse();
+			byte[] noContent = "HTTP/1.1 204 \r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+			assertThat(connection.onBytes(noContent, 0, noContent.length, 20)).isFalse();
+			assertThat(connection.noContent).isTrue();
+			assertThat(connection.failed).isFalse();
+			assertThat(new String(connection.request("h").array(), java.nio.charset.StandardCharsets.US_ASCII))
+				.contains("Last-Event-ID: e-4\r\n");
+		}
+	}
+
+	@Test
 	void parsesTheEventStreamAcrossReadsAndChunks() throws Exception {
 		try (LoadClient client = new LoadClient(new java.net.InetSocketAddress("127.0.0.1", 1), 1, 0)) {
 			SseConnection connection = new SseConnection(client, 0, "/", false);
