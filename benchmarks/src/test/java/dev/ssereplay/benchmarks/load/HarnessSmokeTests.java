@@ -1,5 +1,6 @@
 package dev.ssereplay.benchmarks.load;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -67,6 +68,56 @@ class HarnessSmokeTests {
 			assertThat(scenarios.fanOut("s1").get(Metric.DELIVERED_PER_SECOND)).isPositive();
 			assertThat(scenarios.latency("s2", RATE).get(Metric.SAMPLES)).isPositive();
 		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(names = { "SSE_REPLAY", "HAND_WRITTEN", "NETTY" })
+	void manyStreamsDeliverEveryEvent(Contender contender) throws Exception {
+		try (ServerProcess server = ServerProcess.inProcess(contender, ARGUMENTS)) {
+			Map<String, Double> many = new Scenarios(server.target(), SETTINGS).manyStreams("s6_");
+			assertThat(many.get(Metric.STREAMS)).isEqualTo(SETTINGS.streams());
+			assertThat(many.get(Metric.DELIVERED_PER_SECOND)).isPositive();
+			assertThat(many.get(Metric.DELIVERED_SHARE)).isEqualTo(1.0);
+			assertThat(many.get(Metric.CLOSED_BY_SERVER)).isZero();
+			assertThat(many.get(Metric.RELEASE_SECONDS)).isFinite();
+		}
+	}
+
+	@Test
+	void tokenStreamsOfSseReplayLoseNothingAndEndWithTheFinalEvent() throws Exception {
+		try (ServerProcess server = ServerProcess.inProcess(Contender.SSE_REPLAY, tokenArguments())) {
+			Map<String, Double> tokens = new Scenarios(server.target(), SETTINGS).tokenStreams("s7_");
+			int streams = SETTINGS.tokenStreams();
+			assertThat(tokens.get(Metric.COMPLETED)).isEqualTo(streams);
+			assertThat(tokens.get(Metric.COMPLETE_SECONDS)).isFinite();
+			assertThat(tokens.get(Metric.DROPS)).isEqualTo(streams);
+			assertThat(tokens.get(Metric.REPLAYED)).isPositive();
+			assertThat(tokens.get(Metric.LOST)).isZero();
+			assertThat(tokens.get(Metric.DUPLICATED)).isZero();
+			assertThat(tokens.get(Metric.ID_BREAKS)).isZero();
+			assertThat(tokens.get(Metric.RESYNCS)).isZero();
+			assertThat(tokens.get(Metric.TOLD_TO_STOP)).isEqualTo(streams);
+		}
+	}
+
+	@Test
+	void tokenStreamsOfTheHandWrittenLoopLoseWhatIsSentWhileAway() throws Exception {
+		try (ServerProcess server = ServerProcess.inProcess(Contender.HAND_WRITTEN, tokenArguments())) {
+			Map<String, Double> tokens = new Scenarios(server.target(), SETTINGS).tokenStreams("s7_");
+			int streams = SETTINGS.tokenStreams();
+			assertThat(tokens.get(Metric.COMPLETED)).isEqualTo(streams);
+			assertThat(tokens.get(Metric.DROPS)).isEqualTo(streams);
+			assertThat(tokens.get(Metric.LOST)).isPositive();
+			assertThat(tokens.get(Metric.REPLAYED)).isZero();
+			assertThat(tokens.get(Metric.ID_BREAKS)).isEqualTo(streams);
+			assertThat(tokens.get(Metric.TOLD_TO_STOP)).isZero();
+		}
+	}
+
+	private static List<String> tokenArguments() {
+		List<String> arguments = new ArrayList<>(ARGUMENTS);
+		arguments.addAll(Scenarios.serverArguments(Scenario.S7, SETTINGS));
+		return arguments;
 	}
 
 	@Test
