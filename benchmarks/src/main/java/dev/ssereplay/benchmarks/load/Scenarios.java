@@ -502,10 +502,15 @@ public final class Scenarios {
 		return checkStreaming(client, connections, count);
 	}
 
+	// A connect is done when its response head arrives, and Spring MVC sends the
+	// hand-written loop's with its first heartbeat: each round of connects in
+	// progress can wait for one.
 	private List<SseConnection> connect(LoadClient client, IntFunction<String> path, int count, boolean track)
 			throws InterruptedException {
+		int rounds = (count + this.settings.connectConcurrency() - 1) / this.settings.connectConcurrency();
+		Duration timeout = Duration.ofSeconds(120).plus(this.settings.heartbeatWait().multipliedBy(rounds));
 		List<SseConnection> connections = client.connect(count, path, 0, false, track,
-				this.settings.connectConcurrency(), Duration.ofSeconds(120));
+				this.settings.connectConcurrency(), timeout);
 		return checkStreaming(client, connections, count);
 	}
 
