@@ -25,14 +25,23 @@ import dev.ssereplay.benchmarks.server.Contender;
  * {@code results.csv} (every repetition), {@code results.md} (medians, ratios)
  * and each server's log, under the output directory.
  * <p>
- * Each configuration runs in one server process, warmed up once. The servers of
- * one JDK are started and measured in scenario 1 one after the other and stay up
- * (idle, on the same CPU); the fixed rate of the other scenarios is half the
- * publish rate of the slowest contender there, on the first JDK with platform
- * threads. Then each server in turn runs scenarios 2, 5, 4 and 3, and stops:
- * slow connections after the others, as they can leave a server that blocks on
- * them in a poor state, and the 10,000 idle connections last, as they can
- * exhaust the heap of a server that spends 100 KB on each.
+ * Each configuration runs scenarios 1 to 5 in one server process, warmed up
+ * once. The servers of one JDK are started and measured in scenario 1 one after
+ * the other and stay up (idle, on the same CPU); the fixed rate of the other
+ * scenarios is half the publish rate of the slowest contender there, on the
+ * first JDK with platform threads. Then each server in turn runs scenarios 2, 5,
+ * 4 and 3, and stops: slow connections after the others, as they can leave a
+ * server that blocks on them in a poor state, and the 10,000 idle connections
+ * last, as they can exhaust the heap of a server that spends 100 KB on each.
+ * <p>
+ * Scenarios 6 and 7 each run on a server of their own, started and warmed up
+ * for them, and only against the contenders that serve them (see
+ * {@link Contender#publishesToRandomStreams()} and
+ * {@link Contender#generatesTokens()}): scenario 6 with a heap of
+ * {@code --streams-heap} (3 GB by default; 10,000 Tomcat connections with the
+ * default buffers do not fit in 1 GB), scenario 7 with the replay store's time
+ * to live set to {@code --token-ttl-seconds}. They need no fixed rate, so
+ * {@code --scenarios=S6,S7} runs no other scenario.
  * <p>
  * Options (all optional): {@code --java17=HOME}, {@code --java25=HOME},
  * {@code --contenders=a,b}, {@code --scenarios=S1,S2}, {@code --contenders25=},
@@ -41,8 +50,13 @@ import dev.ssereplay.benchmarks.server.Contender;
  * {@code --rate=N}, {@code --server-cpus=0}, {@code --base-port=28180}, {@code --out=DIR},
  * {@code --subscribers=N}, {@code --idle-connections=N},
  * {@code --measure-seconds=20} (the window of scenarios 2, 4 and 5),
- * {@code --throughput-seconds=4} (the window of scenario 1), {@code --warmup-seconds=30}, {@code --warmup-cpus=0-1}, {@code --server-jvm-flags="-Xa -Xb"}, and
- * {@code --server-args="--a=1 --b=2"} (separated by spaces).
+ * {@code --throughput-seconds=4} (the window of scenario 1), {@code --warmup-seconds=30}, {@code --warmup-cpus=0-1}, {@code --server-jvm-flags="-Xa -Xb"},
+ * {@code --server-args="--a=1 --b=2"} (separated by spaces), and for scenarios 6
+ * and 7 {@code --streams=10000}, {@code --streams-heap=3g},
+ * {@code --token-streams=1000}, {@code --token-events=300},
+ * {@code --token-rate=30}, {@code --token-ttl-seconds=10} and
+ * {@code --token-away-ms=1000}. The defaults are the full run; a smoke run
+ * lowers {@code --streams} and {@code --token-streams}.
  */
 public final class BenchmarkRunner {
 
@@ -68,7 +82,13 @@ public final class BenchmarkRunner {
 				Integer.parseInt(option("slow-connections", Integer.toString(full.slowConnections()))),
 				full.payloadBytes(), full.window(), full.warmup(), Duration.ofSeconds(measure), full.slowFill(),
 				full.reconnectAfter(), full.catchUpTimeout(), full.heartbeatWait(), full.workers(),
-				full.connectConcurrency());
+				full.connectConcurrency(), Integer.parseInt(option("streams", Integer.toString(full.streams()))),
+				Integer.parseInt(option("token-streams", Integer.toString(full.tokenStreams()))),
+				Integer.parseInt(option("token-events", Integer.toString(full.tokenEvents()))),
+				Double.parseDouble(option("token-rate", Double.toString(full.tokenRate()))),
+				Duration.ofSeconds(Long.parseLong(option("token-ttl-seconds",
+						Long.toString(full.tokenTimeToLive().toSeconds())))),
+				Duration.ofMillis(Long.parseLong(option("token-away-ms", Long.toString(full.tokenAway().toMillis())))));
 		this.out = Path.of(option("out", "target/benchmark-results"));
 	}
 
@@ -104,22 +124,43 @@ public final class BenchmarkRunner {
 			Map<Configuration, ServerProcess> servers = new LinkedHashMap<>();
 			try {
 				for (Configuration configuration : group) {
-					ServerProcess server = start(configuration, port++);
-					servers.put(configuration, server);
-					run(configuration, server, List.of(Scenario.S1), Double.NaN);
+					if (sharesServer(configuration)) {
+						ServerProcess server = start(configuration, port++, null);
+						servers.put(configuration, server);
+						run(configuration, server, List.of(Scenario.S1), Double.NaN);
+					}
 				}
-				if (Double.isNaN(rate)) {
+				if (Double.isNaN(rate) && needsRate(group)) {
 					rate = rate(group);
 					this.log.printf("%nFixed publish rate for scenarios 2, 4 and 5: %.0f events/s%n", rate);
 				}
 				for (Configuration configuration : group) {
-					run(configuration, servers.get(configuration),
-							List.of(Scenario.S2, Scenario.S5, Scenario.S4, Scenario.S3), rate);
-					servers.remove(configuration).close();
+					ServerProcess server = servers.remove(configuration);
+					if (server != null) {
+						run(configuration, server, List.of(Scenario.S2, Scenario.S5, Scenario.S4, Scenario.S3),
+								rate);
+						server.close();
+					}
 				}
 			}
 			finally {
 				servers.values().forEach(ServerProcess::close);
+			}
+			for (Configuration configuration : group) {
+				for (Scenario scenario : List.of(Scenario.S6, Scenario.S7)) {
+					if (!configuration.scenarios().contains(scenario)) {
+						continue;
+					}
+					Contender contender = configuration.contender();
+					if (!((scenario == Scenario.S6) ? contender.publishesToRandomStreams()
+							: contender.generatesTokens())) {
+						this.log.printf("%n== %s: no %s, it has no endpoint for it%n", configuration.name(), scenario);
+						continue;
+					}
+					try (ServerProcess server = start(configuration, port++, scenario)) {
+						run(configuration, server, List.of(scenario), rate);
+					}
+				}
 			}
 		}
 		Duration took = Duration.between(started, Instant.now());
@@ -155,23 +196,46 @@ public final class BenchmarkRunner {
 		return plan;
 	}
 
+	// Whether any of scenarios 1 to 5 runs against the configuration.
+	private static boolean sharesServer(Configuration configuration) {
+		return configuration.scenarios().stream().anyMatch((scenario) -> !scenario.ownServer());
+	}
+
+	private static boolean needsRate(List<Configuration> group) {
+		return group.stream()
+			.anyMatch((configuration) -> configuration.scenarios().contains(Scenario.S2)
+					|| configuration.scenarios().contains(Scenario.S4)
+					|| configuration.scenarios().contains(Scenario.S5));
+	}
+
 	/**
 	 * Starts a server and warms it up: publishing and fan-out at full speed, not
 	 * recorded, until the JIT has compiled the delivery path. On one core the
 	 * compiler competes with the server; a Spring server under this load keeps it
 	 * busy for most of a minute.
+	 * @param scenario the scenario the server is started for alone, with its own
+	 * settings, or {@code null} for the server of scenarios 1 to 5
 	 */
-	private ServerProcess start(Configuration configuration, int port) throws IOException, InterruptedException {
-		Path logFile = this.out.resolve("logs").resolve(configuration.name() + ".log");
+	private ServerProcess start(Configuration configuration, int port, Scenario scenario)
+			throws IOException, InterruptedException {
+		String name = configuration.name() + ((scenario != null) ? "-" + scenario.name().toLowerCase() : "");
+		Path logFile = this.out.resolve("logs").resolve(name + ".log");
 		List<String> arguments = new ArrayList<>(words(option("server-args", "")));
+		List<String> jvmFlags = new ArrayList<>(words(option("server-jvm-flags", "")));
+		if (scenario == Scenario.S6) {
+			String heap = option("streams-heap", "3g");
+			jvmFlags.addAll(List.of("-Xms" + heap, "-Xmx" + heap));
+		}
+		if (scenario != null) {
+			arguments.addAll(Scenarios.serverArguments(scenario, this.settings));
+		}
 		if (configuration.virtualThreads()) {
 			arguments.add("--spring.threads.virtual.enabled=true");
 		}
-		this.log.printf("%n== %s on port %d%n", configuration.name(), port);
+		this.log.printf("%n== %s on port %d%n", name, port);
 		awaitPortFree(port);
 		ServerProcess server = ServerProcess.start(configuration.contender(), configuration.javaHome(), serverCpus(),
-				words(option("server-jvm-flags", "")), System.getProperty("java.class.path"), port, arguments,
-				logFile);
+				jvmFlags, System.getProperty("java.class.path"), port, arguments, logFile);
 		try {
 			String info = server.info();
 			this.log.println("   " + info);
@@ -192,6 +256,15 @@ public final class BenchmarkRunner {
 			for (int round = 1; round <= rounds; round++) {
 				String stream = prefix(configuration) + "_warm_" + round;
 				attempt(() -> warming.fanOut(stream));
+			}
+			if (scenario != null) {
+				// A small round of the scenario itself, so that its own paths are
+				// compiled and its classes loaded before its baseline is measured.
+				Scenarios small = new Scenarios(server.target(), this.settings.withMeasure(warmup)
+					.withStreams(Math.min(this.settings.streams(), 1000), Math.min(this.settings.tokenStreams(), 100),
+							this.settings.tokenEvents(), this.settings.tokenRate()));
+				String stream = prefix(configuration) + "_warm_" + scenario.name().toLowerCase() + "_";
+				attempt(() -> (scenario == Scenario.S6) ? small.manyStreams(stream) : small.tokenStreams(stream));
 			}
 			if (cpus != null) {
 				server.target().pin(cpus);
@@ -228,6 +301,8 @@ public final class BenchmarkRunner {
 					case S3 -> runs.idleConnections(stream);
 					case S4 -> runs.slowSubscribers(stream, rate);
 					case S5 -> runs.reconnectStorm(stream, rate);
+					case S6 -> runs.manyStreams(stream + "_");
+					case S7 -> runs.tokenStreams(stream + "_");
 				});
 				this.results.add(result);
 				this.log.printf("   %s #%d (%.1f s): %s%n", scenario, repeat, (System.nanoTime() - start) / 1e9,
@@ -350,6 +425,14 @@ public final class BenchmarkRunner {
 				+ String.join(" ", words(option("server-jvm-flags", ""))));
 		environment.put("Server arguments (all)", String.join(" ", ServerProcess.COMMON_ARGUMENTS));
 		environment.put("sse-replay-tuned arguments", String.join(" ", Contender.SSE_REPLAY_TUNED.arguments()));
+		if (configurations.stream().anyMatch((configuration) -> configuration.scenarios().contains(Scenario.S6))) {
+			environment.put("Scenario 6 server", "its own, with -Xms" + option("streams-heap", "3g") + " -Xmx"
+					+ option("streams-heap", "3g"));
+		}
+		if (configurations.stream().anyMatch((configuration) -> configuration.scenarios().contains(Scenario.S7))) {
+			environment.put("Scenario 7 server", "its own, with "
+					+ String.join(" ", Scenarios.serverArguments(Scenario.S7, this.settings)));
+		}
 		return environment;
 	}
 

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
@@ -142,6 +143,32 @@ final class LoadClient implements AutoCloseable {
 				worker.open(connection);
 			}
 		}));
+	}
+
+	/**
+	 * Opens connections that have ended again, each sending the last event id it
+	 * received.
+	 * @param connections the connections
+	 */
+	void reopen(List<SseConnection> connections) {
+		byWorker(connections).forEach((worker, owned) -> worker.submit(() -> {
+			for (SseConnection connection : owned) {
+				worker.close(connection);
+				worker.open(connection);
+			}
+		}));
+	}
+
+	/**
+	 * Changes connections on their workers' threads, and waits until it is done.
+	 * @param connections the connections
+	 * @param change what to do to each
+	 */
+	void each(List<SseConnection> connections, Consumer<SseConnection> change) throws InterruptedException {
+		sum(connections, (connection) -> {
+			change.accept(connection);
+			return 0;
+		});
 	}
 
 	/**

@@ -98,6 +98,64 @@ public final class Metric {
 	/** Threads of the server with the idle connections open. */
 	public static final String SERVER_THREADS = "serverThreads";
 
+	/** Streams with a subscriber (scenario 6) or token streams (scenario 7). */
+	public static final String STREAMS = "streams";
+
+	/** Events published per stream in scenario 6, on average. */
+	public static final String EVENTS_PER_STREAM = "eventsPerStream";
+
+	/**
+	 * Server heap after a full GC per stream, its subscriber connected, above the
+	 * heap before the streams existed, kilobytes.
+	 */
+	public static final String HEAP_KB_PER_SUBSCRIBED_STREAM = "heapKbPerSubscribedStream";
+
+	/** The same once the subscribers have disconnected, kilobytes. */
+	public static final String HEAP_KB_PER_UNSUBSCRIBED_STREAM = "heapKbPerUnsubscribedStream";
+
+	/** Seconds the server took to let go of the closed connections. */
+	public static final String RELEASE_SECONDS = "releaseSeconds";
+
+	/**
+	 * Events received after a reconnect that were published while the client was
+	 * away: replayed from history. Their latency is the time away, so they are not
+	 * among the latencies.
+	 */
+	public static final String REPLAYED = "replayed";
+
+	/** Connections that were dropped on purpose and opened again. */
+	public static final String DROPS = "drops";
+
+	/**
+	 * Events whose id is not the one after the previous event's, summed over
+	 * connections: a hole, a repeat or a resync in the dense sequence of ids.
+	 */
+	public static final String ID_BREAKS = "idBreaks";
+
+	/**
+	 * Streams whose client received the final event, with reason
+	 * {@code completed}, nothing after it, and then the end of the response.
+	 */
+	public static final String COMPLETED = "completed";
+
+	/** Seconds from the start of the generators until every stream had completed. */
+	public static final String COMPLETE_SECONDS = "completeSeconds";
+
+	/**
+	 * Clients that reconnected with the final event's id and were answered
+	 * {@code 204 No Content}, which stops a browser's {@code EventSource}.
+	 */
+	public static final String TOLD_TO_STOP = "toldToStop";
+
+	/**
+	 * Server heap after a full GC once every stream has completed and its client
+	 * has gone, above the heap before the scenario, megabytes.
+	 */
+	public static final String HEAP_MB_AFTER_COMPLETE = "heapMbAfterComplete";
+
+	/** The same after the ended streams' time to live, megabytes. */
+	public static final String HEAP_MB_AFTER_EXPIRY = "heapMbAfterExpiry";
+
 	private Metric() {
 	}
 

@@ -84,16 +84,28 @@ final class Report {
 		md.append("Medians of ").append(repeats()).append(" repetitions; ").append(this.settings.subscribers())
 			.append(" subscribers, ").append(this.settings.payloadBytes()).append("-byte payloads, ")
 			.append(this.settings.measure().toSeconds()).append(" s windows (scenario 1: ")
-			.append(this.throughputSeconds).append(" s); fixed rate ")
-			.append(String.format(Locale.ROOT, "%.0f", this.rate)).append(" events/s; run took ")
-			.append(this.took.toMinutes()).append(" min.\n\n");
+			.append(this.throughputSeconds).append(" s)");
+		if (!Double.isNaN(this.rate)) {
+			md.append("; fixed rate ").append(String.format(Locale.ROOT, "%.0f", this.rate)).append(" events/s");
+		}
+		if (!configurations(Scenario.S6).isEmpty()) {
+			md.append("; scenario 6: ").append(String.format(Locale.ROOT, "%,d", this.settings.streams()))
+				.append(" streams");
+		}
+		if (!configurations(Scenario.S7).isEmpty()) {
+			md.append("; scenario 7: ").append(String.format(Locale.ROOT, "%,d", this.settings.tokenStreams()))
+				.append(" streams of ").append(this.settings.tokenEvents()).append(" tokens at ")
+				.append(String.format(Locale.ROOT, "%.0f", this.settings.tokenRate())).append("/s, time to live ")
+				.append(this.settings.tokenTimeToLive().toSeconds()).append(" s");
+		}
+		md.append("; run took ").append(this.took.toMinutes()).append(" min.\n\n");
 		this.environment.forEach((name, value) -> md.append("- ").append(name).append(": ").append(value).append('\n'));
 		md.append("- Runner options: `").append(this.command.isEmpty() ? "(defaults)" : this.command).append("`\n\n");
 
 		table(md, Scenario.S1, "delivered events/s", List.of(
 				column("delivered/s", (c) -> format(m(c, Scenario.S1, Metric.DELIVERED_PER_SECOND), 0)),
-				column("× hand-written", (c) -> ratio(c, Contender.HAND_WRITTEN)),
-				column("× netty-limit", (c) -> ratio(c, Contender.NETTY)),
+				column("× hand-written", (c) -> ratio(c, Contender.HAND_WRITTEN, Scenario.S1)),
+				column("× netty-limit", (c) -> ratio(c, Contender.NETTY, Scenario.S1)),
 				column("publishes/s", (c) -> format(m(c, Scenario.S1, Metric.PUBLISHED_PER_SECOND), 0)),
 				column("server CPU s / M deliveries", (c) -> format(m(c, Scenario.S1, Metric.CPU_SECONDS_PER_MILLION), 2)),
 				column("events / write call", (c) -> format(m(c, Scenario.S1, Metric.EVENTS_PER_WRITE), 1)),
@@ -130,6 +142,38 @@ final class Report {
 				column("duplicated", (c) -> format(m(c, Scenario.S5, Metric.DUPLICATED), 0)),
 				column("resyncs", (c) -> format(m(c, Scenario.S5, Metric.RESYNCS), 0)),
 				column("reconnected", (c) -> format(m(c, Scenario.S5, Metric.RECONNECTED), 0))));
+		table(md, Scenario.S6, "one subscriber per stream, the server publishing to streams at random", List.of(
+				column("streams", (c) -> format(m(c, Scenario.S6, Metric.STREAMS), 0)),
+				column("delivered/s", (c) -> format(m(c, Scenario.S6, Metric.DELIVERED_PER_SECOND), 0)),
+				column("× hand-written", (c) -> ratio(c, Contender.HAND_WRITTEN, Scenario.S6)),
+				column("server CPU s / M deliveries", (c) -> format(m(c, Scenario.S6, Metric.CPU_SECONDS_PER_MILLION), 2)),
+				column("events / write call", (c) -> format(m(c, Scenario.S6, Metric.EVENTS_PER_WRITE), 2)),
+				column("server CPU use", (c) -> format(m(c, Scenario.S6, Metric.CPU_UTILIZATION), 2)),
+				column("load generator CPU use", (c) -> format(m(c, Scenario.S6, Metric.CLIENT_CPU_UTILIZATION), 2)),
+				column("p50 ms", (c) -> format(m(c, Scenario.S6, Metric.P50_MS), 2)),
+				column("p99 ms", (c) -> format(m(c, Scenario.S6, Metric.P99_MS), 2)),
+				column("delivered share", (c) -> format(m(c, Scenario.S6, Metric.DELIVERED_SHARE), 4)),
+				column("events / stream", (c) -> format(m(c, Scenario.S6, Metric.EVENTS_PER_STREAM), 0)),
+				column("heap KB / stream, subscribed", (c) -> format(m(c, Scenario.S6, Metric.HEAP_KB_PER_SUBSCRIBED_STREAM), 1)),
+				column("heap KB / stream, after", (c) -> format(m(c, Scenario.S6, Metric.HEAP_KB_PER_UNSUBSCRIBED_STREAM), 2)),
+				column("connections released s", (c) -> format(m(c, Scenario.S6, Metric.RELEASE_SECONDS), 1)),
+				column("closed by server", (c) -> format(m(c, Scenario.S6, Metric.CLOSED_BY_SERVER), 0))));
+		table(md, Scenario.S7, "finite streams, each client drops once and resumes, then each stream completes",
+				List.of(column("streams", (c) -> format(m(c, Scenario.S7, Metric.STREAMS), 0)),
+						column("completed", (c) -> format(m(c, Scenario.S7, Metric.COMPLETED), 0)),
+						column("all complete s", (c) -> format(m(c, Scenario.S7, Metric.COMPLETE_SECONDS), 2)),
+						column("lost", (c) -> format(m(c, Scenario.S7, Metric.LOST), 0)),
+						column("duplicated", (c) -> format(m(c, Scenario.S7, Metric.DUPLICATED), 0)),
+						column("id breaks", (c) -> format(m(c, Scenario.S7, Metric.ID_BREAKS), 0)),
+						column("replayed", (c) -> format(m(c, Scenario.S7, Metric.REPLAYED), 0)),
+						column("resyncs", (c) -> format(m(c, Scenario.S7, Metric.RESYNCS), 0)),
+						column("drops", (c) -> format(m(c, Scenario.S7, Metric.DROPS), 0)),
+						column("told to stop (204)", (c) -> format(m(c, Scenario.S7, Metric.TOLD_TO_STOP), 0)),
+						column("p50 ms", (c) -> format(m(c, Scenario.S7, Metric.P50_MS), 2)),
+						column("p99 ms", (c) -> format(m(c, Scenario.S7, Metric.P99_MS), 2)),
+						column("max ms", (c) -> format(m(c, Scenario.S7, Metric.MAX_MS), 1)),
+						column("heap MB after complete", (c) -> format(m(c, Scenario.S7, Metric.HEAP_MB_AFTER_COMPLETE), 1)),
+						column("heap MB after expiry", (c) -> format(m(c, Scenario.S7, Metric.HEAP_MB_AFTER_EXPIRY), 2))));
 		List<String> errors = new ArrayList<>();
 		for (Result result : this.results) {
 			if (result.error() != null) {
@@ -177,13 +221,13 @@ final class Report {
 		return new ArrayList<>(seen.values());
 	}
 
-	private String ratio(Configuration configuration, Contender baseline) {
+	private String ratio(Configuration configuration, Contender baseline, Scenario scenario) {
 		for (Result result : this.results) {
 			Configuration other = result.configuration();
 			if (other.contender() == baseline && other.jdk().equals(configuration.jdk()) && !other.virtualThreads()
-					&& result.scenario() == Scenario.S1) {
-				return format(m(configuration, Scenario.S1, Metric.DELIVERED_PER_SECOND)
-						/ m(other, Scenario.S1, Metric.DELIVERED_PER_SECOND), 2);
+					&& result.scenario() == scenario) {
+				return format(m(configuration, scenario, Metric.DELIVERED_PER_SECOND)
+						/ m(other, scenario, Metric.DELIVERED_PER_SECOND), 2);
 			}
 		}
 		return "–";

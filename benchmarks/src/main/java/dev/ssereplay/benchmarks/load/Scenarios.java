@@ -12,8 +12,8 @@ import java.util.function.IntFunction;
 import org.HdrHistogram.Histogram;
 
 /**
- * The five scenarios, each run against one server; each returns its numbers by
- * name (see {@link Metric}).
+ * The scenarios, each run against one server; each returns its numbers by name
+ * (see {@link Metric}).
  */
 public final class Scenarios {
 
@@ -22,6 +22,25 @@ public final class Scenarios {
 
 	/** The size of each of those events' data. */
 	static final int SLOW_FILL_EVENT_BYTES = 32 * 1024;
+
+	/**
+	 * Events scenario 6 keeps published and not yet received, at most: enough
+	 * to keep a server busy, a fraction of an event per stream.
+	 */
+	static final int MANY_STREAMS_WINDOW = 4096;
+
+	/** Events the server publishes per request in scenario 6. */
+	static final int MANY_STREAMS_BATCH = 512;
+
+	/** How long scenario 7 waits for the answer to a reconnect after the end. */
+	static final Duration STOP_WAIT = Duration.ofSeconds(2);
+
+	/**
+	 * Sockets a server holds with no client connected, at most: its listening
+	 * socket, the admin and publishing connections of the load generator, and the
+	 * attach socket of jcmd.
+	 */
+	static final int SOCKETS_AT_REST = 16;
 
 	private final Target target;
 
@@ -208,6 +227,192 @@ public final class Scenarios {
 	}
 
 	/**
+	 * Scenario 6, many streams: one subscriber on each of many streams (the
+	 * notifications of many users), and the server publishing to streams chosen
+	 * at random, as fast as it delivers. Then the heap each stream costs, with
+	 * its subscriber and once the subscribers have gone.
+	 * @param prefix the streams' names without their index, not used before
+	 * @return delivered events per second, server CPU seconds per million
+	 * deliveries, latencies, and heap per stream with and without a subscriber
+	 */
+	Map<String, Double> manyStreams(String prefix) throws IOException, InterruptedException {
+		Map<String, Double> result = new LinkedHashMap<>();
+		int streams = this.settings.streams();
+		awaitRest();
+		double baseline = liveHeap(this.target.admin("/admin/heap"));
+		try (LoadClient client = client()) {
+			List<SseConnection> subscribers = connect(client, streams(prefix), streams, false);
+			long published;
+			try (BatchPublisher publisher = new BatchPublisher(this.target, prefix, streams,
+					this.settings.payloadBytes(), this.origin, MANY_STREAMS_WINDOW, MANY_STREAMS_BATCH,
+					client::delivered)) {
+				publisher.start();
+				sleep(this.settings.warmup());
+				client.latencies();
+				long delivered = client.delivered();
+				double cpu = this.target.cpuSeconds();
+				double clientCpu = this.self.cpuSeconds();
+				double writes = this.target.writeCalls();
+				long start = System.nanoTime();
+				sleep(this.settings.measure());
+				double seconds = (System.nanoTime() - start) / 1e9;
+				double cpuUsed = this.target.cpuSeconds() - cpu;
+				double clientCpuUsed = this.self.cpuSeconds() - clientCpu;
+				double writesMade = this.target.writeCalls() - writes;
+				long deliveredInWindow = client.delivered() - delivered;
+				Histogram latencies = client.latencies();
+				publisher.stop();
+				published = publisher.sent();
+				// The last events arrive; every one published should.
+				long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+				while (System.nanoTime() < settle && client.delivered() < published) {
+					Thread.sleep(20);
+				}
+				result.put(Metric.STREAMS, (double) streams);
+				result.put(Metric.DELIVERED_PER_SECOND, deliveredInWindow / seconds);
+				result.put(Metric.CPU_SECONDS_PER_MILLION, cpuUsed / (deliveredInWindow / 1e6));
+				result.put(Metric.CPU_UTILIZATION, cpuUsed / seconds);
+				result.put(Metric.CLIENT_CPU_UTILIZATION, clientCpuUsed / seconds);
+				result.put(Metric.EVENTS_PER_WRITE, deliveredInWindow / writesMade);
+				putLatencies(result, latencies);
+				result.put(Metric.DELIVERED_SHARE, (published == 0) ? 0.0 : client.delivered() / (double) published);
+				result.put(Metric.PUBLISH_ERRORS, (double) publisher.errors());
+				if (publisher.failure() != null) {
+					throw new IllegalStateException("Publishing failed", publisher.failure());
+				}
+			}
+			result.put(Metric.EVENTS_PER_STREAM, published / (double) streams);
+			result.put(Metric.CLOSED_BY_SERVER, (double) client.count(subscribers, (c) -> c.ended || c.failed));
+			double subscribed = liveHeap(this.target.admin("/admin/heap"));
+			result.put(Metric.HEAP_KB_PER_SUBSCRIBED_STREAM, (subscribed - baseline) / streams / 1024);
+			client.close(subscribers);
+			result.put(Metric.RELEASE_SECONDS, awaitRest());
+			double unsubscribed = liveHeap(this.target.admin("/admin/heap"));
+			result.put(Metric.HEAP_KB_PER_UNSUBSCRIBED_STREAM, (unsubscribed - baseline) / streams / 1024);
+		}
+		return result;
+	}
+
+	/**
+	 * Waits until the server holds no client connections: it has noticed that
+	 * the clients of earlier connections went away (at its next write to each,
+	 * a heartbeat at the latest) and closed them, so the heap measured next
+	 * holds none of them.
+	 * @return the seconds it took, or infinity when it did not within three
+	 * heartbeat intervals
+	 */
+	private double awaitRest() throws InterruptedException {
+		long start = System.nanoTime();
+		long deadline = start + this.settings.heartbeatWait().multipliedBy(3).toNanos();
+		while (System.nanoTime() < deadline) {
+			int sockets = this.target.openSockets();
+			if (sockets < 0 || sockets <= SOCKETS_AT_REST) {
+				return (System.nanoTime() - start) / 1e9;
+			}
+			Thread.sleep(100);
+		}
+		return Double.POSITIVE_INFINITY;
+	}
+
+	/**
+	 * Scenario 7, token streams: many finite streams at once, each generated by
+	 * the server at a fixed rate from the moment the load generator asks, as an
+	 * answer is streamed token by token, and each read by one client. Every
+	 * client drops once in the middle of its stream, at a token of its own, is
+	 * away for a while and reconnects with the last id it received; then the
+	 * stream completes. A client that received the final event reconnects once
+	 * more with its id, as a browser's {@code EventSource} does after the
+	 * response ends, and should be told to stop. The server's heap is measured
+	 * before, once every stream has completed, and after the ended streams' time
+	 * to live.
+	 * <p>
+	 * The latencies are those of the tokens received live: a token published
+	 * while its client was away is counted as replayed instead, as its latency
+	 * is the time away.
+	 * @param prefix the streams' names without their index, not used before
+	 * @return events lost and duplicated, breaks in the ids, token latencies, the
+	 * time until every stream completed, and the heap above the baseline
+	 */
+	Map<String, Double> tokenStreams(String prefix) throws IOException, InterruptedException {
+		Map<String, Double> result = new LinkedHashMap<>();
+		int streams = this.settings.tokenStreams();
+		int events = this.settings.tokenEvents();
+		// Streams of an earlier run on this server have expired by now, so the
+		// baseline is the server without any.
+		sleep(expiryWait());
+		awaitRest();
+		double baseline = liveHeap(this.target.admin("/admin/heap"));
+		try (LoadClient client = client()) {
+			List<SseConnection> connections = connect(client, streams(prefix), streams, true);
+			// In the middle third, at a token of its own, so the reconnects spread out.
+			int third = Math.max(1, events / 3);
+			long away = this.settings.tokenAway().toNanos();
+			client.each(connections, (c) -> {
+				c.dropAfter = third + 1 + (long) c.index * third / streams;
+				c.awayNanos = away;
+			});
+			client.latencies();
+			long started = System.nanoTime() - this.origin;
+			this.target.post("/admin/tokens?prefix=" + prefix + "&streams=" + streams + "&events=" + events
+					+ "&rate=" + this.settings.tokenRate() + "&bytes=" + this.settings.payloadBytes() + "&origin="
+					+ this.origin);
+			long deadline = System.nanoTime() + this.settings.tokenStreamDuration().toNanos()
+					+ TimeUnit.SECONDS.toNanos(30);
+			while (System.nanoTime() < deadline
+					&& client.count(connections, (c) -> c.completes > 0 && (c.ended || c.failed)) < streams) {
+				Thread.sleep(20);
+			}
+			Histogram latencies = client.latencies();
+			long completed = client.count(connections, (c) -> c.completes == 1 && c.abnormalEnds == 0
+					&& c.afterComplete == 0 && c.ended && !c.failed);
+			long last = client.max(connections, (c) -> c.completedAt);
+			result.put(Metric.STREAMS, (double) streams);
+			result.put(Metric.COMPLETED, (double) completed);
+			result.put(Metric.COMPLETE_SECONDS,
+					(completed == streams) ? (last - started) / 1e9 : Double.POSITIVE_INFINITY);
+			putLatencies(result, latencies);
+			result.put(Metric.LOST, (double) client.sum(connections, (c) -> c.missingIn(1, events)));
+			result.put(Metric.DUPLICATED, (double) client.sum(connections, SseConnection::trackedDuplicates));
+			result.put(Metric.ID_BREAKS, (double) client.sum(connections, (c) -> c.idBreaks));
+			result.put(Metric.REPLAYED, (double) client.sum(connections, (c) -> c.replayed));
+			result.put(Metric.RESYNCS, (double) client.sum(connections, (c) -> c.resyncs));
+			result.put(Metric.DROPS, (double) client.sum(connections, (c) -> c.drops));
+			// Reconnected with the final event's id: nothing is left to receive.
+			client.reopen(connections);
+			long stopDeadline = System.nanoTime() + STOP_WAIT.toNanos();
+			while (System.nanoTime() < stopDeadline && client.count(connections, (c) -> c.noContent) < streams) {
+				Thread.sleep(20);
+			}
+			result.put(Metric.TOLD_TO_STOP, (double) client.count(connections, (c) -> c.noContent));
+			client.close(connections);
+		}
+		double complete = liveHeap(this.target.admin("/admin/heap"));
+		result.put(Metric.HEAP_MB_AFTER_COMPLETE, (complete - baseline) / (1024 * 1024));
+		sleep(expiryWait());
+		double expired = liveHeap(this.target.admin("/admin/heap"));
+		result.put(Metric.HEAP_MB_AFTER_EXPIRY, (expired - baseline) / (1024 * 1024));
+		return result;
+	}
+
+	// The store's time to live, and its housekeeping, which runs every second.
+	private Duration expiryWait() {
+		return this.settings.tokenTimeToLive().plusSeconds(3);
+	}
+
+	/**
+	 * Returns the server arguments a scenario that runs on its own server needs.
+	 * @param scenario the scenario
+	 * @param settings its settings
+	 * @return arguments, such as the store's time to live of scenario 7
+	 */
+	static List<String> serverArguments(Scenario scenario, Settings settings) {
+		if (scenario == Scenario.S7) {
+			return List.of("--sse.replay.store.time-to-live=" + settings.tokenTimeToLive().toMillis() + "ms");
+		}
+		return List.of();
+	}
+
+	/**
 	 * Scenario 3, many idle connections: the heap each one costs the server after a
 	 * full GC, once heartbeats have flowed, and the resident memory.
 	 * @param stream a stream name not used before
@@ -294,6 +499,23 @@ public final class Scenarios {
 			throws InterruptedException {
 		List<SseConnection> connections = client.connect(count, path(stream), 0, slow, track,
 				this.settings.connectConcurrency(), Duration.ofSeconds(120));
+		return checkStreaming(client, connections, count);
+	}
+
+	// A connect is done when its response head arrives, and Spring MVC sends the
+	// hand-written loop's with its first heartbeat: each round of connects in
+	// progress can wait for one.
+	private List<SseConnection> connect(LoadClient client, IntFunction<String> path, int count, boolean track)
+			throws InterruptedException {
+		int rounds = (count + this.settings.connectConcurrency() - 1) / this.settings.connectConcurrency();
+		Duration timeout = Duration.ofSeconds(120).plus(this.settings.heartbeatWait().multipliedBy(rounds));
+		List<SseConnection> connections = client.connect(count, path, 0, false, track,
+				this.settings.connectConcurrency(), timeout);
+		return checkStreaming(client, connections, count);
+	}
+
+	private List<SseConnection> checkStreaming(LoadClient client, List<SseConnection> connections, int count)
+			throws InterruptedException {
 		long streaming = client.count(connections, (c) -> c.streaming);
 		if (streaming < count) {
 			throw new IllegalStateException(
@@ -307,6 +529,11 @@ public final class Scenarios {
 	// reconnects; the other servers ignore it.
 	private static IntFunction<String> path(String stream) {
 		return (index) -> "/streams/" + stream + "?client=c" + index;
+	}
+
+	// One stream per connection: the connection's index names its stream.
+	private static IntFunction<String> streams(String prefix) {
+		return (index) -> "/streams/" + prefix + index;
 	}
 
 	private static void sleep(Duration duration) throws InterruptedException {

@@ -17,7 +17,14 @@ import java.util.Arrays;
  * <p>
  * The data of a benchmark event starts with its sequence number and the
  * publisher's timestamp: {@code "<seq> <nanos> <padding>"}. Events with empty data
- * are counted as heartbeats, like comment lines.
+ * are counted as heartbeats, like comment lines. An event named {@code complete}
+ * is a stream's final event; a {@code 204 No Content} answer ends the connection
+ * as a stream that has nothing left, not as a failure.
+ * <p>
+ * When it tracks sequences it also checks that event ids are dense: each id's
+ * sequence (the digits after its last {@code -}, or the whole id) is the one after
+ * the previous id's, counting from 0 or from the position a priming block
+ * announces.
  * <p>
  * Confined to its worker's selector thread, except the few fields the
  * scenarios read while it runs ({@link #acknowledged}, {@link #alive}), which
@@ -50,6 +57,10 @@ final class SseConnection {
 	private static final int DONE = 5;
 
 	private static final byte[] RESYNC = "resync".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] COMPLETE = "complete".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] COMPLETED = "{\"reason\":\"completed\"}".getBytes(StandardCharsets.US_ASCII);
 
 	final int index;
 
@@ -93,6 +104,10 @@ final class SseConnection {
 
 	private boolean resyncEvent;
 
+	private boolean completeEvent;
+
+	private boolean completedData;
+
 	private long dataSequence;
 
 	private long dataNanos;
@@ -120,6 +135,51 @@ final class SseConnection {
 
 	long catchUpTarget = Long.MAX_VALUE;
 
+	/** Final events received. */
+	long completes;
+
+	/** Final events whose reason was not {@code completed} (failed, cancelled, deleted). */
+	long abnormalEnds;
+
+	/** When the (first) final event arrived, in the publisher's time base. */
+	long completedAt;
+
+	/** Events received after a final event: there should be none. */
+	long afterComplete;
+
+	/** The sequence number after which this connection drops and reconnects once, or -1. */
+	long dropAfter = -1;
+
+	/** Set when {@link #dropAfter} was reached; the worker drops the connection. */
+	boolean dropNow;
+
+	/** Times this connection was dropped on purpose and opened again. */
+	long drops;
+
+	/** How long it stays away when it drops, in nanoseconds. */
+	long awayNanos;
+
+	/** When it comes back after a drop, from {@code System.nanoTime()}; the worker's to read. */
+	long returnAt;
+
+	/**
+	 * When it last reconnected after a drop, in the publisher's time base: events
+	 * published before it were published while it was away.
+	 */
+	long resumedAt;
+
+	/**
+	 * Events received that were published while it was away: replayed by the
+	 * server, and timed by how long it was away rather than by the server, so they
+	 * are left out of the latencies.
+	 */
+	long replayed;
+
+	/** Events whose id did not follow the previous id (when tracking). */
+	long idBreaks;
+
+	private long idSequence;
+
 	private long[] seen;
 
 	private long seenCount;
@@ -138,6 +198,9 @@ final class SseConnection {
 	volatile boolean ended;
 
 	volatile boolean failed;
+
+	/** Whether the last response was {@code 204 No Content}. */
+	volatile boolean noContent;
 
 	SseConnection(LoadClient client, int index, String path, boolean slow) {
 		this.client = client;
@@ -178,9 +241,11 @@ final class SseConnection {
 		this.lineLength = 0;
 		this.hasData = false;
 		this.resyncEvent = false;
+		this.completeEvent = false;
 		this.streaming = false;
 		this.ended = false;
 		this.failed = false;
+		this.noContent = false;
 	}
 
 	/** The sequence number this connection has received up to. */
@@ -291,6 +356,12 @@ final class SseConnection {
 			return true;
 		}
 		if (length == 0) {
+			if (this.status == 204) {
+				// A stream with nothing left: the answer that stops a browser.
+				this.noContent = true;
+				this.state = DONE;
+				return false;
+			}
 			if (this.status != 200) {
 				throw new IOException("Status " + this.status);
 			}
@@ -369,6 +440,7 @@ final class SseConnection {
 				&& bytes[from + 3] == 'a') {
 			if (!this.hasData) {
 				this.hasData = true;
+				this.completedData = Arrays.equals(bytes, value, to, COMPLETED, 0, COMPLETED.length);
 				data(bytes, value, to);
 			}
 		}
@@ -379,6 +451,7 @@ final class SseConnection {
 		}
 		else if (nameLength == 5 && bytes[from] == 'e' && bytes[from + 1] == 'v') {
 			this.resyncEvent = Arrays.equals(bytes, value, to, RESYNC, 0, RESYNC.length);
+			this.completeEvent = Arrays.equals(bytes, value, to, COMPLETE, 0, COMPLETE.length);
 		}
 	}
 
@@ -411,29 +484,74 @@ final class SseConnection {
 			}
 			System.arraycopy(this.idBuffer, 0, this.lastEventId, 0, this.idLength);
 		}
+		if (this.seen != null && this.idLength > 0) {
+			checkId();
+		}
 		if (this.hasData) {
 			if (this.resyncEvent) {
 				this.resyncs++;
+			}
+			else if (this.completeEvent) {
+				if (this.completes++ == 0) {
+					this.completedAt = now;
+				}
+				if (!this.completedData) {
+					this.abnormalEnds++;
+				}
 			}
 			else if (this.dataEmpty) {
 				this.heartbeats++;
 			}
 			else if (this.dataSequence >= 0) {
+				if (this.completes > 0) {
+					this.afterComplete++;
+				}
 				event(this.dataSequence, this.dataNanos, now);
 			}
 		}
 		this.hasData = false;
 		this.resyncEvent = false;
+		this.completeEvent = false;
+	}
+
+	// An event must carry the id after the previous one; a block without data (a
+	// priming block) only announces the position.
+	private void checkId() {
+		int start = this.idLength;
+		while (start > 0 && this.idBuffer[start - 1] >= '0' && this.idBuffer[start - 1] <= '9') {
+			start--;
+		}
+		long sequence = -1;
+		if (start < this.idLength && (start == 0 || this.idBuffer[start - 1] == '-')) {
+			sequence = 0;
+			for (int i = start; i < this.idLength; i++) {
+				sequence = sequence * 10 + (this.idBuffer[i] - '0');
+			}
+		}
+		if (this.hasData && (sequence < 0 || sequence != this.idSequence + 1)) {
+			this.idBreaks++;
+		}
+		this.idSequence = sequence;
 	}
 
 	private void event(long sequence, long sentNanos, long now) {
 		this.received++;
-		this.worker.delivered(now - sentNanos);
+		if (sentNanos < this.resumedAt) {
+			this.replayed++;
+			this.worker.delivered();
+		}
+		else {
+			this.worker.delivered(now - sentNanos);
+		}
 		if (this.seen != null) {
 			track(sequence);
 		}
 		if (sequence >= this.catchUpTarget && this.caughtUpAt == 0) {
 			this.caughtUpAt = now;
+		}
+		if (sequence == this.dropAfter) {
+			this.dropAfter = -1;
+			this.dropNow = true;
 		}
 		if (sequence > this.maxSequence) {
 			if (this.maxSequence >= 0 && sequence > this.maxSequence + 1) {

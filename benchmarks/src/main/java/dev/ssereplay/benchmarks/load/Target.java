@@ -153,6 +153,52 @@ record Target(InetSocketAddress address, long pid, Path javaHome) {
 	}
 
 	/**
+	 * Calls an admin endpoint that does something: a {@code POST} without a body.
+	 * @param path such as {@code /admin/tokens?streams=10}
+	 * @return the answer
+	 */
+	String post(String path) throws IOException, InterruptedException {
+		HttpRequest request = HttpRequest
+			.newBuilder(URI.create("http://" + this.address.getHostString() + ":" + this.address.getPort() + path))
+			.timeout(Duration.ofSeconds(60))
+			.POST(HttpRequest.BodyPublishers.noBody())
+			.build();
+		HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+		if (response.statusCode() != 200) {
+			int query = path.indexOf('?');
+			throw new IOException("POST " + ((query >= 0) ? path.substring(0, query) : path) + " answered "
+					+ response.statusCode());
+		}
+		return response.body();
+	}
+
+	/**
+	 * Returns the number of sockets the process holds open, from
+	 * {@code /proc/<pid>/fd}: its connections, its listening sockets and a few
+	 * more. It drops as the server lets go of connections whose clients left.
+	 * @return the count, or -1 when it cannot be read
+	 */
+	int openSockets() {
+		int count = 0;
+		try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/" + this.pid + "/fd"))) {
+			for (Path fd : fds) {
+				try {
+					if (Files.readSymbolicLink(fd).toString().startsWith("socket:")) {
+						count++;
+					}
+				}
+				catch (IOException ex) {
+					// Closed meanwhile.
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			return -1;
+		}
+		return count;
+	}
+
+	/**
 	 * Reads a number from a flat JSON object.
 	 * @param json the object
 	 * @param name the field

@@ -37,6 +37,9 @@ final class Worker implements Runnable {
 
 	private final List<SseConnection> connections = new ArrayList<>();
 
+	// Connections dropped on purpose that come back at their returnAt.
+	private final List<SseConnection> away = new ArrayList<>();
+
 	private final ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
 
 	private final SingleWriterRecorder recorder = new SingleWriterRecorder(MAX_LATENCY_MICROS, 3);
@@ -77,6 +80,11 @@ final class Worker implements Runnable {
 		Histogram interval = this.recorder.getIntervalHistogram(this.recycled);
 		total.add(interval);
 		this.recycled = interval;
+	}
+
+	/** Counts an event whose latency is not recorded. */
+	void delivered() {
+		this.delivered++;
 	}
 
 	void delivered(long latencyNanos) {
@@ -150,6 +158,9 @@ final class Worker implements Runnable {
 				while ((task = this.tasks.poll()) != null) {
 					task.run();
 				}
+				if (!this.away.isEmpty()) {
+					comeBack();
+				}
 				Iterator<SelectionKey> keys = this.selector.selectedKeys().iterator();
 				while (keys.hasNext()) {
 					SelectionKey key = keys.next();
@@ -221,6 +232,17 @@ final class Worker implements Runnable {
 				end(connection);
 				return;
 			}
+			if (connection.dropNow) {
+				// As a client whose network went away: the socket is closed with what
+				// was not read yet, and after its time away the connection is opened
+				// again with the last id it received.
+				connection.dropNow = false;
+				connection.drops++;
+				close(connection);
+				connection.returnAt = System.nanoTime() + connection.awayNanos;
+				this.away.add(connection);
+				return;
+			}
 			if (connection.slow && connection.streaming) {
 				// Stops reading for good: the server's writes to it back up.
 				connection.key.interestOps(0);
@@ -231,6 +253,19 @@ final class Worker implements Runnable {
 			}
 		}
 		connection.publishProgress();
+	}
+
+	private void comeBack() {
+		long now = System.nanoTime();
+		Iterator<SseConnection> iterator = this.away.iterator();
+		while (iterator.hasNext()) {
+			SseConnection connection = iterator.next();
+			if (now - connection.returnAt >= 0) {
+				iterator.remove();
+				connection.resumedAt = now - this.client.origin();
+				open(connection);
+			}
+		}
 	}
 
 	private void end(SseConnection connection) {

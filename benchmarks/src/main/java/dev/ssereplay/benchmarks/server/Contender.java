@@ -107,6 +107,31 @@ public enum Contender {
 	}
 
 	/**
+	 * Whether this server publishes events to streams it picks at random when the
+	 * load generator asks ({@code POST /admin/publish-random}), which scenario 6
+	 * needs.
+	 * @return {@code true} for sse-replay in every variant, the hand-written loop
+	 * and the Netty limit
+	 */
+	public boolean publishesToRandomStreams() {
+		return generatesTokens() || this == NETTY;
+	}
+
+	/**
+	 * Whether this server runs token generators when the load generator asks
+	 * ({@code POST /admin/tokens}): a generator per stream, each stream ending with
+	 * a final event named {@code complete}, which scenario 7 needs.
+	 * @return {@code true} for sse-replay in every variant and the hand-written
+	 * loop
+	 */
+	public boolean generatesTokens() {
+		return switch (this) {
+			case SSE_REPLAY, SSE_REPLAY_BLOCKING, SSE_REPLAY_JETTY, SSE_REPLAY_TUNED, HAND_WRITTEN -> true;
+			default -> false;
+		};
+	}
+
+	/**
 	 * Returns the arguments this contender always gets, after the common ones.
 	 * @return command line arguments
 	 */

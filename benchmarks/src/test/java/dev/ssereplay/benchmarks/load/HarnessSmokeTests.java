@@ -1,5 +1,6 @@
 package dev.ssereplay.benchmarks.load;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -66,6 +67,82 @@ class HarnessSmokeTests {
 			Scenarios scenarios = new Scenarios(server.target(), SETTINGS);
 			assertThat(scenarios.fanOut("s1").get(Metric.DELIVERED_PER_SECOND)).isPositive();
 			assertThat(scenarios.latency("s2", RATE).get(Metric.SAMPLES)).isPositive();
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(names = { "SSE_REPLAY", "HAND_WRITTEN", "NETTY" })
+	void manyStreamsDeliverEveryEvent(Contender contender) throws Exception {
+		try (ServerProcess server = ServerProcess.inProcess(contender, ARGUMENTS)) {
+			Map<String, Double> many = new Scenarios(server.target(), SETTINGS).manyStreams("s6_");
+			assertThat(many.get(Metric.STREAMS)).isEqualTo(SETTINGS.streams());
+			assertThat(many.get(Metric.DELIVERED_PER_SECOND)).isPositive();
+			assertThat(many.get(Metric.DELIVERED_SHARE)).isEqualTo(1.0);
+			assertThat(many.get(Metric.CLOSED_BY_SERVER)).isZero();
+			assertThat(many.get(Metric.RELEASE_SECONDS)).isFinite();
+		}
+	}
+
+	@Test
+	void tokenStreamsOfSseReplayLoseNothingAndEndWithTheFinalEvent() throws Exception {
+		try (ServerProcess server = ServerProcess.inProcess(Contender.SSE_REPLAY, tokenArguments())) {
+			Map<String, Double> tokens = new Scenarios(server.target(), SETTINGS).tokenStreams("s7_");
+			int streams = SETTINGS.tokenStreams();
+			assertThat(tokens.get(Metric.COMPLETED)).isEqualTo(streams);
+			assertThat(tokens.get(Metric.COMPLETE_SECONDS)).isFinite();
+			assertThat(tokens.get(Metric.DROPS)).isEqualTo(streams);
+			assertThat(tokens.get(Metric.REPLAYED)).isPositive();
+			assertThat(tokens.get(Metric.LOST)).isZero();
+			assertThat(tokens.get(Metric.DUPLICATED)).isZero();
+			assertThat(tokens.get(Metric.ID_BREAKS)).isZero();
+			assertThat(tokens.get(Metric.RESYNCS)).isZero();
+			assertThat(tokens.get(Metric.TOLD_TO_STOP)).isEqualTo(streams);
+		}
+	}
+
+	@Test
+	void tokenStreamsOfTheHandWrittenLoopLoseWhatIsSentWhileAway() throws Exception {
+		try (ServerProcess server = ServerProcess.inProcess(Contender.HAND_WRITTEN, tokenArguments())) {
+			Map<String, Double> tokens = new Scenarios(server.target(), SETTINGS).tokenStreams("s7_");
+			int streams = SETTINGS.tokenStreams();
+			assertThat(tokens.get(Metric.COMPLETED)).isEqualTo(streams);
+			assertThat(tokens.get(Metric.DROPS)).isEqualTo(streams);
+			assertThat(tokens.get(Metric.LOST)).isPositive();
+			assertThat(tokens.get(Metric.REPLAYED)).isZero();
+			assertThat(tokens.get(Metric.ID_BREAKS)).isEqualTo(streams);
+			assertThat(tokens.get(Metric.TOLD_TO_STOP)).isZero();
+		}
+	}
+
+	private static List<String> tokenArguments() {
+		List<String> arguments = new ArrayList<>(ARGUMENTS);
+		arguments.addAll(Scenarios.serverArguments(Scenario.S7, SETTINGS));
+		return arguments;
+	}
+
+	@Test
+	void checksIdsAndTheFinalEventAndTakesNoContentAsTheEnd() throws Exception {
+		try (LoadClient client = new LoadClient(new java.net.InetSocketAddress("127.0.0.1", 1), 1, 0)) {
+			SseConnection connection = new SseConnection(client, 0, "/", false);
+			connection.worker = new Worker(client, "test");
+			connection.trackSequences();
+			String body = "id: e-0\n\nid: e-1\nevent: token\ndata: 1 5 xx\n\nid: e-3\nevent: token\ndata: 3 7\n\n"
+					+ "id: e-4\nevent: complete\ndata: {\"reason\":\"completed\"}\n\n";
+			byte[] stream = ("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n" + body)
+				.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+			assertThat(connection.onBytes(stream, 0, stream.length, 10)).isTrue();
+			assertThat(connection.received).isEqualTo(2);
+			assertThat(connection.idBreaks).isEqualTo(1);
+			assertThat(connection.completes).isEqualTo(1);
+			assertThat(connection.abnormalEnds).isZero();
+			assertThat(connection.missingIn(1, 3)).isEqualTo(1);
+			connection.resetResponse();
+			byte[] noContent = "HTTP/1.1 204 \r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+			assertThat(connection.onBytes(noContent, 0, noContent.length, 20)).isFalse();
+			assertThat(connection.noContent).isTrue();
+			assertThat(connection.failed).isFalse();
+			assertThat(new String(connection.request("h").array(), java.nio.charset.StandardCharsets.US_ASCII))
+				.contains("Last-Event-ID: e-4\r\n");
 		}
 	}
 

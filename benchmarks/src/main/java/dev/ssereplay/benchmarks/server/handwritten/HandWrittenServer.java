@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -20,10 +21,12 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import dev.ssereplay.benchmarks.server.AdminController;
+import dev.ssereplay.benchmarks.server.EventData;
 import dev.ssereplay.benchmarks.server.ServerHandle;
 import dev.ssereplay.benchmarks.server.SpringServers;
 import dev.ssereplay.benchmarks.server.TomcatTuning;
@@ -34,6 +37,13 @@ import dev.ssereplay.benchmarks.server.TomcatTuning;
  * request thread. Each send is one write and one flush, and one client that does
  * not read blocks the loop for everybody. Ids are a counter, and
  * {@code Last-Event-ID} is ignored, as in the tutorials.
+ * <p>
+ * The token streams of scenario 7 are the other tutorial: an {@code SseEmitter}
+ * per request, fed by a generator that sends each token as it is made. Here the
+ * generator belongs to the stream, not to the request, so that a client that
+ * reconnects gets a new emitter fed from the next token on (a generator per
+ * request would start the answer again); what was sent while it was away is
+ * lost.
  */
 @SpringBootApplication(proxyBeanMethods = false)
 @Import({ AdminController.class, TomcatTuning.class })
@@ -62,11 +72,15 @@ public final class HandWrittenServer {
 
 		private static final long TIMEOUT_MILLIS = Duration.ofHours(1).toMillis();
 
+		private static final int GENERATOR_THREADS = 4;
+
 		private final Map<String, List<SseEmitter>> emitters = new ConcurrentHashMap<>();
 
 		private final Map<String, AtomicLong> ids = new ConcurrentHashMap<>();
 
 		private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor();
+
+		private final ScheduledExecutorService generators = Executors.newScheduledThreadPool(GENERATOR_THREADS);
 
 		Streams(@Value("${bench.heartbeat:15s}") Duration heartbeat) {
 			this.heartbeats.scheduleAtFixedRate(this::heartbeat, heartbeat.toMillis(), heartbeat.toMillis(),
@@ -87,18 +101,54 @@ public final class HandWrittenServer {
 		@PostMapping("/streams/{stream}")
 		String publish(@PathVariable String stream, @RequestBody String body) {
 			String id = Long.toString(this.ids.computeIfAbsent(stream, (key) -> new AtomicLong()).incrementAndGet());
-			List<SseEmitter> list = this.emitters.get(stream);
-			if (list != null) {
-				for (SseEmitter emitter : list) {
-					try {
-						emitter.send(SseEmitter.event().id(id).data(body));
-					}
-					catch (IOException | IllegalStateException ex) {
-						list.remove(emitter);
-					}
+			send(this.emitters.get(stream), SseEmitter.event().id(id).data(body));
+			return id;
+		}
+
+		/**
+		 * Publishes events to streams chosen at random (scenario 6), each as
+		 * {@link #publish} does, on this request's thread.
+		 */
+		@PostMapping("/admin/publish-random")
+		String publishRandom(@RequestParam String prefix, @RequestParam int streams, @RequestParam long first,
+				@RequestParam int count, @RequestParam int bytes, @RequestParam long origin) {
+			ThreadLocalRandom random = ThreadLocalRandom.current();
+			for (int i = 0; i < count; i++) {
+				publish(prefix + random.nextInt(streams), EventData.now(first + i, origin, bytes));
+			}
+			return Integer.toString(count);
+		}
+
+		/**
+		 * Starts a token generator per stream (scenario 7) and returns: {@code events}
+		 * events named {@code token} at {@code rate} a second, then a final event
+		 * named {@code complete}, after which each emitter is completed and the
+		 * stream forgotten. The starts are spread over one interval, as for
+		 * sse-replay.
+		 */
+		@PostMapping("/admin/tokens")
+		String tokens(@RequestParam String prefix, @RequestParam int streams, @RequestParam int events,
+				@RequestParam double rate, @RequestParam int bytes, @RequestParam long origin) {
+			long period = (long) (1e9 / rate);
+			long start = System.nanoTime();
+			for (int i = 0; i < streams; i++) {
+				new TokenGenerator(prefix + i, events, start + period * i / streams, period, bytes, origin).schedule();
+			}
+			return Integer.toString(streams);
+		}
+
+		private static void send(List<SseEmitter> list, SseEmitter.SseEventBuilder event) {
+			if (list == null) {
+				return;
+			}
+			for (SseEmitter emitter : list) {
+				try {
+					emitter.send(event);
+				}
+				catch (IOException | IllegalStateException ex) {
+					list.remove(emitter);
 				}
 			}
-			return id;
 		}
 
 		private void heartbeat() {
@@ -118,6 +168,65 @@ public final class HandWrittenServer {
 		@Override
 		public void destroy() {
 			this.heartbeats.shutdownNow();
+			this.generators.shutdownNow();
+		}
+
+		/**
+		 * Sends one token each time it runs, to whatever emitters the stream has
+		 * then, and schedules itself for the next one at a fixed rate.
+		 */
+		private final class TokenGenerator implements Runnable {
+
+			private final String stream;
+
+			private final int events;
+
+			private final long start;
+
+			private final long period;
+
+			private final int bytes;
+
+			private final long origin;
+
+			private int sent;
+
+			TokenGenerator(String stream, int events, long start, long period, int bytes, long origin) {
+				this.stream = stream;
+				this.events = events;
+				this.start = start;
+				this.period = period;
+				this.bytes = bytes;
+				this.origin = origin;
+			}
+
+			void schedule() {
+				long due = this.start + this.sent * this.period;
+				Streams.this.generators.schedule(this, due - System.nanoTime(), TimeUnit.NANOSECONDS);
+			}
+
+			@Override
+			public void run() {
+				this.sent++;
+				List<SseEmitter> list = Streams.this.emitters.get(this.stream);
+				send(list, SseEmitter.event()
+					.id(Integer.toString(this.sent))
+					.name("token")
+					.data(EventData.now(this.sent, this.origin, this.bytes)));
+				if (this.sent < this.events) {
+					schedule();
+					return;
+				}
+				send(list, SseEmitter.event()
+					.id(Integer.toString(this.sent + 1))
+					.name("complete")
+					.data("{\"reason\":\"completed\"}"));
+				Streams.this.emitters.remove(this.stream);
+				if (list != null) {
+					list.forEach(SseEmitter::complete);
+				}
+			}
+
 		}
 
 	}

@@ -15,7 +15,7 @@ import dev.ssereplay.benchmarks.server.replay.SseReplayServer;
  * {@code spring-boot-starter-tomcat} with {@code spring-boot-starter-jetty}.
  */
 @SpringBootApplication(proxyBeanMethods = false)
-@Import({ AdminController.class, SseReplayServer.Streams.class })
+@Import({ AdminController.class, SseReplayServer.Streams.class, SseReplayServer.Generators.class })
 public final class SseReplayJettyServer {
 
 	/**

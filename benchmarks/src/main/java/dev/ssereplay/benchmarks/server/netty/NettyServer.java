@@ -3,8 +3,10 @@ package dev.ssereplay.benchmarks.server.netty;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.bootstrap.ServerBootstrap;
@@ -32,8 +34,10 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
 
 import dev.ssereplay.benchmarks.server.AdminStats;
+import dev.ssereplay.benchmarks.server.EventData;
 import dev.ssereplay.benchmarks.server.ServerHandle;
 
 /**
@@ -45,6 +49,10 @@ import dev.ssereplay.benchmarks.server.ServerHandle;
  * of all of them after the current read: events that arrive together (pipelined
  * requests) leave in one write per socket. A subscriber whose socket is not
  * writable misses the event. {@code Last-Event-ID} is ignored.
+ * <p>
+ * {@code POST /admin/publish-random} publishes events to streams chosen at
+ * random (scenario 6), each as a {@code POST} to its stream does; there is no
+ * token generator (scenario 7).
  * <p>
  * Options: {@code --server.port=N} (0 for any), {@code --bench.heartbeat=5s},
  * {@code --bench.netty.threads=1}.
@@ -183,6 +191,9 @@ public final class NettyServer implements ServerHandle {
 					respond(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", "");
 				}
 			}
+			else if (path.equals("/admin/publish-random") && HttpMethod.POST.equals(request.method())) {
+				respond(ctx, HttpResponseStatus.OK, "text/plain", publishRandom(ctx, new QueryStringDecoder(uri)));
+			}
 			else if (path.equals("/admin/info")) {
 				respond(ctx, HttpResponseStatus.OK, "application/json",
 						AdminStats.info("netty-limit", "NettyServer", false));
@@ -193,6 +204,27 @@ public final class NettyServer implements ServerHandle {
 			else {
 				respond(ctx, HttpResponseStatus.NOT_FOUND, "text/plain", "");
 			}
+		}
+
+		private String publishRandom(ChannelHandlerContext ctx, QueryStringDecoder query) {
+			Map<String, List<String>> parameters = query.parameters();
+			String prefix = parameters.get("prefix").get(0);
+			int streams = Integer.parseInt(parameters.get("streams").get(0));
+			long first = Long.parseLong(parameters.get("first").get(0));
+			int count = Integer.parseInt(parameters.get("count").get(0));
+			int bytes = Integer.parseInt(parameters.get("bytes").get(0));
+			long origin = Long.parseLong(parameters.get("origin").get(0));
+			ThreadLocalRandom random = ThreadLocalRandom.current();
+			for (int i = 0; i < count; i++) {
+				ByteBuf data = Unpooled.copiedBuffer(EventData.now(first + i, origin, bytes), StandardCharsets.US_ASCII);
+				try {
+					stream(prefix + random.nextInt(streams)).publish(ctx.alloc().directBuffer(), data);
+				}
+				finally {
+					data.release();
+				}
+			}
+			return Integer.toString(count);
 		}
 
 		private void subscribe(ChannelHandlerContext ctx, Stream stream) {

@@ -1,6 +1,10 @@
 package dev.ssereplay.benchmarks.server.replay;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import reactor.core.publisher.Flux;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -9,10 +13,12 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import dev.ssereplay.benchmarks.server.AdminController;
+import dev.ssereplay.benchmarks.server.EventData;
 import dev.ssereplay.benchmarks.server.ServerHandle;
 import dev.ssereplay.benchmarks.server.SpringServers;
 import dev.ssereplay.benchmarks.server.TomcatTuning;
@@ -75,6 +81,57 @@ public final class SseReplayServer {
 		@PostMapping("/streams/{stream}")
 		String publish(@PathVariable String stream, @RequestBody String body) {
 			return this.sseReplay.publish(stream, body);
+		}
+
+	}
+
+	/**
+	 * Events the server publishes itself, for the scenarios with many streams: the
+	 * load generator names the streams ({@code prefix} and an index below
+	 * {@code streams}) and the time base of the timestamps ({@code origin}).
+	 */
+	@RestController
+	public static final class Generators {
+
+		private final SseReplay sseReplay;
+
+		public Generators(SseReplay sseReplay) {
+			this.sseReplay = sseReplay;
+		}
+
+		/**
+		 * Publishes events to streams chosen at random, numbered from {@code first},
+		 * one {@code publish} each, as an application that notifies its users does.
+		 */
+		@PostMapping("/admin/publish-random")
+		String publishRandom(@RequestParam String prefix, @RequestParam int streams, @RequestParam long first,
+				@RequestParam int count, @RequestParam int bytes, @RequestParam long origin) {
+			ThreadLocalRandom random = ThreadLocalRandom.current();
+			for (int i = 0; i < count; i++) {
+				this.sseReplay.publish(prefix + random.nextInt(streams), EventData.now(first + i, origin, bytes));
+			}
+			return Integer.toString(count);
+		}
+
+		/**
+		 * Starts a token generator per stream and returns: {@code events} events
+		 * named {@code token} at {@code rate} a second from a {@code Flux.interval},
+		 * published with {@code publishAll}, which completes the stream after the
+		 * last. The starts are spread over one interval, as the answers of many
+		 * users do not start at the same instant.
+		 */
+		@PostMapping("/admin/tokens")
+		String tokens(@RequestParam String prefix, @RequestParam int streams, @RequestParam int events,
+				@RequestParam double rate, @RequestParam int bytes, @RequestParam long origin) {
+			long period = (long) (1e9 / rate);
+			for (int i = 0; i < streams; i++) {
+				Duration delay = Duration.ofNanos(period * i / streams);
+				Flux<String> tokens = Flux.interval(delay, Duration.ofNanos(period))
+					.take(events)
+					.map((tick) -> EventData.now(tick + 1, origin, bytes));
+				this.sseReplay.publishAll(prefix + i, "token", tokens);
+			}
+			return Integer.toString(streams);
 		}
 
 	}
