@@ -217,8 +217,11 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 
 	/**
 	 * Lists streams in the order of a Redis {@code SCAN} over their meta keys; a
-	 * page's {@code next} is the scan's cursor. With Redis Cluster only the node
-	 * the shared connection reads from is scanned.
+	 * page's {@code next} is the scan's cursor. With Redis Cluster every master is
+	 * scanned in turn, and the cursor also names the master; a failover while
+	 * paging may list a stream twice or miss one.
+	 * @throws IllegalArgumentException when {@code from} is not a {@code next}
+	 * this store returned
 	 */
 	@Override
 	public StreamPage streams(String from, int limit) {

@@ -2,6 +2,7 @@ package dev.ssereplay.store.redis;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -18,8 +19,11 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 
 import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.connection.RedisConnection;
@@ -123,24 +127,129 @@ final class ScriptRunner {
 	}
 
 	/**
-	 * Runs one step of a SCAN over the keys that match a pattern.
+	 * Runs one step of a SCAN over the keys that match a pattern. On Redis
+	 * Cluster the scan goes over every master in turn, in the order of the
+	 * slots they hold, and the cursor names the master with its first slot:
+	 * {@code <slot>-<cursor>}. A master that a replica replaced while paging is
+	 * scanned on from the same cursor, which may list some keys twice or miss
+	 * some.
 	 * @param cursor where to go on: "0" for the start
 	 * @return the cursor of the next step ("0" after the last) and the keys found
+	 * @throws IllegalArgumentException when the cursor is not one this method
+	 * returned
 	 * @throws StoreUnavailableException when Redis could not be reached
 	 */
 	Map.Entry<String, List<byte[]>> scan(String what, String cursor, String pattern, int count) {
 		enter(what);
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
 			RedisClusterAsyncCommands<byte[], byte[]> commands = connected(connection, what);
-			KeyScanCursor<byte[]> step = LettuceFutures.awaitOrCancel(
-					commands.scan(ScanCursor.of(cursor), ScanArgs.Builder.matches(pattern).limit(count)),
-					this.timeoutNanos, TimeUnit.NANOSECONDS);
+			ScanArgs args = ScanArgs.Builder.matches(pattern).limit(count);
+			Map.Entry<String, List<byte[]>> step;
+			if (commands instanceof RedisAdvancedClusterAsyncCommands<byte[], byte[]> cluster) {
+				step = scanCluster(cluster, cursor, args);
+			}
+			else {
+				step = scanNode(commands, cursor, args);
+			}
 			reachable();
-			return Map.entry(step.isFinished() ? "0" : step.getCursor(), step.getKeys());
+			return step;
+		}
+		catch (IllegalArgumentException ex) {
+			throw ex;
 		}
 		catch (RuntimeException ex) {
 			throw failed(what, ex);
 		}
+	}
+
+	private Map.Entry<String, List<byte[]>> scanNode(RedisClusterAsyncCommands<byte[], byte[]> commands, String cursor,
+			ScanArgs args) {
+		if (!isNumber(cursor)) {
+			throw new IllegalArgumentException("'" + cursor + "' is not a cursor of this store's stream listing");
+		}
+		KeyScanCursor<byte[]> step = LettuceFutures.awaitOrCancel(commands.scan(ScanCursor.of(cursor), args),
+				this.timeoutNanos, TimeUnit.NANOSECONDS);
+		return Map.entry(step.isFinished() ? "0" : step.getCursor(), step.getKeys());
+	}
+
+	// One SCAN step on one master; Lettuce's own cluster-wide scan keeps its place
+	// in a cursor object, which a cursor passed on as text cannot carry.
+	private Map.Entry<String, List<byte[]>> scanCluster(RedisAdvancedClusterAsyncCommands<byte[], byte[]> cluster,
+			String cursor, ScanArgs args) {
+		List<RedisClusterNode> masters = masters();
+		int index = 0;
+		String nodeCursor = "0";
+		if (!cursor.equals("0")) {
+			int dash = cursor.indexOf('-');
+			String slotText = (dash > 0) ? cursor.substring(0, dash) : "";
+			nodeCursor = cursor.substring(dash + 1);
+			if (slotText.length() > 5 || !isNumber(slotText) || !isNumber(nodeCursor)
+					|| Integer.parseInt(slotText) >= SlotHash.SLOT_COUNT) {
+				throw new IllegalArgumentException("'" + cursor + "' is not a cursor of this store's stream listing");
+			}
+			int slot = Integer.parseInt(slotText);
+			index = -1;
+			for (int i = 0; i < masters.size() && index < 0; i++) {
+				if (masters.get(i).hasSlot(slot)) {
+					index = i;
+				}
+			}
+			if (index < 0) {
+				throw new StoreUnavailableException("No master of the Redis Cluster holds slot " + slot, null);
+			}
+		}
+		RedisClusterNode master = masters.get(index);
+		KeyScanCursor<byte[]> step = LettuceFutures.awaitOrCancel(
+				cluster.getConnection(master.getNodeId()).scan(ScanCursor.of(nodeCursor), args), this.timeoutNanos,
+				TimeUnit.NANOSECONDS);
+		String next;
+		if (!step.isFinished()) {
+			next = firstSlot(master) + "-" + step.getCursor();
+		}
+		else if (index + 1 < masters.size()) {
+			next = firstSlot(masters.get(index + 1)) + "-0";
+		}
+		else {
+			next = "0";
+		}
+		return Map.entry(next, step.getKeys());
+	}
+
+	// The masters that hold slots, as the client last saw the cluster, by their
+	// first slot.
+	private List<RedisClusterNode> masters() {
+		RedisClusterClient client = (RedisClusterClient) this.connectionFactory.getRequiredNativeClient();
+		List<RedisClusterNode> masters = new ArrayList<>();
+		for (RedisClusterNode node : client.getPartitions()) {
+			if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.hasNoSlots()) {
+				masters.add(node);
+			}
+		}
+		if (masters.isEmpty()) {
+			throw new StoreUnavailableException("The Redis Cluster has no master that holds slots", null);
+		}
+		masters.sort(Comparator.comparingInt(ScriptRunner::firstSlot));
+		return masters;
+	}
+
+	private static int firstSlot(RedisClusterNode node) {
+		int first = SlotHash.SLOT_COUNT;
+		for (int slot : node.getSlots()) {
+			first = Math.min(first, slot);
+		}
+		return first;
+	}
+
+	private static boolean isNumber(String text) {
+		if (text.isEmpty() || text.length() > 20) {
+			return false;
+		}
+		for (int i = 0; i < text.length(); i++) {
+			if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/**
