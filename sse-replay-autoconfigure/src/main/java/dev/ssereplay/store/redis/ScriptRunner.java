@@ -5,6 +5,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -67,6 +71,9 @@ final class ScriptRunner {
 
 	private volatile boolean connected = true;
 
+	// Scripts that runAsync may send by digest: loaded into Redis, as far as known.
+	private final Set<RedisScript> loaded = ConcurrentHashMap.newKeySet();
+
 	ScriptRunner(LettuceConnectionFactory connectionFactory, Duration timeout) {
 		this.connectionFactory = connectionFactory;
 		this.timeoutNanos = timeout.toNanos();
@@ -90,6 +97,68 @@ final class ScriptRunner {
 		catch (RuntimeException ex) {
 			throw failed(what, ex);
 		}
+	}
+
+	/**
+	 * Sends a script on the keys of one stream without waiting for its reply.
+	 * Scripts sent one after another from one thread run in that order: they
+	 * travel on the factory's one shared connection (on Redis Cluster, on the
+	 * connection to the master of their slot) and Redis runs a connection's
+	 * commands in the order received. Unlike {@link #run}, a script that Redis no
+	 * longer has is not sent again, which would put it after scripts sent since:
+	 * the call fails, and the script is loaded before the next one is sent.
+	 * <p>
+	 * May block the caller for one round trip to load the script, the first time
+	 * and after Redis lost it. The future completes on Lettuce's I/O thread, or on
+	 * the JDK's delay thread when Redis did not answer within the timeout (the
+	 * command is then cancelled unless it was written already).
+	 * @param what what the call does, for messages: "append to stream 'orders'"
+	 * @return the script's reply, or a future failed with a
+	 * {@link StoreUnavailableException}
+	 */
+	CompletableFuture<List<Object>> runAsync(RedisScript script, String what, byte[][] keys, byte[]... args) {
+		CompletableFuture<List<Object>> reply = new CompletableFuture<>();
+		RedisFuture<List<Object>> sent;
+		try {
+			enter(what);
+			try (RedisConnection connection = this.connectionFactory.getConnection()) {
+				RedisClusterAsyncCommands<byte[], byte[]> commands = connected(connection, what);
+				if (!this.loaded.contains(script)) {
+					LettuceFutures.awaitOrCancel(commands.scriptLoad(script.text()), this.timeoutNanos,
+							TimeUnit.NANOSECONDS);
+					this.loaded.add(script);
+				}
+				sent = evalsha(commands, script, keys, args);
+			}
+		}
+		catch (RuntimeException ex) {
+			reply.completeExceptionally(failed(what, ex));
+			return reply;
+		}
+		// Cancelled, and so removed from the JDK's delay queue, when Redis answers.
+		CompletableFuture<Void> timer = new CompletableFuture<Void>().orTimeout(this.timeoutNanos,
+				TimeUnit.NANOSECONDS);
+		timer.whenComplete((ignored, timeout) -> {
+			if (timeout != null && !reply.isDone()) {
+				sent.cancel(false);
+				reply.completeExceptionally(failed(what, new RedisCommandTimeoutException(
+						"Command timed out after " + TimeUnit.NANOSECONDS.toMillis(this.timeoutNanos) + " ms")));
+			}
+		});
+		sent.whenComplete((value, failure) -> {
+			timer.complete(null);
+			if (reply.isDone()) {
+				return;
+			}
+			if (failure == null) {
+				reachable();
+				reply.complete(value);
+			}
+			else {
+				reply.completeExceptionally(failedAsync(script, what, failure));
+			}
+		});
+		return reply;
 	}
 
 	/**
@@ -271,6 +340,14 @@ final class ScriptRunner {
 	}
 
 	/**
+	 * Whether every call uses the factory's one shared connection, which
+	 * {@link #runAsync} needs to keep scripts in the order they were sent.
+	 */
+	boolean sharesConnection() {
+		return this.connectionFactory.getShareNativeConnection();
+	}
+
+	/**
 	 * Whether the last call reached Redis.
 	 */
 	boolean isReachable() {
@@ -346,6 +423,21 @@ final class ScriptRunner {
 			}
 		}
 		return new StoreUnavailableException(message, ex);
+	}
+
+	private StoreUnavailableException failedAsync(RedisScript script, String what, Throwable failure) {
+		Throwable cause = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
+				: failure;
+		if (cause instanceof RedisNoScriptException) {
+			this.loaded.remove(script);
+			return new StoreUnavailableException("Could not " + what + ": Redis did not have the store's script "
+					+ script + " (it restarted, failed over or its scripts were flushed), so nothing was stored; "
+					+ "the script is loaded again before the next call", cause);
+		}
+		if (cause instanceof RuntimeException ex) {
+			return failed(what, ex);
+		}
+		return new StoreUnavailableException("Could not " + what + " in Redis: " + cause, cause);
 	}
 
 	private static boolean makesUnavailable(RuntimeException ex) {

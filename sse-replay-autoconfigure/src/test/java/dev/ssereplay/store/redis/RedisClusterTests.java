@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
@@ -131,6 +132,32 @@ class RedisClusterTests {
 		}
 		assertThat(subscribed).hasSize(2);
 		assertThat(cluster.masterPorts()).isNotEmpty().anyMatch((master) -> !subscribed.contains(master));
+	}
+
+	@Test
+	void appendsSentFromOneThreadKeepTheOrderSentOnEveryMaster() {
+		RedisReplayStore store = store(connectionFactory);
+		List<StoredEvent> received = new CopyOnWriteArrayList<>();
+		store.addListener(received::add);
+		List<CompletableFuture<StoredEvent>> sent = new ArrayList<>();
+		for (int i = 0; i < 600; i++) {
+			sent.add(store.appendAsync(STREAMS.get(i % STREAMS.size()), SseEvent.of("e" + i)));
+		}
+		List<StoredEvent> stored = sent.stream().map(CompletableFuture::join).toList();
+		for (int s = 0; s < STREAMS.size(); s++) {
+			List<StoredEvent> ofStream = new ArrayList<>();
+			for (int i = s; i < stored.size(); i += STREAMS.size()) {
+				ofStream.add(stored.get(i));
+			}
+			assertThat(ofStream).extracting(StoredEvent::sequence)
+				.containsExactlyElementsOf(LongStream.rangeClosed(1, 100).boxed().toList());
+			assertThat(ofStream.stream().map((event) -> event.id().epoch()).distinct()).hasSize(1);
+		}
+		await().atMost(WAIT).until(() -> received.size() == 600);
+		for (String stream : STREAMS) {
+			assertThat(received.stream().filter((event) -> event.stream().equals(stream)).map(StoredEvent::sequence))
+				.containsExactlyElementsOf(LongStream.rangeClosed(1, 100).boxed().toList());
+		}
 	}
 
 	@Test
