@@ -71,6 +71,14 @@ import dev.ssereplay.store.StreamSummary;
  * may still run), and then at once for a second. Lettuce reconnects, and
  * resubscribes, by itself. Redis 6.2 or later is required.
  * <p>
+ * On Redis Cluster (a cluster-aware connection factory) each stream lives on
+ * the master of its hash tag's slot. Live events use classic pub/sub, which the
+ * cluster delivers to every node, so the one pattern subscription, on whichever
+ * node Lettuce chose and moved to another when that node fails, receives the
+ * events of every master. A master that cannot be reached fails the calls on
+ * its own streams only, and a replica that takes over is another server
+ * process: its streams start new epochs, as after a restart.
+ * <p>
  * Thread-safe.
  */
 public final class RedisReplayStore implements ReplayStore, AutoCloseable {

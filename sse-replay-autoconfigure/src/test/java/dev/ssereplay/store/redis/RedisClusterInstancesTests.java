@@ -33,8 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a replica each, configured only with {@code spring.data.redis.cluster.nodes}:
  * whichever master holds a stream and whichever instance a client publishes to
  * or reconnects to, it sees one history in one dense order, exactly once; and a
- * master replaced by its replica while events are published is a resync, never
- * a silent gap.
+ * master replaced by its replica while events are published, handed over or
+ * killed, is a resync, never a silent gap.
  */
 class RedisClusterInstancesTests {
 
@@ -180,6 +180,55 @@ class RedisClusterInstancesTests {
 				Block block = client.next(WAIT, Block::hasData);
 				assertThat(block).as("events after " + received.size() + " received; " + refused + " refused")
 					.isNotNull();
+				received.add(block);
+			}
+			assertEveryEventOrAResync(received, before.epoch(), last.epoch());
+		}
+	}
+
+	@Test
+	void aMasterThatDiesWhilePublishingIsAResyncNeverASilentGap() {
+		// Not the slot range of the stream of the failover test, whose master must
+		// keep its replica.
+		String stream = "crashed";
+		int master = cluster.masterOf(PREFIX + "{" + stream + "}:meta");
+		try (SseTestClient client = subscribe(a, stream, null)) {
+			List<String> published = new ArrayList<>();
+			for (int i = 0; i < 10; i++) {
+				published.add(publish(b, stream, "e" + i));
+			}
+			List<Block> received = new ArrayList<>(client.events(10, WAIT));
+			assertThat(received).extracting(Block::id).containsExactlyElementsOf(published);
+			cluster.kill(master);
+			CompletableFuture<Void> replaced = CompletableFuture
+				.runAsync(() -> cluster.awaitHealthy("a replica to take over from the killed master " + master));
+			// Refused while the master is gone and until the cluster has promoted its
+			// replica and the instance has learnt of it; then accepted again.
+			int refused = 0;
+			int afterReplaced = 0;
+			long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+			for (int i = 10; afterReplaced < 10; i++) {
+				assertThat(System.nanoTime() - deadline).as("publishing again within 90 s; " + refused + " refused")
+					.isNegative();
+				boolean done = replaced.isDone();
+				HttpResponse<String> response = post(b, stream, "e" + i);
+				if (response.statusCode() == 200) {
+					published.add(response.body());
+					afterReplaced += done ? 1 : 0;
+				}
+				else {
+					assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+					refused++;
+				}
+			}
+			replaced.join();
+			assertThat(cluster.masterOf(PREFIX + "{" + stream + "}:meta")).isNotEqualTo(master);
+			EventId before = EventId.parse(published.get(0));
+			EventId last = EventId.parse(published.get(published.size() - 1));
+			assertThat(last.epoch()).isNotEqualTo(before.epoch());
+			while (!received.get(received.size() - 1).id().equals(last.toString())) {
+				Block block = client.next(WAIT, Block::hasData);
+				assertThat(block).as("events after " + received.size() + " received").isNotNull();
 				received.add(block);
 			}
 			assertEveryEventOrAResync(received, before.epoch(), last.epoch());

@@ -22,10 +22,13 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import dev.ssereplay.event.EventId;
 import dev.ssereplay.event.SseEvent;
 import dev.ssereplay.event.StoredEvent;
+import dev.ssereplay.store.ReadResult;
+import dev.ssereplay.store.StoreUnavailableException;
 import dev.ssereplay.store.StreamPage;
 import dev.ssereplay.store.StreamSummary;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
@@ -33,7 +36,9 @@ import static org.awaitility.Awaitility.await;
  * The Redis store on a real Redis Cluster of three masters with a replica each,
  * reached through a cluster-aware Lettuce connection factory: streams spread
  * over the masters with both keys of a stream on one, the live path crosses
- * nodes, and listing streams visits every master. The store contract on a
+ * nodes, appends sent without waiting keep their order on every master, a
+ * master that does not answer fails only its own streams, and listing streams
+ * visits every master. The store contract on a
  * cluster is {@code RedisClusterContractTests}; application instances and a
  * failover are {@code RedisClusterInstancesTests}.
  */
@@ -161,6 +166,40 @@ class RedisClusterTests {
 	}
 
 	@Test
+	void aMasterThatDoesNotAnswerFailsOnlyTheStreamsItHolds() {
+		RedisReplayStore store = store(connectionFactory, "cluster-" + prefixes.incrementAndGet() + ":",
+				Duration.ofMillis(500));
+		store.append("orders", SseEvent.of("1"));
+		store.append("chat", SseEvent.of("1"));
+		int stalled = cluster.masterOf(store.keyPrefix() + "{orders}:meta");
+		assertThat(cluster.masterOf(store.keyPrefix() + "{chat}:meta")).isNotEqualTo(stalled);
+		// Holds back the scripts of every client of that master, as a master too
+		// busy to answer would.
+		assertThat(RedisTestCluster.call(stalled, "CLIENT", "PAUSE", "60000", "WRITE")).isEqualTo("OK");
+		try {
+			assertThatExceptionOfType(StoreUnavailableException.class)
+				.isThrownBy(() -> store.append("orders", SseEvent.of("2")))
+				.withMessageContaining("append to stream 'orders'");
+			assertThatExceptionOfType(StoreUnavailableException.class)
+				.isThrownBy(() -> store.append("orders", SseEvent.of("3")))
+				.withMessageContaining("append to stream 'orders'");
+			assertThat(store.isReachable()).isFalse();
+			// The other masters answer as before.
+			assertThat(store.append("chat", SseEvent.of("2")).sequence()).isEqualTo(2);
+			assertThat(store.readAfter("chat", new EventId(store.head("chat").epoch(), 0), 10))
+				.isInstanceOf(ReadResult.Events.class);
+		}
+		finally {
+			RedisTestCluster.call(stalled, "CLIENT", "UNPAUSE");
+		}
+		StoredEvent after = await().atMost(WAIT)
+			.ignoreException(StoreUnavailableException.class)
+			.until(() -> store.append("orders", SseEvent.of("after")), (event) -> event != null);
+		assertThat(after.id().epoch()).isEqualTo(store.head("orders").epoch());
+		assertThat(store.isReachable()).isTrue();
+	}
+
+	@Test
 	void listingStreamsVisitsEveryMasterAndNamesEachStreamOnce() {
 		RedisReplayStore store = store(connectionFactory);
 		Set<String> created = new HashSet<>();
@@ -194,8 +233,11 @@ class RedisClusterTests {
 	}
 
 	private RedisReplayStore store(LettuceConnectionFactory factory, String prefix) {
-		RedisReplayStore store = new RedisReplayStore(factory, prefix, 100, Duration.ofHours(1), Duration.ofSeconds(10),
-				false);
+		return store(factory, prefix, Duration.ofSeconds(10));
+	}
+
+	private RedisReplayStore store(LettuceConnectionFactory factory, String prefix, Duration commandTimeout) {
+		RedisReplayStore store = new RedisReplayStore(factory, prefix, 100, Duration.ofHours(1), commandTimeout, false);
 		this.stores.add(store);
 		return store;
 	}
