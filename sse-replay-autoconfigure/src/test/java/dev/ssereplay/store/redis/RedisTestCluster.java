@@ -52,9 +52,10 @@ final class RedisTestCluster implements AutoCloseable {
 
 	private static final int ADDSLOTS_BATCH = 1024;
 
-	// Long enough that a loaded CI machine does not make a node look failed, short
-	// enough that a killed master is replaced in a few seconds.
-	private static final int NODE_TIMEOUT_MILLIS = 3000;
+	// Long enough that a loaded CI machine does not make a node look failed, which
+	// would fail over a live master; short enough that a killed master is replaced
+	// within seconds.
+	private static final int NODE_TIMEOUT_MILLIS = 5000;
 
 	private final Path binary;
 
