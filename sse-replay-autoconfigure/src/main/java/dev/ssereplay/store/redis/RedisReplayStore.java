@@ -261,6 +261,8 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 		}
 		String what = "append to stream '" + stream + "'";
 		byte[] body = SseFormat.body(event);
+		byte[][] keys = this.keys.of(stream);
+		byte[][] arguments = appendArguments(stream, body, null);
 		try {
 			if (!this.appendPermits.tryAcquire(this.commandTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
 				return CompletableFuture.failedFuture(new StoreUnavailableException("Could not " + what + ": "
@@ -274,20 +276,19 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 					new StoreUnavailableException("Interrupted while waiting to " + what, ex));
 		}
 		CompletableFuture<StoredEvent> appended = new CompletableFuture<>();
-		this.scripts.runAsync(RedisScript.APPEND, what, this.keys.of(stream), appendArguments(stream, body, null))
-			.whenComplete((reply, failure) -> {
-				this.appendPermits.release();
-				if (failure != null) {
-					appended.completeExceptionally(failure);
-					return;
-				}
-				try {
-					appended.complete(appended(stream, event, body, false, reply));
-				}
-				catch (RuntimeException ex) {
-					appended.completeExceptionally(ex);
-				}
-			});
+		this.scripts.runAsync(RedisScript.APPEND, what, keys, arguments).whenComplete((reply, failure) -> {
+			this.appendPermits.release();
+			if (failure != null) {
+				appended.completeExceptionally(failure);
+				return;
+			}
+			try {
+				appended.complete(appended(stream, event, body, false, reply));
+			}
+			catch (RuntimeException ex) {
+				appended.completeExceptionally(ex);
+			}
+		});
 		return appended;
 	}
 
