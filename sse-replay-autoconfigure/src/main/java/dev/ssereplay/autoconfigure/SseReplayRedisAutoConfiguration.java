@@ -46,7 +46,8 @@ public final class SseReplayRedisAutoConfiguration {
 			}
 			SseReplayProperties.Store store = properties.getStore();
 			return new RedisReplayStore(lettuce, redis.getKeyPrefix(), store.getMaxEventsPerStream(),
-					store.getTimeToLive(), redis.getCommandTimeout(), redis.isKeepEpochAcrossRestarts());
+					store.getTimeToLive(), redis.getCommandTimeout(), redis.isKeepEpochAcrossRestarts(),
+					redis.getMaxInFlightAppends());
 		}
 
 	}

@@ -25,6 +25,12 @@ public class SseReplayRedisProperties {
 	private Duration commandTimeout = Duration.ofSeconds(2);
 
 	/**
+	 * Maximum number of events published with publishAsync that may await Redis's
+	 * answer at once; a publishAsync beyond it waits for one of them.
+	 */
+	private int maxInFlightAppends = 256;
+
+	/**
 	 * Whether streams keep their epoch when the Redis server restarts or fails over.
 	 * Enable only when Redis never loses a write it acknowledged (appendfsync
 	 * always, no failover to a replica that lags); otherwise every stream starts a
@@ -50,6 +56,15 @@ public class SseReplayRedisProperties {
 
 	public void setKeepEpochAcrossRestarts(boolean keepEpochAcrossRestarts) {
 		this.keepEpochAcrossRestarts = keepEpochAcrossRestarts;
+	}
+
+	public int getMaxInFlightAppends() {
+		return this.maxInFlightAppends;
+	}
+
+	public void setMaxInFlightAppends(int maxInFlightAppends) {
+		SseReplayProperties.requirePositive("sse.replay.redis.max-in-flight-appends", maxInFlightAppends);
+		this.maxInFlightAppends = maxInFlightAppends;
 	}
 
 	public Duration getCommandTimeout() {

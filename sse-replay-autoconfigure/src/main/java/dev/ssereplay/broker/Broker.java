@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -143,6 +144,27 @@ public final class Broker implements AutoCloseable {
 		StoredEvent stored = this.store.append(stream, event);
 		this.statistics.published();
 		return stored;
+	}
+
+	/**
+	 * Appends an event to the store without waiting for it where the store can
+	 * (see {@link ReplayStore#appendAsync}), and counts it once stored.
+	 * @param stream a valid stream name
+	 * @param event the event
+	 * @return the stored event with its id; completed on the store's thread
+	 */
+	public CompletableFuture<StoredEvent> publishAsync(String stream, SseEvent event) {
+		CompletableFuture<StoredEvent> published = new CompletableFuture<>();
+		this.store.appendAsync(stream, event).whenComplete((stored, failure) -> {
+			if (failure != null) {
+				published.completeExceptionally(failure);
+			}
+			else {
+				this.statistics.published();
+				published.complete(stored);
+			}
+		});
+		return published;
 	}
 
 	/**

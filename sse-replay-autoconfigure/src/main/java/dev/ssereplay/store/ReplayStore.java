@@ -1,7 +1,7 @@
 package dev.ssereplay.store;
 
 import java.time.Duration;
-
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -39,6 +39,27 @@ public interface ReplayStore {
 	 * @throws StoreUnavailableException when the event could not be stored
 	 */
 	StoredEvent append(String stream, SseEvent event);
+
+	/**
+	 * Appends an event to a stream without waiting for the store where the store
+	 * can, so that many appends can be on their way at once. Appends to a stream
+	 * made one after another from one thread get their sequence numbers in that
+	 * order, as with {@link #append}. The default appends at once and returns a
+	 * completed future.
+	 * @param stream a valid stream name
+	 * @param event the event
+	 * @return the stored event, or a future failed with
+	 * {@link StoreUnavailableException} when the event could not be stored, or
+	 * {@link StreamCompletedException} when the stream has ended
+	 */
+	default CompletableFuture<StoredEvent> appendAsync(String stream, SseEvent event) {
+		try {
+			return CompletableFuture.completedFuture(append(stream, event));
+		}
+		catch (StoreUnavailableException | StreamCompletedException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
 
 	/**
 	 * Returns the position of the newest event of a stream, the position before

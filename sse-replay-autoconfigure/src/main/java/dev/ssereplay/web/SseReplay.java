@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -273,12 +274,54 @@ public final class SseReplay {
 	 * @return the id assigned to the event
 	 */
 	public String publish(String stream, SseEvent event) {
+		check(stream, event);
+		return this.broker.publish(stream, event).id().toString();
+	}
+
+	/**
+	 * Publishes data as a named event without waiting for the store, so that one
+	 * thread can have many events on their way to Redis at once; with the
+	 * in-memory store the event is published at once. Events of a stream
+	 * published one after another from one thread get their ids in that order,
+	 * dense, as with {@link #publish(String, String, Object)}. With the Redis
+	 * store this waits while {@code sse.replay.redis.max-in-flight-appends}
+	 * events await Redis's answer, so a publisher faster than Redis is slowed to
+	 * its pace; see {@link dev.ssereplay.store.redis.RedisReplayStore#appendAsync}
+	 * for what a failure means for the events published after it.
+	 * <p>
+	 * The future completes on the store's thread (Lettuce's I/O thread for
+	 * Redis): what depends on it must not block, so use the {@code ...Async}
+	 * methods of {@link CompletableFuture} for work that may.
+	 * @param stream the stream name
+	 * @param eventName the event name, or {@code null} for the default {@code message}
+	 * @param data text, published verbatim, or a payload for the serializer
+	 * @return the id assigned to the event, or a future failed with
+	 * {@link dev.ssereplay.store.StoreUnavailableException} when the event could
+	 * not be stored, or {@link StreamCompletedException} when the stream has ended
+	 * @throws dev.ssereplay.event.InvalidStreamNameException when the stream name is invalid
+	 * @throws EventTooLargeException when the event exceeds the maximum size
+	 */
+	public CompletableFuture<String> publishAsync(String stream, String eventName, Object data) {
+		SseEvent event = new SseEvent(eventName, text(stream, data));
+		check(stream, event);
+		CompletableFuture<String> id = new CompletableFuture<>();
+		this.broker.publishAsync(stream, event).whenComplete((stored, failure) -> {
+			if (failure != null) {
+				id.completeExceptionally(failure);
+			}
+			else {
+				id.complete(stored.id().toString());
+			}
+		});
+		return id;
+	}
+
+	private void check(String stream, SseEvent event) {
 		StreamNames.check(stream);
 		long size = utf8Length(event.data()) + ((event.name() != null) ? utf8Length(event.name()) : 0);
 		if (size > this.maxEventSize) {
 			throw new EventTooLargeException(size, this.maxEventSize);
 		}
-		return this.broker.publish(stream, event).id().toString();
 	}
 
 	/**

@@ -1,18 +1,22 @@
 package dev.ssereplay.store;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -72,6 +76,39 @@ public abstract class ReplayStoreContractTests {
 		assertThat(List.of(first.sequence(), second.sequence(), third.sequence())).containsExactly(1L, 2L, 3L);
 		assertThat(second.id().epoch()).isEqualTo(first.id().epoch()).isEqualTo(third.id().epoch());
 		assertThat(store.head("orders")).isEqualTo(third.id());
+	}
+
+	@Test
+	void appendAsyncFromOneThreadAssignsDenseSequenceNumbersInTheOrderSent() {
+		ReplayStore store = store(1000);
+		store.append("async", SseEvent.of("sync"));
+		List<CompletableFuture<StoredEvent>> sent = new ArrayList<>();
+		for (int i = 0; i < 300; i++) {
+			sent.add(store.appendAsync((i % 3 == 0) ? "async" : "other", SseEvent.of("e" + i)));
+		}
+		List<StoredEvent> async = new ArrayList<>();
+		List<StoredEvent> other = new ArrayList<>();
+		for (int i = 0; i < sent.size(); i++) {
+			((i % 3 == 0) ? async : other).add(sent.get(i).join());
+		}
+		assertThat(async).extracting(StoredEvent::sequence)
+			.containsExactlyElementsOf(LongStream.rangeClosed(2, 101).boxed().toList());
+		assertThat(other).extracting(StoredEvent::sequence)
+			.containsExactlyElementsOf(LongStream.rangeClosed(1, 200).boxed().toList());
+		assertThat(async.stream().map((event) -> event.id().epoch()).distinct()).hasSize(1);
+		ReadResult.Events read = (ReadResult.Events) store.readAfter("async", async.get(0).id(), 1000);
+		assertThat(read.events()).extracting(StoredEvent::id)
+			.containsExactlyElementsOf(async.subList(1, async.size()).stream().map(StoredEvent::id).toList());
+		assertThat(read.events().get(0).frame()).isEqualTo(async.get(1).frame());
+	}
+
+	@Test
+	void appendAsyncToAnEndedStreamFailsTheFuture() {
+		ReplayStore store = store(100);
+		store.complete("ended", SseEvent.of("end"), null);
+		assertThat(store.appendAsync("ended", SseEvent.of("late"))).failsWithin(Duration.ofSeconds(10))
+			.withThrowableOfType(ExecutionException.class)
+			.withCauseInstanceOf(StreamCompletedException.class);
 	}
 
 	@Test

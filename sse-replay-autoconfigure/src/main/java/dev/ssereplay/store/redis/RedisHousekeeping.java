@@ -139,9 +139,15 @@ final class RedisHousekeeping {
 		}
 		List<Object> replies = this.scripts.runEach(RedisScript.TOUCH,
 				"keep " + streams.size() + " subscribed streams alive", streamKeys, this.timeToLiveArgument);
+		// On Redis Cluster, a master that cannot be reached while others can.
+		StoreUnavailableException unreachable = null;
 		for (int i = 0; i < streams.size(); i++) {
 			String stream = streams.get(i);
 			Object reply = replies.get(i);
+			if (reply instanceof StoreUnavailableException ex) {
+				unreachable = (unreachable != null) ? unreachable : ex;
+				continue;
+			}
 			if (reply instanceof RuntimeException ex) {
 				logger.warn("Redis replay store could not keep stream '{}' alive: {}", stream, ex.getMessage());
 				continue;
@@ -156,6 +162,9 @@ final class RedisHousekeeping {
 				this.expiredEvictions.accept(expired);
 			}
 			this.liveFeed.checkHead(stream, new EventId(this.keys.epoch(stream, values.get(0)), (Long) values.get(1)));
+		}
+		if (unreachable != null) {
+			throw unreachable;
 		}
 	}
 

@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -68,9 +71,22 @@ import dev.ssereplay.store.StreamSummary;
  * may still run), and then at once for a second. Lettuce reconnects, and
  * resubscribes, by itself. Redis 6.2 or later is required.
  * <p>
+ * On Redis Cluster (a cluster-aware connection factory) each stream lives on
+ * the master of its hash tag's slot. Live events use classic pub/sub, which the
+ * cluster delivers to every node, so the one pattern subscription, on whichever
+ * node Lettuce chose and moved to another when that node fails, receives the
+ * events of every master. A master that cannot be reached fails the calls on
+ * its own streams only, and a replica that takes over is another server
+ * process: its streams start new epochs, as after a restart.
+ * <p>
  * Thread-safe.
  */
 public final class RedisReplayStore implements ReplayStore, AutoCloseable {
+
+	/** How many {@link #appendAsync} calls may await Redis's answer at once by default. */
+	public static final int DEFAULT_MAX_IN_FLIGHT_APPENDS = 256;
+
+	private static final String MAX_IN_FLIGHT_PROPERTY = "sse.replay.redis.max-in-flight-appends";
 
 	private static final int STATUS_EVENTS = 0;
 
@@ -102,6 +118,13 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 
 	private final AtomicLong[] evictions = { new AtomicLong(), new AtomicLong(), new AtomicLong() };
 
+	private final int maxInFlightAppends;
+
+	// One per appendAsync sent and not answered yet.
+	private final Semaphore appendPermits;
+
+	private final Duration commandTimeout;
+
 	/**
 	 * Creates a store. It does not connect until it is first used, and subscribes
 	 * to live events when the first listener is added.
@@ -119,6 +142,29 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	 */
 	public RedisReplayStore(LettuceConnectionFactory connectionFactory, String keyPrefix, int maxEventsPerStream,
 			Duration timeToLive, Duration commandTimeout, boolean keepEpochAcrossRestarts) {
+		this(connectionFactory, keyPrefix, maxEventsPerStream, timeToLive, commandTimeout, keepEpochAcrossRestarts,
+				DEFAULT_MAX_IN_FLIGHT_APPENDS);
+	}
+
+	/**
+	 * Creates a store. It does not connect until it is first used, and subscribes
+	 * to live events when the first listener is added.
+	 * @param connectionFactory the connection to Redis, shared with the application
+	 * @param keyPrefix what every key and channel name starts with; no curly
+	 * braces, which would change the Redis Cluster hash tag
+	 * @param maxEventsPerStream the most events kept per stream, positive
+	 * @param timeToLive how long an event is kept, at least a millisecond
+	 * @param commandTimeout how long a command may take before it fails, positive
+	 * @param keepEpochAcrossRestarts whether a stream keeps its epoch when the
+	 * Redis server restarts or another one takes over; safe only when Redis never
+	 * loses a write it acknowledged, otherwise sequence numbers of lost events
+	 * would be given again in the same epoch and clients that saw them would miss
+	 * their replacements without being told
+	 * @param maxInFlightAppends the most {@link #appendAsync} calls sent to Redis
+	 * and not answered yet, positive; a call beyond it waits
+	 */
+	public RedisReplayStore(LettuceConnectionFactory connectionFactory, String keyPrefix, int maxEventsPerStream,
+			Duration timeToLive, Duration commandTimeout, boolean keepEpochAcrossRestarts, int maxInFlightAppends) {
 		if (maxEventsPerStream < 1) {
 			throw new IllegalArgumentException("maxEventsPerStream must be positive, was " + maxEventsPerStream);
 		}
@@ -127,6 +173,9 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 		}
 		if (commandTimeout.isNegative() || commandTimeout.isZero()) {
 			throw new IllegalArgumentException("commandTimeout must be positive, was " + commandTimeout);
+		}
+		if (maxInFlightAppends < 1) {
+			throw new IllegalArgumentException("maxInFlightAppends must be positive, was " + maxInFlightAppends);
 		}
 		this.keys = new RedisKeys(keyPrefix);
 		this.scripts = new ScriptRunner(connectionFactory, commandTimeout);
@@ -137,6 +186,9 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 		this.liveFeed = new RedisLiveFeed(connectionFactory, this.keys, commandTimeout, this);
 		this.housekeeping = new RedisHousekeeping(this.scripts, this.keys, this.liveFeed, this.timeToLiveArgument,
 				(byAge) -> countEvictions(0, byAge));
+		this.maxInFlightAppends = maxInFlightAppends;
+		this.appendPermits = new Semaphore(maxInFlightAppends);
+		this.commandTimeout = commandTimeout;
 	}
 
 	@Override
@@ -167,15 +219,96 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 		return new StoredEvent(stream, id, finalEvent.name(), SseFormat.frame(id, body), (Long) reply.get(2), true);
 	}
 
+	/**
+	 * Sends the append script without waiting for Redis, so that many appends
+	 * can be on their way on the one shared connection: appends to a stream made
+	 * one after another from one thread get their sequence numbers in that order,
+	 * dense, as with {@link #append}, since Redis runs a connection's commands in
+	 * the order sent (on Redis Cluster, a stream's appends all go to the master of
+	 * its slot).
+	 * <p>
+	 * Bounded: while {@code maxInFlightAppends} appends await Redis's answer, a
+	 * call waits for one of them, at most the command timeout, since each is
+	 * answered or fails within it; a publisher faster than Redis is slowed to its
+	 * pace. The call may also wait one round trip to load the script into Redis,
+	 * the first time and after Redis lost it.
+	 * <p>
+	 * The future completes on Lettuce's I/O thread: what depends on it must not
+	 * block (use the {@code ...Async} methods of {@link CompletableFuture} with an
+	 * executor of its own). It fails with {@link StoreUnavailableException} when
+	 * the event was not stored, or, after the command timeout, may have been; and
+	 * with {@link StreamCompletedException} when the stream has ended. An append
+	 * that failed is not retried: appends sent after it may be stored, in their
+	 * order. In particular, when Redis lost its scripts (a restart, a failover,
+	 * {@code SCRIPT FLUSH}) the appends sent meanwhile fail rather than being sent
+	 * again after later ones. While a Redis Cluster moves the stream's slot to
+	 * another master (a failover, resharding), appends on their way may be
+	 * redirected there after later ones, and so stored out of the order sent,
+	 * still densely; use {@link #append} where even that must not happen.
+	 * <p>
+	 * With a connection factory that does not share its native connection, every
+	 * call would take a connection of its own, with no order between them: the
+	 * append is then made at once, as {@link #append} does, and the future is
+	 * complete when this returns.
+	 * @throws dev.ssereplay.event.InvalidStreamNameException at once, when the
+	 * stream name is invalid
+	 */
+	@Override
+	public CompletableFuture<StoredEvent> appendAsync(String stream, SseEvent event) {
+		StreamNames.check(stream);
+		if (!this.scripts.sharesConnection()) {
+			return ReplayStore.super.appendAsync(stream, event);
+		}
+		String what = "append to stream '" + stream + "'";
+		byte[] body = SseFormat.body(event);
+		byte[][] keys = this.keys.of(stream);
+		byte[][] arguments = appendArguments(stream, body, null);
+		try {
+			if (!this.appendPermits.tryAcquire(this.commandTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
+				return CompletableFuture.failedFuture(new StoreUnavailableException("Could not " + what + ": "
+						+ this.maxInFlightAppends + " appends (" + MAX_IN_FLIGHT_PROPERTY + ") have awaited Redis's "
+						+ "answer for longer than " + this.commandTimeout.toMillis() + " ms", null));
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return CompletableFuture.failedFuture(
+					new StoreUnavailableException("Interrupted while waiting to " + what, ex));
+		}
+		CompletableFuture<StoredEvent> appended = new CompletableFuture<>();
+		this.scripts.runAsync(RedisScript.APPEND, what, keys, arguments).whenComplete((reply, failure) -> {
+			this.appendPermits.release();
+			if (failure != null) {
+				appended.completeExceptionally(failure);
+				return;
+			}
+			try {
+				appended.complete(appended(stream, event, body, false, reply));
+			}
+			catch (RuntimeException ex) {
+				appended.completeExceptionally(ex);
+			}
+		});
+		return appended;
+	}
+
 	// Appends an event, or the final event when keepFor is given.
 	private StoredEvent append(String stream, SseEvent event, Duration keepFor) {
 		StreamNames.check(stream);
 		byte[] body = SseFormat.body(event);
-		boolean ends = keepFor != null;
 		List<Object> reply = this.scripts.run(RedisScript.APPEND, "append to stream '" + stream + "'",
-				this.keys.of(stream), newEpoch(), body, this.maxEventsArgument, this.timeToLiveArgument,
+				this.keys.of(stream), appendArguments(stream, body, keepFor));
+		return appended(stream, event, body, keepFor != null, reply);
+	}
+
+	private byte[][] appendArguments(String stream, byte[] body, Duration keepFor) {
+		boolean ends = keepFor != null;
+		return new byte[][] { newEpoch(), body, this.maxEventsArgument, this.timeToLiveArgument,
 				this.keys.channel(stream), this.checkServerArgument, RedisKeys.bytes(ends ? "1" : ""),
-				ends ? number(Math.max(1, keepFor.toMillis())) : this.timeToLiveArgument);
+				ends ? number(Math.max(1, keepFor.toMillis())) : this.timeToLiveArgument };
+	}
+
+	private StoredEvent appended(String stream, SseEvent event, byte[] body, boolean ends, List<Object> reply) {
 		if ((Long) reply.get(5) == 1L) {
 			throw new StreamCompletedException(stream);
 		}
@@ -217,8 +350,11 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 
 	/**
 	 * Lists streams in the order of a Redis {@code SCAN} over their meta keys; a
-	 * page's {@code next} is the scan's cursor. With Redis Cluster only the node
-	 * the shared connection reads from is scanned.
+	 * page's {@code next} is the scan's cursor. With Redis Cluster every master is
+	 * scanned in turn, and the cursor also names the master; a failover while
+	 * paging may list a stream twice or miss one.
+	 * @throws IllegalArgumentException when {@code from} is not a {@code next}
+	 * this store returned
 	 */
 	@Override
 	public StreamPage streams(String from, int limit) {
@@ -370,6 +506,14 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	@Override
 	public long evictions(EvictionReason reason) {
 		return this.evictions[reason.ordinal()].get();
+	}
+
+	/**
+	 * Returns how many {@link #appendAsync} calls await Redis's answer.
+	 * @return appends in flight
+	 */
+	int appendsInFlight() {
+		return this.maxInFlightAppends - this.appendPermits.availablePermits();
 	}
 
 	/**

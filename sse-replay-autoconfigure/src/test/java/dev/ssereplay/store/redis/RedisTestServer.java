@@ -240,7 +240,11 @@ public final class RedisTestServer implements AutoCloseable {
 		return "Redis on port " + this.port + " (" + this.binary + ")";
 	}
 
-	private static Path findBinary() throws IOException {
+	/**
+	 * Returns the {@code redis-server} binary the tests run, found as the class
+	 * javadoc says.
+	 */
+	static Path findBinary() throws IOException {
 		String configured = System.getProperty(BINARY_PROPERTY);
 		if (configured != null && !configured.isBlank()) {
 			return configured.equals("embedded") ? embedded() : Path.of(configured);
@@ -323,7 +327,7 @@ public final class RedisTestServer implements AutoCloseable {
 		}
 	}
 
-	private static String tail(File log) {
+	static String tail(File log) {
 		try {
 			String text = Files.readString(log.toPath(), StandardCharsets.UTF_8);
 			return text.substring(Math.max(0, text.length() - 2000));

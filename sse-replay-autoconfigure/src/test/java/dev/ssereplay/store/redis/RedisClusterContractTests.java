@@ -1,0 +1,75 @@
+package dev.ssereplay.store.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import dev.ssereplay.store.ReplayStore;
+import dev.ssereplay.store.ReplayStoreContractTests;
+
+/**
+ * The store contract for {@link RedisReplayStore} on a Redis Cluster of three
+ * masters with a replica each, through a cluster-aware connection factory. Each
+ * store gets a key prefix of its own; a restart flushes every master, as a
+ * cluster without persistence that restarted would be, and opens a new store
+ * over it.
+ */
+class RedisClusterContractTests extends ReplayStoreContractTests {
+
+	private static final AtomicInteger stores = new AtomicInteger();
+
+	private final List<RedisReplayStore> restarted = new ArrayList<>();
+
+	private static RedisTestCluster cluster;
+
+	private static LettuceConnectionFactory connectionFactory;
+
+	@BeforeAll
+	static void startCluster() {
+		cluster = RedisTestCluster.start(3, 1);
+		connectionFactory = cluster.connectionFactory();
+	}
+
+	@AfterAll
+	static void stopCluster() {
+		if (cluster != null) {
+			cluster.close();
+		}
+	}
+
+	@Override
+	protected ReplayStore createStore(int maxEventsPerStream) {
+		return create("contract-" + stores.incrementAndGet() + ":", maxEventsPerStream);
+	}
+
+	@Override
+	protected ReplayStore restart(ReplayStore store) {
+		cluster.flushAll();
+		RedisReplayStore restarted = create(((RedisReplayStore) store).keyPrefix(), 100);
+		this.restarted.add(restarted);
+		return restarted;
+	}
+
+	@Override
+	protected void dispose(ReplayStore store) {
+		((RedisReplayStore) store).close();
+	}
+
+	@AfterEach
+	void disposeRestarted() {
+		this.restarted.forEach(RedisReplayStore::close);
+	}
+
+	private static RedisReplayStore create(String prefix, int maxEventsPerStream) {
+		return new RedisReplayStore(connectionFactory, prefix, maxEventsPerStream, Duration.ofHours(1),
+				Duration.ofSeconds(10), false);
+	}
+
+}

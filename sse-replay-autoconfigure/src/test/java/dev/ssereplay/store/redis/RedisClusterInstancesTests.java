@@ -1,0 +1,318 @@
+package dev.ssereplay.store.redis;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.LongStream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import dev.ssereplay.event.EventId;
+import dev.ssereplay.test.SseTestClient;
+import dev.ssereplay.test.SseTestClient.Block;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two instances of an application sharing a Redis Cluster of three masters with
+ * a replica each, configured only with {@code spring.data.redis.cluster.nodes}:
+ * whichever master holds a stream and whichever instance a client publishes to
+ * or reconnects to, it sees one history in one dense order, exactly once; and a
+ * master replaced by its replica while events are published, handed over or
+ * killed, is a resync, never a silent gap.
+ */
+class RedisClusterInstancesTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	private static final String PREFIX = "sse-replay:";
+
+	// One stream on each master's slot range (0-5460, 5461-10921, 10922-16383).
+	private static final List<String> STREAMS = List.of("orders", "ticks", "chat");
+
+	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private static RedisTestCluster cluster;
+
+	private static ConfigurableApplicationContext a;
+
+	private static ConfigurableApplicationContext b;
+
+	@BeforeAll
+	static void startInstances() {
+		cluster = RedisTestCluster.start(3, 1);
+		a = instance();
+		b = instance();
+	}
+
+	@AfterAll
+	static void stopInstances() {
+		if (a != null) {
+			a.close();
+		}
+		if (b != null) {
+			b.close();
+		}
+		if (cluster != null) {
+			cluster.close();
+		}
+	}
+
+	@Test
+	void theInstancesTalkToTheClusterThroughAClusterConnection() {
+		assertThat(a.getBean(LettuceConnectionFactory.class).isClusterAware()).isTrue();
+		Set<Integer> masters = new HashSet<>();
+		for (String stream : STREAMS) {
+			masters.add(cluster.masterOf(PREFIX + "{" + stream + "}:meta"));
+		}
+		assertThat(masters).containsExactlyInAnyOrderElementsOf(cluster.masterPorts());
+		assertThat(get(a, "/actuator/health")).contains("sseReplayRedis").contains("\"status\":\"UP\"");
+	}
+
+	@Test
+	void eventsOfStreamsOnEveryMasterReachSubscribersOfBothInstancesInOneDenseOrder() {
+		List<SseTestClient> clients = new ArrayList<>();
+		try {
+			for (String stream : STREAMS) {
+				clients.add(subscribe(a, "spread-" + stream, null));
+				clients.add(subscribe(b, "spread-" + stream, null));
+			}
+			List<List<String>> published = new ArrayList<>();
+			for (String stream : STREAMS) {
+				List<String> ids = new ArrayList<>();
+				for (int i = 0; i < 10; i++) {
+					ids.add(publish((i % 2 == 0) ? a : b, "spread-" + stream, stream + " " + i));
+				}
+				published.add(ids);
+			}
+			for (int s = 0; s < STREAMS.size(); s++) {
+				for (SseTestClient client : clients.subList(2 * s, 2 * s + 2)) {
+					List<Block> events = client.events(10, WAIT);
+					assertThat(events).extracting(Block::id).containsExactlyElementsOf(published.get(s));
+					assertThat(events).extracting(Block::sequence)
+						.containsExactlyElementsOf(LongStream.rangeClosed(1, 10).boxed().toList());
+				}
+			}
+		}
+		finally {
+			clients.forEach(SseTestClient::close);
+		}
+	}
+
+	@Test
+	void aClientCutOffFromOneInstanceResumesOnTheOtherExactlyOnceInOrder() {
+		for (String stream : STREAMS) {
+			String name = "resume-" + stream;
+			String lastSeen;
+			try (SseTestClient first = subscribe(a, name, null)) {
+				for (int i = 0; i < 5; i++) {
+					publish(b, name, "before " + i);
+				}
+				List<Block> seen = first.events(5, WAIT);
+				lastSeen = seen.get(4).id();
+			}
+			List<String> missed = new ArrayList<>();
+			for (int i = 0; i < 5; i++) {
+				missed.add(publish((i % 2 == 0) ? a : b, name, "while away " + i));
+			}
+			try (SseTestClient second = subscribe(b, name, lastSeen)) {
+				List<Block> replayed = second.events(5, WAIT);
+				assertThat(replayed).extracting(Block::id).containsExactlyElementsOf(missed);
+				assertThat(replayed).extracting(Block::data)
+					.containsExactly("while away 0", "while away 1", "while away 2", "while away 3", "while away 4");
+				String live = publish(a, name, "live");
+				assertThat(second.events(1, WAIT)).extracting(Block::id).containsExactly(live);
+				assertThat(second.next(Duration.ofMillis(300), Block::hasData)).isNull();
+			}
+		}
+	}
+
+	@Test
+	void aMasterReplacedByItsReplicaWhilePublishingIsAResyncNeverASilentGap() {
+		String stream = "failover";
+		int master = cluster.masterOf(PREFIX + "{" + stream + "}:meta");
+		try (SseTestClient client = subscribe(a, stream, null)) {
+			List<String> published = new ArrayList<>();
+			for (int i = 0; i < 20; i++) {
+				published.add(publish(b, stream, "e" + i));
+			}
+			CompletableFuture<Integer> failover = CompletableFuture.supplyAsync(() -> cluster.failover(master));
+			// Publish on while the replica takes over, and some more after it did.
+			int refused = 0;
+			int afterFailover = 0;
+			for (int i = 20; afterFailover < 20; i++) {
+				boolean done = failover.isDone();
+				HttpResponse<String> response = post(b, stream, "e" + i);
+				if (response.statusCode() == 200) {
+					published.add(response.body());
+					afterFailover += done ? 1 : 0;
+				}
+				else {
+					// Told: the publisher knows the event may not be stored.
+					assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+					refused++;
+				}
+			}
+			assertThat(failover.join()).isNotEqualTo(master);
+			assertThat(cluster.masterOf(PREFIX + "{" + stream + "}:meta")).isNotEqualTo(master);
+			EventId before = EventId.parse(published.get(0));
+			EventId last = EventId.parse(published.get(published.size() - 1));
+			// The replica is another server process, which may have missed writes its
+			// master acknowledged: the stream starts a new lifetime.
+			assertThat(last.epoch()).isNotEqualTo(before.epoch());
+			List<Block> received = new ArrayList<>();
+			while (received.isEmpty() || !received.get(received.size() - 1).id().equals(last.toString())) {
+				Block block = client.next(WAIT, Block::hasData);
+				assertThat(block).as("events after " + received.size() + " received; " + refused + " refused")
+					.isNotNull();
+				received.add(block);
+			}
+			assertEveryEventOrAResync(received, before.epoch(), last.epoch());
+		}
+	}
+
+	@Test
+	void aMasterThatDiesWhilePublishingIsAResyncNeverASilentGap() {
+		// Not the slot range of the stream of the failover test, whose master must
+		// keep its replica.
+		String stream = "crashed";
+		int master = cluster.masterOf(PREFIX + "{" + stream + "}:meta");
+		try (SseTestClient client = subscribe(a, stream, null)) {
+			List<String> published = new ArrayList<>();
+			for (int i = 0; i < 10; i++) {
+				published.add(publish(b, stream, "e" + i));
+			}
+			List<Block> received = new ArrayList<>(client.events(10, WAIT));
+			assertThat(received).extracting(Block::id).containsExactlyElementsOf(published);
+			cluster.kill(master);
+			CompletableFuture<Void> replaced = CompletableFuture
+				.runAsync(() -> cluster.awaitHealthy("a replica to take over from the killed master " + master));
+			// Refused while the master is gone and until the cluster has promoted its
+			// replica and the instance has learnt of it; then accepted again.
+			int refused = 0;
+			int afterReplaced = 0;
+			long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+			for (int i = 10; afterReplaced < 10; i++) {
+				assertThat(System.nanoTime() - deadline).as("publishing again within 90 s; " + refused + " refused")
+					.isNegative();
+				boolean done = replaced.isDone();
+				HttpResponse<String> response = post(b, stream, "e" + i);
+				if (response.statusCode() == 200) {
+					published.add(response.body());
+					afterReplaced += done ? 1 : 0;
+				}
+				else {
+					assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+					refused++;
+				}
+			}
+			replaced.join();
+			assertThat(cluster.masterOf(PREFIX + "{" + stream + "}:meta")).isNotEqualTo(master);
+			EventId before = EventId.parse(published.get(0));
+			EventId last = EventId.parse(published.get(published.size() - 1));
+			assertThat(last.epoch()).isNotEqualTo(before.epoch());
+			while (!received.get(received.size() - 1).id().equals(last.toString())) {
+				Block block = client.next(WAIT, Block::hasData);
+				assertThat(block).as("events after " + received.size() + " received").isNotNull();
+				received.add(block);
+			}
+			assertEveryEventOrAResync(received, before.epoch(), last.epoch());
+		}
+	}
+
+	// Events of the old lifetime from its first on, without a hole; then one
+	// resync to the new lifetime's head at the time; then that lifetime's events
+	// from there on, without a hole.
+	private static void assertEveryEventOrAResync(List<Block> received, long oldEpoch, long newEpoch) {
+		int resync = -1;
+		for (int i = 0; i < received.size(); i++) {
+			if ("resync".equals(received.get(i).event())) {
+				assertThat(resync).as("one resync event").isEqualTo(-1);
+				resync = i;
+			}
+		}
+		assertThat(resync).as("a resync event in " + received).isPositive();
+		Block told = received.get(resync);
+		assertThat(told.data()).contains("\"reason\":\"other-epoch\"");
+		EventId position = EventId.parse(told.id());
+		assertThat(position.epoch()).isEqualTo(newEpoch);
+		for (int i = 0; i < resync; i++) {
+			assertThat(EventId.parse(received.get(i).id())).isEqualTo(new EventId(oldEpoch, i + 1));
+		}
+		for (int i = resync + 1; i < received.size(); i++) {
+			assertThat(EventId.parse(received.get(i).id())).isEqualTo(position.next());
+			position = position.next();
+		}
+	}
+
+	private static ConfigurableApplicationContext instance() {
+		return new SpringApplicationBuilder(RedisInstancesTests.StreamsApplication.class)
+			.properties("server.port=0", "spring.main.banner-mode=off",
+					"spring.data.redis.cluster.nodes=" + cluster.nodesProperty(), "sse.replay.store.type=redis",
+					"sse.replay.heartbeat.interval=500ms", "sse.replay.redis.command-timeout=2s",
+					"management.endpoint.health.show-components=always")
+			.run();
+	}
+
+	private static SseTestClient subscribe(ConfigurableApplicationContext instance, String stream,
+			String lastEventId) {
+		SseTestClient client = SseTestClient.connect(uri(instance, "/streams/" + stream), lastEventId);
+		assertThat(client.status()).isEqualTo(200);
+		if (lastEventId == null) {
+			// The priming block: the client has a position from here on.
+			assertThat(client.next(WAIT, (block) -> block.id() != null)).isNotNull();
+		}
+		return client;
+	}
+
+	private static String publish(ConfigurableApplicationContext instance, String stream, String data) {
+		HttpResponse<String> response = post(instance, stream, data);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return response.body();
+	}
+
+	private static HttpResponse<String> post(ConfigurableApplicationContext instance, String stream, String data) {
+		HttpRequest request = HttpRequest.newBuilder(uri(instance, "/streams/" + stream))
+			.header("Content-Type", "text/plain;charset=UTF-8")
+			.POST(HttpRequest.BodyPublishers.ofString(data))
+			.build();
+		return send(request);
+	}
+
+	private static String get(ConfigurableApplicationContext instance, String path) {
+		return send(HttpRequest.newBuilder(uri(instance, path)).GET().build()).body();
+	}
+
+	private static HttpResponse<String> send(HttpRequest request) {
+		try {
+			return http.send(request, HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static URI uri(ConfigurableApplicationContext instance, String path) {
+		return URI.create("http://127.0.0.1:" + instance.getEnvironment().getProperty("local.server.port") + path);
+	}
+
+}

@@ -1,0 +1,245 @@
+package dev.ssereplay.store.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import dev.ssereplay.event.EventId;
+import dev.ssereplay.event.SseEvent;
+import dev.ssereplay.event.StoredEvent;
+import dev.ssereplay.store.ReadResult;
+import dev.ssereplay.store.StoreUnavailableException;
+import dev.ssereplay.store.StreamPage;
+import dev.ssereplay.store.StreamSummary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The Redis store on a real Redis Cluster of three masters with a replica each,
+ * reached through a cluster-aware Lettuce connection factory: streams spread
+ * over the masters with both keys of a stream on one, the live path crosses
+ * nodes, appends sent without waiting keep their order on every master, a
+ * master that does not answer fails only its own streams, and listing streams
+ * visits every master. The store contract on a
+ * cluster is {@code RedisClusterContractTests}; application instances and a
+ * failover are {@code RedisClusterInstancesTests}.
+ */
+class RedisClusterTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	// Their hash tags fall on all three masters' slot ranges (0-5460,
+	// 5461-10921, 10922-16383), which the assertions check.
+	private static final List<String> STREAMS = List.of("orders", "ticks", "chat", "prices", "events", "scores");
+
+	private static final AtomicInteger prefixes = new AtomicInteger();
+
+	private static RedisTestCluster cluster;
+
+	private static LettuceConnectionFactory connectionFactory;
+
+	private final List<RedisReplayStore> stores = new ArrayList<>();
+
+	@BeforeAll
+	static void startCluster() {
+		cluster = RedisTestCluster.start(3, 1);
+		connectionFactory = cluster.connectionFactory();
+	}
+
+	@AfterAll
+	static void stopCluster() {
+		if (cluster != null) {
+			cluster.close();
+		}
+	}
+
+	@AfterEach
+	void closeStores() {
+		this.stores.forEach(RedisReplayStore::close);
+	}
+
+	@Test
+	void streamsSpreadOverEveryMasterWithBothKeysOfAStreamOnOne() {
+		RedisReplayStore store = store(connectionFactory);
+		Set<Integer> masters = new HashSet<>();
+		for (String stream : STREAMS) {
+			StoredEvent first = store.append(stream, SseEvent.of("1"));
+			StoredEvent second = store.append(stream, SseEvent.of("2"));
+			assertThat(second.id()).isEqualTo(first.id().next());
+			String meta = store.keyPrefix() + "{" + stream + "}:meta";
+			String log = store.keyPrefix() + "{" + stream + "}:log";
+			int master = cluster.masterOf(meta);
+			assertThat(cluster.masterOf(log)).isEqualTo(master);
+			// The keys are on that master itself, not reached through a redirect.
+			assertThat(RedisTestCluster.call(master, "EXISTS", meta, log)).isEqualTo(2L);
+			assertThat(RedisTestCluster.call(master, "XLEN", log)).isEqualTo(2L);
+			masters.add(master);
+		}
+		assertThat(masters).containsExactlyInAnyOrderElementsOf(cluster.masterPorts());
+	}
+
+	@Test
+	void liveEventsOfStreamsOnEveryMasterReachTheListenersOfEveryInstanceInOrder() {
+		// Two instances of an application: two connection factories, two stores.
+		LettuceConnectionFactory otherFactory = cluster.connectionFactory();
+		RedisReplayStore first = store(connectionFactory);
+		RedisReplayStore second = store(otherFactory, first.keyPrefix());
+		List<StoredEvent> onFirst = new CopyOnWriteArrayList<>();
+		List<StoredEvent> onSecond = new CopyOnWriteArrayList<>();
+		first.addListener(onFirst::add);
+		second.addListener(onSecond::add);
+		assertThat(first.isListening()).isTrue();
+		assertThat(second.isListening()).isTrue();
+		Map<String, List<EventId>> published = new LinkedHashMap<>();
+		for (int i = 0; i < 10; i++) {
+			for (String stream : STREAMS) {
+				RedisReplayStore publisher = (i % 2 == 0) ? first : second;
+				published.computeIfAbsent(stream, (key) -> new ArrayList<>())
+					.add(publisher.append(stream, SseEvent.of("e" + i)).id());
+			}
+		}
+		int total = 10 * STREAMS.size();
+		await().atMost(WAIT).until(() -> onFirst.size() == total && onSecond.size() == total);
+		for (String stream : STREAMS) {
+			assertThat(published.get(stream)).extracting(EventId::sequence)
+				.containsExactlyElementsOf(LongStream.rangeClosed(1, 10).boxed().toList());
+			for (List<StoredEvent> received : List.of(onFirst, onSecond)) {
+				assertThat(received.stream().filter((event) -> event.stream().equals(stream)).map(StoredEvent::id))
+					.containsExactlyElementsOf(published.get(stream));
+			}
+		}
+		// Each pattern subscription sits on one node, so events appended on the
+		// other masters reached it across the cluster bus.
+		List<Integer> subscribed = new ArrayList<>();
+		for (int port : cluster.ports()) {
+			long patterns = (Long) RedisTestCluster.call(port, "PUBSUB", "NUMPAT");
+			for (long i = 0; i < patterns; i++) {
+				subscribed.add(port);
+			}
+		}
+		assertThat(subscribed).hasSize(2);
+		assertThat(cluster.masterPorts()).isNotEmpty().anyMatch((master) -> !subscribed.contains(master));
+	}
+
+	@Test
+	void appendsSentFromOneThreadKeepTheOrderSentOnEveryMaster() {
+		RedisReplayStore store = store(connectionFactory);
+		List<StoredEvent> received = new CopyOnWriteArrayList<>();
+		store.addListener(received::add);
+		List<CompletableFuture<StoredEvent>> sent = new ArrayList<>();
+		for (int i = 0; i < 600; i++) {
+			sent.add(store.appendAsync(STREAMS.get(i % STREAMS.size()), SseEvent.of("e" + i)));
+		}
+		List<StoredEvent> stored = sent.stream().map(CompletableFuture::join).toList();
+		for (int s = 0; s < STREAMS.size(); s++) {
+			List<StoredEvent> ofStream = new ArrayList<>();
+			for (int i = s; i < stored.size(); i += STREAMS.size()) {
+				ofStream.add(stored.get(i));
+			}
+			assertThat(ofStream).extracting(StoredEvent::sequence)
+				.containsExactlyElementsOf(LongStream.rangeClosed(1, 100).boxed().toList());
+			assertThat(ofStream.stream().map((event) -> event.id().epoch()).distinct()).hasSize(1);
+		}
+		await().atMost(WAIT).until(() -> received.size() == 600);
+		for (String stream : STREAMS) {
+			assertThat(received.stream().filter((event) -> event.stream().equals(stream)).map(StoredEvent::sequence))
+				.containsExactlyElementsOf(LongStream.rangeClosed(1, 100).boxed().toList());
+		}
+	}
+
+	@Test
+	void aMasterThatDoesNotAnswerFailsOnlyTheStreamsItHolds() {
+		RedisReplayStore store = store(connectionFactory, "cluster-" + prefixes.incrementAndGet() + ":",
+				Duration.ofMillis(500));
+		store.append("orders", SseEvent.of("1"));
+		store.append("chat", SseEvent.of("1"));
+		int stalled = cluster.masterOf(store.keyPrefix() + "{orders}:meta");
+		assertThat(cluster.masterOf(store.keyPrefix() + "{chat}:meta")).isNotEqualTo(stalled);
+		// Holds back the scripts of every client of that master, as a master too
+		// busy to answer would.
+		assertThat(RedisTestCluster.call(stalled, "CLIENT", "PAUSE", "60000", "WRITE")).isEqualTo("OK");
+		try {
+			assertThatExceptionOfType(StoreUnavailableException.class)
+				.isThrownBy(() -> store.append("orders", SseEvent.of("2")))
+				.withMessageContaining("append to stream 'orders'");
+			assertThatExceptionOfType(StoreUnavailableException.class)
+				.isThrownBy(() -> store.append("orders", SseEvent.of("3")))
+				.withMessageContaining("append to stream 'orders'");
+			assertThat(store.isReachable()).isFalse();
+			// The other masters answer as before.
+			assertThat(store.append("chat", SseEvent.of("2")).sequence()).isEqualTo(2);
+			assertThat(store.readAfter("chat", new EventId(store.head("chat").epoch(), 0), 10))
+				.isInstanceOf(ReadResult.Events.class);
+		}
+		finally {
+			RedisTestCluster.call(stalled, "CLIENT", "UNPAUSE");
+		}
+		StoredEvent after = await().atMost(WAIT)
+			.ignoreException(StoreUnavailableException.class)
+			.until(() -> store.append("orders", SseEvent.of("after")), (event) -> event != null);
+		assertThat(after.id().epoch()).isEqualTo(store.head("orders").epoch());
+		assertThat(store.isReachable()).isTrue();
+	}
+
+	@Test
+	void listingStreamsVisitsEveryMasterAndNamesEachStreamOnce() {
+		RedisReplayStore store = store(connectionFactory);
+		Set<String> created = new HashSet<>();
+		for (int i = 0; i < 25; i++) {
+			store.append("listed-" + i, SseEvent.of("x"));
+			created.add("listed-" + i);
+		}
+		List<String> listed = new ArrayList<>();
+		Set<String> cursors = new HashSet<>();
+		String from = null;
+		for (int page = 0; page < 100; page++) {
+			StreamPage streams = store.streams(from, 4);
+			streams.streams().stream().map(StreamSummary::stream).forEach(listed::add);
+			assertThat(streams.streams()).allSatisfy((summary) -> assertThat(summary.events()).isEqualTo(1));
+			from = streams.next();
+			if (from == null) {
+				break;
+			}
+			cursors.add(from.substring(0, from.indexOf('-')));
+		}
+		assertThat(from).isNull();
+		assertThat(listed).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(created);
+		// The cursor named the masters after the first, by their first slot.
+		assertThat(cursors).hasSizeGreaterThanOrEqualTo(2);
+		assertThatIllegalArgumentException().isThrownBy(() -> store.streams("not-a-cursor", 4));
+		assertThatIllegalArgumentException().isThrownBy(() -> store.streams("16384-0", 4));
+	}
+
+	private RedisReplayStore store(LettuceConnectionFactory factory) {
+		return store(factory, "cluster-" + prefixes.incrementAndGet() + ":");
+	}
+
+	private RedisReplayStore store(LettuceConnectionFactory factory, String prefix) {
+		return store(factory, prefix, Duration.ofSeconds(10));
+	}
+
+	private RedisReplayStore store(LettuceConnectionFactory factory, String prefix, Duration commandTimeout) {
+		RedisReplayStore store = new RedisReplayStore(factory, prefix, 100, Duration.ofHours(1), commandTimeout, false);
+		this.stores.add(store);
+		return store;
+	}
+
+}
