@@ -60,6 +60,9 @@ final class ReplayCursor {
 	// head: the connection ends once the position reaches it.
 	private EventId end;
 
+	// Whether a replay found the position's lifetime deleted.
+	private boolean lifetimeDeleted;
+
 	// How many events to read next; starts small, so that a first page of large
 	// events is not read whole, and follows the size of the events read.
 	private int pageHint = FIRST_PAGE;
@@ -133,10 +136,10 @@ final class ReplayCursor {
 	Next replay(ReplayStore store, int maxEvents, int maxBytes, FrameBatch batch) {
 		int limit = Math.min(maxEvents, this.pageHint);
 		ReadResult result = store.readAfter(this.stream, this.position, limit);
-		if (result instanceof ReadResult.Deleted deleted) {
-			// Nothing of the lifetime is left to write: the connection ends, and the
-			// client that comes back is told the stream ended.
-			this.end = this.position;
+		if (result instanceof ReadResult.Deleted) {
+			// Nothing of the lifetime is left to read: what the live queue holds of
+			// it decides, and then the connection ends (endDeletedLifetime).
+			this.lifetimeDeleted = true;
 			return Next.LIVE;
 		}
 		if (result instanceof ReadResult.CannotServe cannotServe) {
@@ -187,6 +190,16 @@ final class ReplayCursor {
 	 * something: the store has it
 	 */
 	Next live(StoredEvent event, EventId droppedThrough, FrameBatch batch) {
+		if (this.lifetimeDeleted) {
+			// Only the deletion's final event is still worth writing; the events
+			// before it are gone, as the client learns when it comes back.
+			if (event.ends() && event.id().sameEpoch(this.position)) {
+				batch.addLive(event.frame());
+				this.position = event.id();
+				this.end = event.id();
+			}
+			return Next.LIVE;
+		}
 		if (!event.id().sameEpoch(this.position)) {
 			return Next.REPLAY;
 		}
@@ -234,6 +247,24 @@ final class ReplayCursor {
 	boolean isAfterPosition(EventId id) {
 		EventId current = this.position;
 		return id != null && current != null && id.sameEpoch(current) && id.sequence() > current.sequence();
+	}
+
+	/**
+	 * Whether a replay found the lifetime deleted.
+	 * @return {@code true} when the connection is to end
+	 */
+	boolean isLifetimeDeleted() {
+		return this.lifetimeDeleted;
+	}
+
+	/**
+	 * Ends a connection whose lifetime was deleted, once the live queue was
+	 * drained for the final event.
+	 */
+	void endDeletedLifetime() {
+		if (this.end == null || !this.end.sameEpoch(this.position)) {
+			this.end = this.position;
+		}
 	}
 
 	/**

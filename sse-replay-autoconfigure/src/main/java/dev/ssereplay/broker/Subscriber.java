@@ -293,6 +293,12 @@ final class Subscriber implements Subscription, Runnable {
 		}
 		if (next == Phase.REPLAYING) {
 			next = replayPage(batch);
+			if (this.cursor.isLifetimeDeleted()) {
+				// The deletion's final event, if it is queued, then the end.
+				drainLive(batch);
+				this.cursor.endDeletedLifetime();
+				next = Phase.LIVE;
+			}
 		}
 		long heartbeat = this.context.options().heartbeatInterval().toNanos();
 		if (heartbeat > 0 && System.nanoTime() - this.lastWriteNanos >= heartbeat) {

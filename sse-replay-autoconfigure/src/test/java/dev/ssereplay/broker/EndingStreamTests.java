@@ -154,10 +154,14 @@ class EndingStreamTests {
 		this.broker.delete("session", DELETED);
 		connection.unblock();
 		assertThat(connection.awaitClosed(20)).isTrue();
+		// What was written before the deletion, in order, then the deletion's final
+		// event: the rest of the history is gone.
 		List<Long> written = connection.sequences();
-		for (int i = 0; i < written.size(); i++) {
+		assertThat(written).last().isEqualTo(51L);
+		for (int i = 0; i < written.size() - 1; i++) {
 			assertThat(written.get(i)).isEqualTo(i + 1L);
 		}
+		assertThat(connection.text()).endsWith("data: {\"reason\":\"deleted\"}\n\n");
 	}
 
 }
