@@ -186,17 +186,31 @@ final class RedisTestCluster implements AutoCloseable {
 	 */
 	int failover(int masterPort) {
 		ClusterNode master = node(masterPort);
-		ClusterNode replica = view().stream()
-			.filter((entry) -> master.id().equals(entry.masterId()) && !entry.failed())
-			.findFirst()
-			.orElseThrow(() -> new IllegalStateException("Master on port " + masterPort + " has no replica"));
-		Object reply = call(replica.port(), "CLUSTER", "FAILOVER");
-		if (!"OK".equals(reply)) {
-			throw new IllegalStateException("CLUSTER FAILOVER on port " + replica.port() + " answered " + reply);
+		// The nodes' view can lag behind an earlier failover or kill: wait for the
+		// replica to be known rather than take the first answer.
+		ClusterNode replica = null;
+		long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+		while (replica == null) {
+			replica = view().stream()
+				.filter((entry) -> master.id().equals(entry.masterId()) && !entry.failed())
+				.findFirst()
+				.orElse(null);
+			if (replica == null) {
+				if (System.nanoTime() - deadline > 0) {
+					throw new IllegalStateException("Master on port " + masterPort + " has no replica; cluster as "
+							+ "seen by its nodes:\n" + describe());
+				}
+				pollInterval();
+			}
 		}
-		awaitReady("the replica on port " + replica.port() + " to take over from port " + masterPort,
-				() -> masterPorts().contains(replica.port()) && !masterPorts().contains(masterPort));
-		return replica.port();
+		int replicaPort = replica.port();
+		Object reply = call(replicaPort, "CLUSTER", "FAILOVER");
+		if (!"OK".equals(reply)) {
+			throw new IllegalStateException("CLUSTER FAILOVER on port " + replicaPort + " answered " + reply);
+		}
+		awaitReady("the replica on port " + replicaPort + " to take over from port " + masterPort,
+				() -> masterPorts().contains(replicaPort) && !masterPorts().contains(masterPort));
+		return replicaPort;
 	}
 
 	/**
