@@ -146,9 +146,7 @@ public final class InMemoryReplayStore implements ReplayStore {
 			if (history == null || history.deleted) {
 				return null;
 			}
-			while (history.size > 0) {
-				unlink(history.oldest());
-			}
+			unlinkAll(history);
 			long now = this.clock.millis();
 			history.deleted = true;
 			history.lastUsedMillis = now;
@@ -340,9 +338,7 @@ public final class InMemoryReplayStore implements ReplayStore {
 			while (histories.hasNext()) {
 				StreamHistory history = histories.next();
 				if (history.removeAtMillis != 0 && now >= history.removeAtMillis) {
-					while (history.size > 0) {
-						unlink(history.oldest());
-					}
+					unlinkAll(history);
 					histories.remove();
 					this.bytes -= streamSize(history.stream);
 				}
@@ -471,11 +467,16 @@ public final class InMemoryReplayStore implements ReplayStore {
 	}
 
 	private void remove(StreamHistory history) {
-		while (history.size > 0) {
-			unlink(history.oldest());
-		}
+		unlinkAll(history);
 		if (this.streams.remove(history.stream, history)) {
 			this.bytes -= streamSize(history.stream);
+		}
+	}
+
+	// Removes every event of a stream, without counting them as evicted.
+	private void unlinkAll(StreamHistory history) {
+		while (history.size > 0) {
+			unlink(history.oldest());
 		}
 	}
 
