@@ -147,6 +147,15 @@ public final class Broker implements AutoCloseable {
 	}
 
 	/**
+	 * Whether {@link #publish} can wait on the store; see
+	 * {@link ReplayStore#appendMayWait()}.
+	 * @return {@code false} when publishing never waits
+	 */
+	public boolean publishMayWait() {
+		return this.store.appendMayWait();
+	}
+
+	/**
 	 * Appends an event to the store without waiting for it where the store can
 	 * (see {@link ReplayStore#appendAsync}), and counts it once stored.
 	 * @param stream a valid stream name

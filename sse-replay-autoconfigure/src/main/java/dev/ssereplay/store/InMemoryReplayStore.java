@@ -219,6 +219,15 @@ public final class InMemoryReplayStore implements ReplayStore {
 		}
 	}
 
+	/**
+	 * Returns {@code false}: an append takes the store's lock for as long as it
+	 * takes to format and add one event, and waits on nothing else.
+	 */
+	@Override
+	public boolean appendMayWait() {
+		return false;
+	}
+
 	@Override
 	public EventId head(String stream) {
 		StreamNames.check(stream);

@@ -62,6 +62,17 @@ public interface ReplayStore {
 	}
 
 	/**
+	 * Whether {@link #append} can wait on something outside the process, such as a
+	 * network round trip. Events of a store that never waits may be appended on any
+	 * thread, an event loop's included. The default is the safe answer,
+	 * {@code true}.
+	 * @return {@code false} when an append never waits
+	 */
+	default boolean appendMayWait() {
+		return true;
+	}
+
+	/**
 	 * Returns the position of the newest event of a stream, the position before
 	 * the first event when it has none; creates the stream when needed.
 	 * @param stream a valid stream name

@@ -7,11 +7,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Where sources given to {@link SseReplay#publishAll} are appended: a few daemon
- * threads shared by every publication, started when needed and stopped after
- * half a minute without work. An append can wait on the store (Redis), so it
- * runs neither on the source's thread, which may be an event loop, nor on the
- * caller's.
+ * Where sources given to {@link SseReplay#publishAll} are appended when the store
+ * can wait: a few daemon threads shared by every publication, started when
+ * needed and stopped after half a minute without work. Such an append can wait
+ * on the store (Redis), so it runs neither on the source's thread, which may be
+ * an event loop, nor on the caller's.
  */
 final class PublishingThreads {
 

@@ -19,11 +19,17 @@ import dev.ssereplay.store.StreamCompletedException;
 
 /**
  * A Reactive Streams source published to a stream: each element is appended as
- * an event, in order, by one drain at a time on the given executor, never on the
- * source's thread (which may be an event loop) and never on the caller's. At
- * most {@link #WINDOW} elements are requested ahead of what is appended. When the
- * source ends, is cancelled or an append fails, the final event is appended
- * once.
+ * an event, in order, by one drain at a time. At most {@link #WINDOW} elements
+ * are requested ahead of what is appended. When the source ends, is cancelled or
+ * an append fails, the final event is appended once.
+ * <p>
+ * Where the drain runs depends on the store. An append that can wait (a Redis
+ * round trip) runs on the given executor, never on the source's thread, which
+ * may be an event loop, nor on the caller's. An append that never waits (the
+ * in-memory store) runs on the thread that signalled the element, as a
+ * {@code publish} there would, which spares each element a hand-off to another
+ * thread. Either way the first request is made on the executor, so a source
+ * that emits synchronously never runs on the thread that subscribed it.
  * <p>
  * Thread-safe: the source's signals, {@link #cancel()} and the drain meet in a
  * queue, a few volatile flags and the drain's work-in-progress counter.
@@ -63,6 +69,8 @@ final class SourcePublication implements Subscriber<Object>, Publication, Runnab
 
 	private final Executor executor;
 
+	private final boolean appendInline;
+
 	private final Function<Throwable, String> failureMessage;
 
 	private final ConcurrentLinkedQueue<Object> elements = new ConcurrentLinkedQueue<>();
@@ -88,11 +96,23 @@ final class SourcePublication implements Subscriber<Object>, Publication, Runnab
 	// Confined to the drain.
 	private boolean finished;
 
-	SourcePublication(String stream, Target target, Executor executor, Function<Throwable, String> failureMessage,
-			Runnable onEnded) {
+	/**
+	 * Creates a publication; it starts when the source calls {@link #onSubscribe}.
+	 * @param stream the stream name
+	 * @param target where elements and the final event are appended
+	 * @param executor where the first request is made, and where the drain runs
+	 * when appends can wait
+	 * @param appendInline whether appends never wait, so that they may run on the
+	 * thread that signalled the element
+	 * @param failureMessage the final event's message for a failure
+	 * @param onEnded what to run once the publication has ended
+	 */
+	SourcePublication(String stream, Target target, Executor executor, boolean appendInline,
+			Function<Throwable, String> failureMessage, Runnable onEnded) {
 		this.stream = stream;
 		this.target = target;
 		this.executor = executor;
+		this.appendInline = appendInline;
 		this.failureMessage = failureMessage;
 		this.ended.whenComplete((id, ex) -> onEnded.run());
 	}
@@ -131,7 +151,9 @@ final class SourcePublication implements Subscriber<Object>, Publication, Runnab
 			schedule();
 		}
 		else {
-			subscription.request(WINDOW);
+			// Not on the caller's thread: a source that emits synchronously would
+			// emit, and be appended, inside the first request.
+			onExecutor(() -> subscription.request(WINDOW));
 		}
 	}
 
@@ -153,19 +175,30 @@ final class SourcePublication implements Subscriber<Object>, Publication, Runnab
 		schedule();
 	}
 
+	// The one place where a drain starts: whoever raises the work count from zero
+	// owns the drain until it brings the count back to zero.
 	private void schedule() {
 		if (this.work.getAndIncrement() == 0) {
-			try {
-				this.executor.execute(this);
+			if (this.appendInline) {
+				run();
 			}
-			catch (RejectedExecutionException ex) {
-				this.work.set(0);
-				Subscription current = this.subscription;
-				if (current != null) {
-					current.cancel();
-				}
-				this.ended.completeExceptionally(ex);
+			else {
+				onExecutor(this);
 			}
+		}
+	}
+
+	private void onExecutor(Runnable task) {
+		try {
+			this.executor.execute(task);
+		}
+		catch (RejectedExecutionException ex) {
+			this.work.set(0);
+			Subscription current = this.subscription;
+			if (current != null) {
+				current.cancel();
+			}
+			this.ended.completeExceptionally(ex);
 		}
 	}
 

@@ -389,7 +389,10 @@ public final class SseReplay {
 	 * source completes: with reason {@code completed}, or {@code failed} and a
 	 * short message when the source fails, or {@code cancelled} after
 	 * {@link Publication#cancel()}. Elements are requested as they are stored, a
-	 * few at a time; the call never blocks.
+	 * few at a time. Neither this call nor the source's thread ever waits on the
+	 * store: where an append can wait (Redis), elements are appended on a few
+	 * publishing threads of the starter's; where it cannot (the in-memory store),
+	 * on the thread that emitted them, which spares each a hand-off.
 	 * @param stream the stream name
 	 * @param eventName the name of every event, or {@code null} for
 	 * {@code message}
@@ -414,7 +417,8 @@ public final class SseReplay {
 				return SseReplay.this.end(stream, reason, message, null);
 			}
 
-		}, PublishingThreads.EXECUTOR, SseReplay::failureMessage, () -> forget(stream, holder[0]));
+		}, PublishingThreads.EXECUTOR, !this.broker.publishMayWait(), SseReplay::failureMessage,
+				() -> forget(stream, holder[0]));
 		holder[0] = publication;
 		this.publications.computeIfAbsent(stream, (key) -> ConcurrentHashMap.newKeySet()).add(publication);
 		source.subscribe(publication);
