@@ -1,15 +1,8 @@
 package dev.ssereplay.web;
 
-import java.security.Principal;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -22,16 +15,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import dev.ssereplay.broker.Broker;
 import dev.ssereplay.broker.Callback;
-import dev.ssereplay.broker.Client;
-import dev.ssereplay.broker.ConnectionSettings;
-import dev.ssereplay.event.EndReason;
 import dev.ssereplay.event.EventTooLargeException;
-import dev.ssereplay.event.InvalidEventException;
 import dev.ssereplay.event.PayloadSerializer;
-import dev.ssereplay.event.Position;
 import dev.ssereplay.event.SseEvent;
-import dev.ssereplay.event.SseFormat;
-import dev.ssereplay.event.StreamNames;
 import dev.ssereplay.store.StreamCompletedException;
 
 /**
@@ -71,22 +57,11 @@ public final class SseReplay {
 	/** The query parameter a client can use for its first connect. */
 	public static final String LAST_EVENT_ID_PARAMETER = "last_event_id";
 
-	private static final int MAX_FAILURE_MESSAGE = 200;
-
 	private final Broker broker;
 
-	private final PayloadSerializer serializer;
+	private final SubscriptionGate gate;
 
-	private final Duration connectionTimeout;
-
-	private final long maxEventSize;
-
-	private final String completeEventName;
-
-	private final SubscriptionAuthorizer authorizer;
-
-	// The sources being published, by stream, so that a delete can stop them.
-	private final Map<String, Set<SourcePublication>> publications = new ConcurrentHashMap<>();
+	private final Publications publications;
 
 	/**
 	 * Creates the entry point, naming final events {@code complete}.
@@ -132,11 +107,8 @@ public final class SseReplay {
 	public SseReplay(Broker broker, PayloadSerializer serializer, Duration connectionTimeout, long maxEventSize,
 			String completeEventName, SubscriptionAuthorizer authorizer) {
 		this.broker = broker;
-		this.serializer = serializer;
-		this.connectionTimeout = connectionTimeout;
-		this.maxEventSize = maxEventSize;
-		this.completeEventName = completeEventName;
-		this.authorizer = authorizer;
+		this.gate = new SubscriptionGate(broker, connectionTimeout, authorizer);
+		this.publications = new Publications(broker, serializer, maxEventSize, completeEventName);
 	}
 
 	/**
@@ -189,58 +161,12 @@ public final class SseReplay {
 	 * @return the emitter to return from the handler method
 	 */
 	public SseEmitter subscribe(String stream, SubscribeOptions options) {
-		StreamNames.check(stream);
-		HttpServletRequest request = currentRequest();
-		String lastEventId = options.isLastEventIdGiven() ? options.lastEventId()
-				: EventStreamHttp.lastEventId(request);
-		Client client = EventStreamHttp.client(request);
-		Instant expiresAt = authorize(stream, lastEventId, request, client);
-		ReplayEmitter emitter = new ReplayEmitter(timeoutMillis(),
+		SubscriptionGate.Admission admission = this.gate.admit(stream, options, currentRequest());
+		ReplayEmitter emitter = new ReplayEmitter(admission.timeoutMillis(),
 				(ex) -> this.broker.callbackFailed(Callback.EMITTER_CALLBACK, stream, ex));
-		Position from = Position.parse(lastEventId);
-		Set<String> names = options.eventNames();
-		ConnectionSettings settings = new ConnectionSettings((names != null) ? names::contains : null,
-				options.queueDepth(), options.slowPolicy(), expiresAt);
-		emitter.subscription(this.broker.subscribe(stream, from, emitter, client, settings));
+		emitter.subscription(this.broker.subscribe(stream, admission.from(), emitter, admission.client(),
+				admission.settings()));
 		return emitter;
-	}
-
-	// Asks the authorizer; returns when the authorization ends, or null for never.
-	private Instant authorize(String stream, String lastEventId, HttpServletRequest request, Client client) {
-		if (this.authorizer == null) {
-			return null;
-		}
-		Principal principal = (request != null) ? request.getUserPrincipal() : null;
-		SubscriptionDecision decision = this.authorizer
-			.authorize(new SubscriptionRequest(stream, principal, lastEventId, request));
-		if (decision == null) {
-			throw new IllegalStateException("The SubscriptionAuthorizer returned no decision for stream '" + stream
-					+ "'");
-		}
-		String denied = null;
-		if (!decision.isAllowed()) {
-			denied = decision.reason();
-		}
-		else if (decision.expiresAt() != null && !decision.expiresAt().isAfter(Instant.now())) {
-			denied = "the authorization expired at " + decision.expiresAt();
-		}
-		if (denied != null) {
-			this.broker.denied(stream, client);
-			throw new SubscriptionDeniedException(stream, denied);
-		}
-		return decision.expiresAt();
-	}
-
-	// The connection timeout, spread over plus or minus a tenth, so that the
-	// connections opened together (after a deploy, a network blip) do not all end
-	// and reconnect together.
-	private long timeoutMillis() {
-		if (this.connectionTimeout.isZero()) {
-			return -1L;
-		}
-		long base = this.connectionTimeout.toMillis();
-		long spread = base / 10;
-		return base - spread + ((spread > 0) ? ThreadLocalRandom.current().nextLong(2 * spread + 1) : 0);
 	}
 
 	/**
@@ -264,7 +190,7 @@ public final class SseReplay {
 	 * @throws dev.ssereplay.store.StoreUnavailableException when the event could not be stored
 	 */
 	public String publish(String stream, String eventName, Object data) {
-		return publish(stream, new SseEvent(eventName, text(stream, data)));
+		return this.publications.publish(stream, eventName, data);
 	}
 
 	/**
@@ -274,8 +200,7 @@ public final class SseReplay {
 	 * @return the id assigned to the event
 	 */
 	public String publish(String stream, SseEvent event) {
-		check(stream, event);
-		return this.broker.publish(stream, event).id().toString();
+		return this.publications.publish(stream, event);
 	}
 
 	/**
@@ -302,26 +227,7 @@ public final class SseReplay {
 	 * @throws EventTooLargeException when the event exceeds the maximum size
 	 */
 	public CompletableFuture<String> publishAsync(String stream, String eventName, Object data) {
-		SseEvent event = new SseEvent(eventName, text(stream, data));
-		check(stream, event);
-		CompletableFuture<String> id = new CompletableFuture<>();
-		this.broker.publishAsync(stream, event).whenComplete((stored, failure) -> {
-			if (failure != null) {
-				id.completeExceptionally(failure);
-			}
-			else {
-				id.complete(stored.id().toString());
-			}
-		});
-		return id;
-	}
-
-	private void check(String stream, SseEvent event) {
-		StreamNames.check(stream);
-		long size = utf8Length(event.data()) + ((event.name() != null) ? utf8Length(event.name()) : 0);
-		if (size > this.maxEventSize) {
-			throw new EventTooLargeException(size, this.maxEventSize);
-		}
+		return this.publications.publishAsync(stream, eventName, data);
 	}
 
 	/**
@@ -351,7 +257,7 @@ public final class SseReplay {
 	 * @return the id of the final event
 	 */
 	public String complete(String stream, Duration keepFor) {
-		return end(stream, EndReason.COMPLETED, null, keepFor);
+		return this.publications.complete(stream, keepFor);
 	}
 
 	/**
@@ -362,14 +268,7 @@ public final class SseReplay {
 	 * @param stream the stream name
 	 */
 	public void delete(String stream) {
-		StreamNames.check(stream);
-		// A source still publishing would start the stream again: stop it first.
-		Set<SourcePublication> publishing = this.publications.getOrDefault(stream, Set.of());
-		List<SourcePublication> stopped = new ArrayList<>(publishing);
-		for (SourcePublication publication : stopped) {
-			publication.stopForDeletion();
-		}
-		this.broker.delete(stream, finalEvent(EndReason.DELETED, null));
+		this.publications.delete(stream);
 	}
 
 	/**
@@ -400,109 +299,12 @@ public final class SseReplay {
 	 * @return the running publication
 	 */
 	public Publication publishAll(String stream, String eventName, Publisher<?> source) {
-		StreamNames.check(stream);
-		if (eventName != null) {
-			SseFormat.checkField("event", eventName);
-		}
-		SourcePublication[] holder = new SourcePublication[1];
-		SourcePublication publication = new SourcePublication(stream, new SourcePublication.Target() {
-
-			@Override
-			public String append(Object element) {
-				return publish(stream, eventName, element);
-			}
-
-			@Override
-			public String end(EndReason reason, String message) {
-				return SseReplay.this.end(stream, reason, message, null);
-			}
-
-		}, PublishingThreads.EXECUTOR, !this.broker.publishMayWait(), SseReplay::failureMessage,
-				() -> forget(stream, holder[0]));
-		holder[0] = publication;
-		this.publications.computeIfAbsent(stream, (key) -> ConcurrentHashMap.newKeySet()).add(publication);
-		source.subscribe(publication);
-		return publication;
-	}
-
-	private void forget(String stream, SourcePublication publication) {
-		this.publications.computeIfPresent(stream, (key, running) -> {
-			running.remove(publication);
-			return running.isEmpty() ? null : running;
-		});
-	}
-
-	private String end(String stream, EndReason reason, String message, Duration keepFor) {
-		StreamNames.check(stream);
-		return this.broker.complete(stream, finalEvent(reason, message), keepFor).id().toString();
-	}
-
-	private SseEvent finalEvent(EndReason reason, String message) {
-		StringBuilder data = new StringBuilder("{\"reason\":\"").append(reason.tag()).append('"');
-		if (message != null) {
-			data.append(",\"message\":\"");
-			Json.escape(message, data);
-			data.append('"');
-		}
-		return new SseEvent(this.completeEventName, data.append('}').toString());
-	}
-
-	// What a failed source's final event says: the failure's message, cut short,
-	// never its stack trace.
-	private static String failureMessage(Throwable failure) {
-		String message = failure.getMessage();
-		if (message == null || message.isBlank()) {
-			message = failure.getClass().getSimpleName();
-		}
-		message = message.replace('\r', ' ').replace('\n', ' ');
-		return (message.length() > MAX_FAILURE_MESSAGE) ? message.substring(0, MAX_FAILURE_MESSAGE) + "..." : message;
-	}
-
-	private String text(String stream, Object data) {
-		if (data == null) {
-			throw new InvalidEventException("Event data must not be null; publish \"\" for an event without data");
-		}
-		if (data instanceof CharSequence text) {
-			return text.toString();
-		}
-		if (this.serializer == null) {
-			throw new IllegalStateException("No PayloadSerializer to publish a " + data.getClass().getName()
-					+ "; publish text or define a PayloadSerializer bean");
-		}
-		try {
-			return this.serializer.serialize(data);
-		}
-		catch (RuntimeException ex) {
-			this.broker.callbackFailed(Callback.SERIALIZER, stream, ex);
-			throw ex;
-		}
+		return this.publications.publishAll(stream, eventName, source);
 	}
 
 	private static HttpServletRequest currentRequest() {
 		RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
 		return (attributes instanceof ServletRequestAttributes servlet) ? servlet.getRequest() : null;
-	}
-
-	private static long utf8Length(String text) {
-		long length = 0;
-		for (int i = 0; i < text.length(); i++) {
-			char c = text.charAt(i);
-			if (c < 0x80) {
-				length++;
-			}
-			else if (c < 0x800) {
-				length += 2;
-			}
-			else if (Character.isHighSurrogate(c) && i + 1 < text.length()
-					&& Character.isLowSurrogate(text.charAt(i + 1))) {
-				length += 4;
-				i++;
-			}
-			else {
-				length += 3;
-			}
-		}
-		return length;
 	}
 
 }
