@@ -7,19 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import org.slf4j.Logger;
@@ -76,16 +70,13 @@ public final class Broker implements AutoCloseable {
 
 	private final AtomicLong[] callbackLogNanos = new AtomicLong[Callback.values().length];
 
-	private final List<SubscriptionListener> listeners = new CopyOnWriteArrayList<>();
-
-	// Where listeners are told, off the write path; started with the first listener.
-	private volatile ExecutorService lifecycleThread;
-
 	private final ClientCounts perPrincipal = new ClientCounts();
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
 	private final ScheduledExecutorService housekeeping;
+
+	private final LifecycleNotifier lifecycle;
 
 	private final SubscriberContext context;
 
@@ -106,20 +97,9 @@ public final class Broker implements AutoCloseable {
 		for (int i = 0; i < this.callbackLogNanos.length; i++) {
 			this.callbackLogNanos[i] = new AtomicLong();
 		}
+		this.lifecycle = new LifecycleNotifier(this::callbackFailed);
 		this.context = new SubscriberContext(options, store, writers, this.statistics, this::unregister,
-				this::callbackFailed, new SubscriberContext.Lifecycle() {
-
-					@Override
-					public void started(SubscriptionListener.Started started) {
-						tell((listener) -> listener.started(started), started.stream());
-					}
-
-					@Override
-					public void ended(SubscriptionListener.Ended ended) {
-						tell((listener) -> listener.ended(ended), ended.stream());
-					}
-
-				});
+				this::callbackFailed, this.lifecycle);
 		this.housekeeping = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "sse-replay-housekeeping");
 			thread.setDaemon(true);
@@ -288,21 +268,7 @@ public final class Broker implements AutoCloseable {
 	 * @param listener the listener
 	 */
 	public void addSubscriptionListener(SubscriptionListener listener) {
-		synchronized (this.listeners) {
-			if (this.lifecycleThread == null) {
-				// One thread, so listeners are told in order; it stops when idle, so the
-				// connections ended by a shutdown are still told.
-				ThreadPoolExecutor thread = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS,
-						new LinkedBlockingQueue<>(), (task) -> {
-							Thread daemon = new Thread(task, "sse-replay-lifecycle");
-							daemon.setDaemon(true);
-							return daemon;
-						});
-				thread.allowCoreThreadTimeOut(true);
-				this.lifecycleThread = thread;
-			}
-			this.listeners.add(listener);
-		}
+		this.lifecycle.add(listener);
 	}
 
 	/**
@@ -313,30 +279,7 @@ public final class Broker implements AutoCloseable {
 	 */
 	public void denied(String stream, Client client) {
 		this.statistics.denied();
-		tell((listener) -> listener.ended(new SubscriptionListener.Ended(stream, client.principal(),
-				CloseReason.DENIED, 0, 0, 0)), stream);
-	}
-
-	private void tell(Consumer<SubscriptionListener> call, String stream) {
-		ExecutorService thread = this.lifecycleThread;
-		if (thread == null) {
-			return;
-		}
-		try {
-			thread.execute(() -> {
-				for (SubscriptionListener listener : this.listeners) {
-					try {
-						call.accept(listener);
-					}
-					catch (RuntimeException ex) {
-						callbackFailed(Callback.SUBSCRIPTION_LISTENER, stream, ex);
-					}
-				}
-			});
-		}
-		catch (RejectedExecutionException ex) {
-			// Cannot happen with an unbounded queue that is never shut down.
-		}
+		this.lifecycle.ended(new SubscriptionListener.Ended(stream, client.principal(), CloseReason.DENIED, 0, 0, 0));
 	}
 
 	/**
