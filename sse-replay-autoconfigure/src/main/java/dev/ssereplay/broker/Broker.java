@@ -12,7 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
@@ -64,13 +63,9 @@ public final class Broker implements AutoCloseable {
 
 	private final Map<String, Subscriber[]> subscribers = new ConcurrentHashMap<>();
 
-	private final AtomicInteger connections = new AtomicInteger();
-
-	private final ClientCounts perAddress = new ClientCounts();
+	private final ConnectionSlots slots;
 
 	private final AtomicLong[] callbackLogNanos = new AtomicLong[Callback.values().length];
-
-	private final ClientCounts perPrincipal = new ClientCounts();
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -97,6 +92,7 @@ public final class Broker implements AutoCloseable {
 		for (int i = 0; i < this.callbackLogNanos.length; i++) {
 			this.callbackLogNanos[i] = new AtomicLong();
 		}
+		this.slots = new ConnectionSlots(options, this.statistics);
 		this.lifecycle = new LifecycleNotifier(this::callbackFailed);
 		this.context = new SubscriberContext(options, store, writers, this.statistics, this::unregister,
 				this::callbackFailed, this.lifecycle);
@@ -235,7 +231,7 @@ public final class Broker implements AutoCloseable {
 		if (this.closed.get()) {
 			throw new BrokerClosedException();
 		}
-		acquire(client);
+		this.slots.acquire(client);
 		Subscriber subscriber = new Subscriber(this.context, stream, from, settings, connection, client);
 		this.subscribers.compute(stream, (key, current) -> {
 			Subscriber[] present = (current != null) ? current : NONE;
@@ -255,7 +251,7 @@ public final class Broker implements AutoCloseable {
 			// Never served: released as if it had not been registered.
 			subscriber.abandon();
 			if (remove(subscriber)) {
-				release(client);
+				this.slots.release(client);
 			}
 			throw new StreamCompletedException(stream);
 		}
@@ -350,7 +346,7 @@ public final class Broker implements AutoCloseable {
 	 * @return connections
 	 */
 	public int connectionCount() {
-		return this.connections.get();
+		return this.slots.taken();
 	}
 
 	/**
@@ -394,7 +390,7 @@ public final class Broker implements AutoCloseable {
 
 	private void unregister(Subscriber subscriber, CloseReason reason) {
 		if (remove(subscriber)) {
-			release(subscriber.client());
+			this.slots.release(subscriber.client());
 			this.statistics.closed(reason);
 		}
 	}
@@ -416,37 +412,6 @@ public final class Broker implements AutoCloseable {
 			return shrunk;
 		});
 		return removed[0];
-	}
-
-	// Takes a slot under every limit, or none.
-	private void acquire(Client client) {
-		ConnectionLimit refused = null;
-		if (this.connections.incrementAndGet() > this.options.maxConnections()) {
-			refused = ConnectionLimit.TOTAL;
-		}
-		else if (!this.perAddress.tryAcquire(client.address(), this.options.maxConnectionsPerAddress())) {
-			refused = ConnectionLimit.PER_ADDRESS;
-		}
-		else if (!this.perPrincipal.tryAcquire(client.principal(), this.options.maxConnectionsPerPrincipal())) {
-			this.perAddress.release(client.address(), this.options.maxConnectionsPerAddress());
-			refused = ConnectionLimit.PER_PRINCIPAL;
-		}
-		if (refused != null) {
-			this.connections.decrementAndGet();
-			this.statistics.rejected(refused);
-			int maximum = switch (refused) {
-				case TOTAL -> this.options.maxConnections();
-				case PER_ADDRESS -> this.options.maxConnectionsPerAddress();
-				case PER_PRINCIPAL -> this.options.maxConnectionsPerPrincipal();
-			};
-			throw new TooManyConnectionsException(refused, maximum);
-		}
-	}
-
-	private void release(Client client) {
-		this.connections.decrementAndGet();
-		this.perAddress.release(client.address(), this.options.maxConnectionsPerAddress());
-		this.perPrincipal.release(client.principal(), this.options.maxConnectionsPerPrincipal());
 	}
 
 	void tick() {
