@@ -12,7 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 import org.slf4j.Logger;
@@ -51,8 +50,6 @@ public final class Broker implements AutoCloseable {
 
 	private static final Subscriber[] NONE = new Subscriber[0];
 
-	private static final long CALLBACK_LOG_INTERVAL_NANOS = 60_000_000_000L;
-
 	private final ReplayStore store;
 
 	private final BrokerOptions options;
@@ -65,11 +62,11 @@ public final class Broker implements AutoCloseable {
 
 	private final ConnectionSlots slots;
 
-	private final AtomicLong[] callbackLogNanos = new AtomicLong[Callback.values().length];
-
 	private final AtomicBoolean closed = new AtomicBoolean();
 
 	private final ScheduledExecutorService housekeeping;
+
+	private final CallbackFailureLog callbackFailures;
 
 	private final LifecycleNotifier lifecycle;
 
@@ -89,13 +86,11 @@ public final class Broker implements AutoCloseable {
 		this.store = store;
 		this.options = options;
 		this.writers = writers;
-		for (int i = 0; i < this.callbackLogNanos.length; i++) {
-			this.callbackLogNanos[i] = new AtomicLong();
-		}
 		this.slots = new ConnectionSlots(options, this.statistics);
-		this.lifecycle = new LifecycleNotifier(this::callbackFailed);
+		this.callbackFailures = new CallbackFailureLog(this.statistics);
+		this.lifecycle = new LifecycleNotifier(this.callbackFailures);
 		this.context = new SubscriberContext(options, store, writers, this.statistics, this::unregister,
-				this::callbackFailed, this.lifecycle);
+				this.callbackFailures, this.lifecycle);
 		this.housekeeping = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "sse-replay-housekeeping");
 			thread.setDaemon(true);
@@ -308,18 +303,7 @@ public final class Broker implements AutoCloseable {
 	 * @param ex what it threw
 	 */
 	public void callbackFailed(Callback callback, String stream, RuntimeException ex) {
-		this.statistics.callbackFailed(callback);
-		long now = System.nanoTime();
-		long last = this.callbackLogNanos[callback.ordinal()].get();
-		if ((last == 0 || now - last >= CALLBACK_LOG_INTERVAL_NANOS)
-				&& this.callbackLogNanos[callback.ordinal()].compareAndSet(last, now | 1)) {
-			logger.warn("A {} failed for stream '{}'; delivery to everyone else goes on ({} such failures so far, "
-					+ "counted in sse.replay.callback.failures)", callback.tag(), stream,
-					this.statistics.getCallbackFailures(callback), ex);
-		}
-		else {
-			logger.debug("A {} failed for stream '{}'", callback.tag(), stream, ex);
-		}
+		this.callbackFailures.failed(callback, stream, ex);
 	}
 
 	/**
