@@ -1,12 +1,7 @@
 package dev.ssereplay.broker;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,8 +32,9 @@ import dev.ssereplay.store.StreamStatus;
  * dead ones are found), tells an {@link ElasticWriterPool} about writes blocked
  * on clients that stopped reading, and lets the store expire old events.
  * <p>
- * Thread-safe. Subscribers of a stream are kept in a copy-on-write array, so
- * dispatch reads one volatile reference and takes no lock.
+ * Thread-safe. Subscribers of a stream are kept in a copy-on-write array
+ * ({@code StreamSubscribers}), so dispatch reads one volatile reference and takes
+ * no lock.
  */
 public final class Broker implements AutoCloseable {
 
@@ -48,8 +44,6 @@ public final class Broker implements AutoCloseable {
 
 	private static final long EVICT_EVERY_TICKS = 5;
 
-	private static final Subscriber[] NONE = new Subscriber[0];
-
 	private final ReplayStore store;
 
 	private final BrokerOptions options;
@@ -58,7 +52,7 @@ public final class Broker implements AutoCloseable {
 
 	private final BrokerStatistics statistics = new BrokerStatistics();
 
-	private final Map<String, Subscriber[]> subscribers = new ConcurrentHashMap<>();
+	private final StreamSubscribers subscribers = new StreamSubscribers();
 
 	private final ConnectionSlots slots;
 
@@ -228,12 +222,7 @@ public final class Broker implements AutoCloseable {
 		}
 		this.slots.acquire(client);
 		Subscriber subscriber = new Subscriber(this.context, stream, from, settings, connection, client);
-		this.subscribers.compute(stream, (key, current) -> {
-			Subscriber[] present = (current != null) ? current : NONE;
-			Subscriber[] grown = Arrays.copyOf(present, present.length + 1);
-			grown[present.length] = subscriber;
-			return grown;
-		});
+		this.subscribers.add(subscriber);
 		StreamStatus status;
 		try {
 			status = this.store.status(stream);
@@ -245,7 +234,7 @@ public final class Broker implements AutoCloseable {
 		if (status.isOverFor(from)) {
 			// Never served: released as if it had not been registered.
 			subscriber.abandon();
-			if (remove(subscriber)) {
+			if (this.subscribers.remove(subscriber)) {
 				this.slots.release(client);
 			}
 			throw new StreamCompletedException(stream);
@@ -278,11 +267,7 @@ public final class Broker implements AutoCloseable {
 	 * @param event the event
 	 */
 	public void dispatch(StoredEvent event) {
-		Subscriber[] targets = this.subscribers.get(event.stream());
-		if (targets == null) {
-			return;
-		}
-		for (Subscriber subscriber : targets) {
+		for (Subscriber subscriber : this.subscribers.of(event.stream())) {
 			try {
 				subscriber.offer(event);
 			}
@@ -312,7 +297,7 @@ public final class Broker implements AutoCloseable {
 	 * @return {@code true} when it has at least one
 	 */
 	public boolean hasSubscribers(String stream) {
-		return this.subscribers.containsKey(stream);
+		return this.subscribers.has(stream);
 	}
 
 	/**
@@ -321,8 +306,7 @@ public final class Broker implements AutoCloseable {
 	 * @return connections to the stream
 	 */
 	public int connectionCount(String stream) {
-		Subscriber[] subscribers = this.subscribers.get(stream);
-		return (subscribers != null) ? subscribers.length : 0;
+		return this.subscribers.of(stream).length;
 	}
 
 	/**
@@ -338,7 +322,7 @@ public final class Broker implements AutoCloseable {
 	 * @return streams
 	 */
 	public int streamCount() {
-		return this.subscribers.size();
+		return this.subscribers.streamCount();
 	}
 
 	/**
@@ -366,36 +350,14 @@ public final class Broker implements AutoCloseable {
 			return;
 		}
 		this.housekeeping.shutdownNow();
-		List<Subscriber> all = new ArrayList<>();
-		this.subscribers.values().forEach((array) -> all.addAll(Arrays.asList(array)));
-		all.forEach((subscriber) -> subscriber.close(CloseReason.SHUTDOWN));
-
+		this.subscribers.all().forEach((subscriber) -> subscriber.close(CloseReason.SHUTDOWN));
 	}
 
 	private void unregister(Subscriber subscriber, CloseReason reason) {
-		if (remove(subscriber)) {
+		if (this.subscribers.remove(subscriber)) {
 			this.slots.release(subscriber.client());
 			this.statistics.closed(reason);
 		}
-	}
-
-	private boolean remove(Subscriber subscriber) {
-		boolean[] removed = new boolean[1];
-		this.subscribers.computeIfPresent(subscriber.stream(), (key, current) -> {
-			int index = Arrays.asList(current).indexOf(subscriber);
-			if (index < 0) {
-				return current;
-			}
-			removed[0] = true;
-			if (current.length == 1) {
-				return null;
-			}
-			Subscriber[] shrunk = new Subscriber[current.length - 1];
-			System.arraycopy(current, 0, shrunk, 0, index);
-			System.arraycopy(current, index + 1, shrunk, index, current.length - index - 1);
-			return shrunk;
-		});
-		return removed[0];
 	}
 
 	void tick() {
@@ -403,16 +365,14 @@ public final class Broker implements AutoCloseable {
 			long now = System.nanoTime();
 			long heartbeat = this.options.heartbeatInterval().toNanos();
 			long stall = this.options.stallThreshold().toNanos();
-			int stalled = 0;
-			for (Subscriber[] array : this.subscribers.values()) {
-				for (Subscriber subscriber : array) {
-					if (subscriber.tick(now, heartbeat, stall)) {
-						stalled++;
-					}
+			int[] stalled = new int[1];
+			this.subscribers.forEach((subscriber) -> {
+				if (subscriber.tick(now, heartbeat, stall)) {
+					stalled[0]++;
 				}
-			}
+			});
 			if (this.writers instanceof ElasticWriterPool pool) {
-				pool.compensate(stalled);
+				pool.compensate(stalled[0]);
 			}
 			if (++this.ticks % EVICT_EVERY_TICKS == 0) {
 				this.store.housekeep();
