@@ -3,9 +3,6 @@ package dev.ssereplay.broker;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
@@ -31,6 +28,7 @@ import dev.ssereplay.store.StreamStatus;
  * A housekeeping tick marks heartbeats on idle connections (which is also how
  * dead ones are found), tells an {@link ElasticWriterPool} about writes blocked
  * on clients that stopped reading, and lets the store expire old events.
+ * {@link SubscriptionListener}s are told on a thread of their own.
  * <p>
  * Thread-safe. Subscribers of a stream are kept in a copy-on-write array
  * ({@code StreamSubscribers}), so dispatch reads one volatile reference and takes
@@ -40,15 +38,9 @@ public final class Broker implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(Broker.class);
 
-	private static final long TICK_MILLIS = 200;
-
-	private static final long EVICT_EVERY_TICKS = 5;
-
 	private final ReplayStore store;
 
 	private final BrokerOptions options;
-
-	private final Executor writers;
 
 	private final BrokerStatistics statistics = new BrokerStatistics();
 
@@ -56,17 +48,15 @@ public final class Broker implements AutoCloseable {
 
 	private final ConnectionSlots slots;
 
-	private final AtomicBoolean closed = new AtomicBoolean();
-
-	private final ScheduledExecutorService housekeeping;
-
 	private final CallbackFailureLog callbackFailures;
 
 	private final LifecycleNotifier lifecycle;
 
 	private final SubscriberContext context;
 
-	private long ticks;
+	private final Housekeeping housekeeping;
+
+	private final AtomicBoolean closed = new AtomicBoolean();
 
 	/**
 	 * Creates a broker that listens to the store's appended events and starts its
@@ -79,20 +69,15 @@ public final class Broker implements AutoCloseable {
 	public Broker(ReplayStore store, BrokerOptions options, Executor writers) {
 		this.store = store;
 		this.options = options;
-		this.writers = writers;
 		this.slots = new ConnectionSlots(options, this.statistics);
 		this.callbackFailures = new CallbackFailureLog(this.statistics);
 		this.lifecycle = new LifecycleNotifier(this.callbackFailures);
 		this.context = new SubscriberContext(options, store, writers, this.statistics, this::unregister,
 				this.callbackFailures, this.lifecycle);
-		this.housekeeping = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "sse-replay-housekeeping");
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.housekeeping = new Housekeeping(this.subscribers, options, writers, store);
 		store.retainWhile(this::hasSubscribers);
 		store.addListener(this::dispatch);
-		this.housekeeping.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+		this.housekeeping.start();
 	}
 
 	/**
@@ -349,7 +334,7 @@ public final class Broker implements AutoCloseable {
 		if (!this.closed.compareAndSet(false, true)) {
 			return;
 		}
-		this.housekeeping.shutdownNow();
+		this.housekeeping.close();
 		this.subscribers.all().forEach((subscriber) -> subscriber.close(CloseReason.SHUTDOWN));
 	}
 
@@ -357,29 +342,6 @@ public final class Broker implements AutoCloseable {
 		if (this.subscribers.remove(subscriber)) {
 			this.slots.release(subscriber.client());
 			this.statistics.closed(reason);
-		}
-	}
-
-	void tick() {
-		try {
-			long now = System.nanoTime();
-			long heartbeat = this.options.heartbeatInterval().toNanos();
-			long stall = this.options.stallThreshold().toNanos();
-			int[] stalled = new int[1];
-			this.subscribers.forEach((subscriber) -> {
-				if (subscriber.tick(now, heartbeat, stall)) {
-					stalled[0]++;
-				}
-			});
-			if (this.writers instanceof ElasticWriterPool pool) {
-				pool.compensate(stalled[0]);
-			}
-			if (++this.ticks % EVICT_EVERY_TICKS == 0) {
-				this.store.housekeep();
-			}
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Housekeeping failed", ex);
 		}
 	}
 
