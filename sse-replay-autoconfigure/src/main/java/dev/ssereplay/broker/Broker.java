@@ -71,7 +71,7 @@ public final class Broker implements AutoCloseable {
 		this.options = options;
 		this.slots = new ConnectionSlots(options, this.statistics);
 		this.callbackFailures = new CallbackFailureLog(this.statistics);
-		this.lifecycle = new LifecycleNotifier(this.callbackFailures);
+		this.lifecycle = new LifecycleNotifier(options.listenerQueueDepth(), this.statistics, this.callbackFailures);
 		this.context = new SubscriberContext(options, store, writers, this.statistics, this::unregister,
 				this.callbackFailures, this.lifecycle);
 		this.housekeeping = new Housekeeping(this.subscribers, options, writers, store);
@@ -308,6 +308,14 @@ public final class Broker implements AutoCloseable {
 	 */
 	public int streamCount() {
 		return this.subscribers.streamCount();
+	}
+
+	/**
+	 * Returns the notifications waiting for the {@link SubscriptionListener}s.
+	 * @return notifications
+	 */
+	int pendingNotifications() {
+		return this.lifecycle.pending();
 	}
 
 	/**
