@@ -67,6 +67,7 @@ public final class SseReplayAutoConfiguration {
 			.replayBatchSize(connection.getReplayBatchSize())
 			.stallThreshold(properties.getWriter().getStallThreshold())
 			.startTimeout(connection.getStartTimeout())
+			.listenerQueueDepth(properties.getListener().getQueueDepth())
 			.build();
 		Broker broker = new Broker(store, options, writers);
 		listeners.orderedStream().forEach(broker::addSubscriptionListener);

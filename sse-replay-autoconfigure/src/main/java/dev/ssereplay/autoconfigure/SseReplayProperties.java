@@ -68,6 +68,8 @@ public class SseReplayProperties {
 
 	private final Writer writer = new Writer();
 
+	private final Listener listener = new Listener();
+
 	private final Tomcat tomcat = new Tomcat();
 
 	public Duration getRetry() {
@@ -175,6 +177,10 @@ public class SseReplayProperties {
 
 	public Writer getWriter() {
 		return this.writer;
+	}
+
+	public Listener getListener() {
+		return this.listener;
 	}
 
 	public Tomcat getTomcat() {
@@ -470,6 +476,30 @@ public class SseReplayProperties {
 						"sse.replay.writer.max-extra-threads must not be negative, was " + maxExtraThreads);
 			}
 			this.maxExtraThreads = maxExtraThreads;
+		}
+
+	}
+
+	/**
+	 * Properties of telling SubscriptionListener beans that connections started and
+	 * ended.
+	 */
+	public static class Listener {
+
+		/**
+		 * Maximum number of notifications waiting for the SubscriptionListener beans,
+		 * which are told on one thread; later ones are dropped and counted in
+		 * sse.replay.listener.notifications.dropped.
+		 */
+		private int queueDepth = 10_000;
+
+		public int getQueueDepth() {
+			return this.queueDepth;
+		}
+
+		public void setQueueDepth(int queueDepth) {
+			requirePositive("sse.replay.listener.queue-depth", queueDepth);
+			this.queueDepth = queueDepth;
 		}
 
 	}

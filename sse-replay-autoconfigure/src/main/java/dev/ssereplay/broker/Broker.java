@@ -1,25 +1,9 @@
 package dev.ssereplay.broker;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import org.slf4j.Logger;
@@ -44,52 +28,35 @@ import dev.ssereplay.store.StreamStatus;
  * A housekeeping tick marks heartbeats on idle connections (which is also how
  * dead ones are found), tells an {@link ElasticWriterPool} about writes blocked
  * on clients that stopped reading, and lets the store expire old events.
+ * {@link SubscriptionListener}s are told on a thread of their own.
  * <p>
- * Thread-safe. Subscribers of a stream are kept in a copy-on-write array, so
- * dispatch reads one volatile reference and takes no lock.
+ * Thread-safe. Subscribers of a stream are kept in a copy-on-write array
+ * ({@code StreamSubscribers}), so dispatch reads one volatile reference and takes
+ * no lock.
  */
 public final class Broker implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(Broker.class);
 
-	private static final long TICK_MILLIS = 200;
-
-	private static final long EVICT_EVERY_TICKS = 5;
-
-	private static final Subscriber[] NONE = new Subscriber[0];
-
-	private static final long CALLBACK_LOG_INTERVAL_NANOS = 60_000_000_000L;
-
 	private final ReplayStore store;
 
 	private final BrokerOptions options;
 
-	private final Executor writers;
-
 	private final BrokerStatistics statistics = new BrokerStatistics();
 
-	private final Map<String, Subscriber[]> subscribers = new ConcurrentHashMap<>();
+	private final StreamSubscribers subscribers = new StreamSubscribers();
 
-	private final AtomicInteger connections = new AtomicInteger();
+	private final ConnectionSlots slots;
 
-	private final ClientCounts perAddress = new ClientCounts();
+	private final CallbackFailureLog callbackFailures;
 
-	private final AtomicLong[] callbackLogNanos = new AtomicLong[Callback.values().length];
-
-	private final List<SubscriptionListener> listeners = new CopyOnWriteArrayList<>();
-
-	// Where listeners are told, off the write path; started with the first listener.
-	private volatile ExecutorService lifecycleThread;
-
-	private final ClientCounts perPrincipal = new ClientCounts();
-
-	private final AtomicBoolean closed = new AtomicBoolean();
-
-	private final ScheduledExecutorService housekeeping;
+	private final LifecycleNotifier lifecycle;
 
 	private final SubscriberContext context;
 
-	private long ticks;
+	private final Housekeeping housekeeping;
+
+	private final AtomicBoolean closed = new AtomicBoolean();
 
 	/**
 	 * Creates a broker that listens to the store's appended events and starts its
@@ -102,32 +69,15 @@ public final class Broker implements AutoCloseable {
 	public Broker(ReplayStore store, BrokerOptions options, Executor writers) {
 		this.store = store;
 		this.options = options;
-		this.writers = writers;
-		for (int i = 0; i < this.callbackLogNanos.length; i++) {
-			this.callbackLogNanos[i] = new AtomicLong();
-		}
+		this.slots = new ConnectionSlots(options, this.statistics);
+		this.callbackFailures = new CallbackFailureLog(this.statistics);
+		this.lifecycle = new LifecycleNotifier(options.listenerQueueDepth(), this.statistics, this.callbackFailures);
 		this.context = new SubscriberContext(options, store, writers, this.statistics, this::unregister,
-				this::callbackFailed, new SubscriberContext.Lifecycle() {
-
-					@Override
-					public void started(SubscriptionListener.Started started) {
-						tell((listener) -> listener.started(started), started.stream());
-					}
-
-					@Override
-					public void ended(SubscriptionListener.Ended ended) {
-						tell((listener) -> listener.ended(ended), ended.stream());
-					}
-
-				});
-		this.housekeeping = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "sse-replay-housekeeping");
-			thread.setDaemon(true);
-			return thread;
-		});
+				this.callbackFailures, this.lifecycle);
+		this.housekeeping = new Housekeeping(this.subscribers, options, writers, store);
 		store.retainWhile(this::hasSubscribers);
 		store.addListener(this::dispatch);
-		this.housekeeping.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+		this.housekeeping.start();
 	}
 
 	/**
@@ -264,14 +214,9 @@ public final class Broker implements AutoCloseable {
 		if (this.closed.get()) {
 			throw new BrokerClosedException();
 		}
-		acquire(client);
+		this.slots.acquire(client);
 		Subscriber subscriber = new Subscriber(this.context, stream, from, settings, connection, client);
-		this.subscribers.compute(stream, (key, current) -> {
-			Subscriber[] present = (current != null) ? current : NONE;
-			Subscriber[] grown = Arrays.copyOf(present, present.length + 1);
-			grown[present.length] = subscriber;
-			return grown;
-		});
+		this.subscribers.add(subscriber);
 		StreamStatus status;
 		try {
 			status = this.store.status(stream);
@@ -283,8 +228,8 @@ public final class Broker implements AutoCloseable {
 		if (status.isOverFor(from)) {
 			// Never served: released as if it had not been registered.
 			subscriber.abandon();
-			if (remove(subscriber)) {
-				release(client);
+			if (this.subscribers.remove(subscriber)) {
+				this.slots.release(client);
 			}
 			throw new StreamCompletedException(stream);
 		}
@@ -297,21 +242,7 @@ public final class Broker implements AutoCloseable {
 	 * @param listener the listener
 	 */
 	public void addSubscriptionListener(SubscriptionListener listener) {
-		synchronized (this.listeners) {
-			if (this.lifecycleThread == null) {
-				// One thread, so listeners are told in order; it stops when idle, so the
-				// connections ended by a shutdown are still told.
-				ThreadPoolExecutor thread = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS,
-						new LinkedBlockingQueue<>(), (task) -> {
-							Thread daemon = new Thread(task, "sse-replay-lifecycle");
-							daemon.setDaemon(true);
-							return daemon;
-						});
-				thread.allowCoreThreadTimeOut(true);
-				this.lifecycleThread = thread;
-			}
-			this.listeners.add(listener);
-		}
+		this.lifecycle.add(listener);
 	}
 
 	/**
@@ -322,30 +253,7 @@ public final class Broker implements AutoCloseable {
 	 */
 	public void denied(String stream, Client client) {
 		this.statistics.denied();
-		tell((listener) -> listener.ended(new SubscriptionListener.Ended(stream, client.principal(),
-				CloseReason.DENIED, 0, 0, 0)), stream);
-	}
-
-	private void tell(Consumer<SubscriptionListener> call, String stream) {
-		ExecutorService thread = this.lifecycleThread;
-		if (thread == null) {
-			return;
-		}
-		try {
-			thread.execute(() -> {
-				for (SubscriptionListener listener : this.listeners) {
-					try {
-						call.accept(listener);
-					}
-					catch (RuntimeException ex) {
-						callbackFailed(Callback.SUBSCRIPTION_LISTENER, stream, ex);
-					}
-				}
-			});
-		}
-		catch (RejectedExecutionException ex) {
-			// Cannot happen with an unbounded queue that is never shut down.
-		}
+		this.lifecycle.ended(new SubscriptionListener.Ended(stream, client.principal(), CloseReason.DENIED, 0, 0, 0));
 	}
 
 	/**
@@ -353,11 +261,7 @@ public final class Broker implements AutoCloseable {
 	 * @param event the event
 	 */
 	public void dispatch(StoredEvent event) {
-		Subscriber[] targets = this.subscribers.get(event.stream());
-		if (targets == null) {
-			return;
-		}
-		for (Subscriber subscriber : targets) {
+		for (Subscriber subscriber : this.subscribers.of(event.stream())) {
 			try {
 				subscriber.offer(event);
 			}
@@ -378,18 +282,7 @@ public final class Broker implements AutoCloseable {
 	 * @param ex what it threw
 	 */
 	public void callbackFailed(Callback callback, String stream, RuntimeException ex) {
-		this.statistics.callbackFailed(callback);
-		long now = System.nanoTime();
-		long last = this.callbackLogNanos[callback.ordinal()].get();
-		if ((last == 0 || now - last >= CALLBACK_LOG_INTERVAL_NANOS)
-				&& this.callbackLogNanos[callback.ordinal()].compareAndSet(last, now | 1)) {
-			logger.warn("A {} failed for stream '{}'; delivery to everyone else goes on ({} such failures so far, "
-					+ "counted in sse.replay.callback.failures)", callback.tag(), stream,
-					this.statistics.getCallbackFailures(callback), ex);
-		}
-		else {
-			logger.debug("A {} failed for stream '{}'", callback.tag(), stream, ex);
-		}
+		this.callbackFailures.failed(callback, stream, ex);
 	}
 
 	/**
@@ -398,7 +291,7 @@ public final class Broker implements AutoCloseable {
 	 * @return {@code true} when it has at least one
 	 */
 	public boolean hasSubscribers(String stream) {
-		return this.subscribers.containsKey(stream);
+		return this.subscribers.has(stream);
 	}
 
 	/**
@@ -407,8 +300,7 @@ public final class Broker implements AutoCloseable {
 	 * @return connections to the stream
 	 */
 	public int connectionCount(String stream) {
-		Subscriber[] subscribers = this.subscribers.get(stream);
-		return (subscribers != null) ? subscribers.length : 0;
+		return this.subscribers.of(stream).length;
 	}
 
 	/**
@@ -416,7 +308,7 @@ public final class Broker implements AutoCloseable {
 	 * @return connections
 	 */
 	public int connectionCount() {
-		return this.connections.get();
+		return this.slots.taken();
 	}
 
 	/**
@@ -424,7 +316,15 @@ public final class Broker implements AutoCloseable {
 	 * @return streams
 	 */
 	public int streamCount() {
-		return this.subscribers.size();
+		return this.subscribers.streamCount();
+	}
+
+	/**
+	 * Returns the notifications waiting for the {@link SubscriptionListener}s.
+	 * @return notifications
+	 */
+	int pendingNotifications() {
+		return this.lifecycle.pending();
 	}
 
 	/**
@@ -451,92 +351,14 @@ public final class Broker implements AutoCloseable {
 		if (!this.closed.compareAndSet(false, true)) {
 			return;
 		}
-		this.housekeeping.shutdownNow();
-		List<Subscriber> all = new ArrayList<>();
-		this.subscribers.values().forEach((array) -> all.addAll(Arrays.asList(array)));
-		all.forEach((subscriber) -> subscriber.close(CloseReason.SHUTDOWN));
-
+		this.housekeeping.close();
+		this.subscribers.all().forEach((subscriber) -> subscriber.close(CloseReason.SHUTDOWN));
 	}
 
 	private void unregister(Subscriber subscriber, CloseReason reason) {
-		if (remove(subscriber)) {
-			release(subscriber.client());
+		if (this.subscribers.remove(subscriber)) {
+			this.slots.release(subscriber.client());
 			this.statistics.closed(reason);
-		}
-	}
-
-	private boolean remove(Subscriber subscriber) {
-		boolean[] removed = new boolean[1];
-		this.subscribers.computeIfPresent(subscriber.stream(), (key, current) -> {
-			int index = Arrays.asList(current).indexOf(subscriber);
-			if (index < 0) {
-				return current;
-			}
-			removed[0] = true;
-			if (current.length == 1) {
-				return null;
-			}
-			Subscriber[] shrunk = new Subscriber[current.length - 1];
-			System.arraycopy(current, 0, shrunk, 0, index);
-			System.arraycopy(current, index + 1, shrunk, index, current.length - index - 1);
-			return shrunk;
-		});
-		return removed[0];
-	}
-
-	// Takes a slot under every limit, or none.
-	private void acquire(Client client) {
-		ConnectionLimit refused = null;
-		if (this.connections.incrementAndGet() > this.options.maxConnections()) {
-			refused = ConnectionLimit.TOTAL;
-		}
-		else if (!this.perAddress.tryAcquire(client.address(), this.options.maxConnectionsPerAddress())) {
-			refused = ConnectionLimit.PER_ADDRESS;
-		}
-		else if (!this.perPrincipal.tryAcquire(client.principal(), this.options.maxConnectionsPerPrincipal())) {
-			this.perAddress.release(client.address(), this.options.maxConnectionsPerAddress());
-			refused = ConnectionLimit.PER_PRINCIPAL;
-		}
-		if (refused != null) {
-			this.connections.decrementAndGet();
-			this.statistics.rejected(refused);
-			int maximum = switch (refused) {
-				case TOTAL -> this.options.maxConnections();
-				case PER_ADDRESS -> this.options.maxConnectionsPerAddress();
-				case PER_PRINCIPAL -> this.options.maxConnectionsPerPrincipal();
-			};
-			throw new TooManyConnectionsException(refused, maximum);
-		}
-	}
-
-	private void release(Client client) {
-		this.connections.decrementAndGet();
-		this.perAddress.release(client.address(), this.options.maxConnectionsPerAddress());
-		this.perPrincipal.release(client.principal(), this.options.maxConnectionsPerPrincipal());
-	}
-
-	void tick() {
-		try {
-			long now = System.nanoTime();
-			long heartbeat = this.options.heartbeatInterval().toNanos();
-			long stall = this.options.stallThreshold().toNanos();
-			int stalled = 0;
-			for (Subscriber[] array : this.subscribers.values()) {
-				for (Subscriber subscriber : array) {
-					if (subscriber.tick(now, heartbeat, stall)) {
-						stalled++;
-					}
-				}
-			}
-			if (this.writers instanceof ElasticWriterPool pool) {
-				pool.compensate(stalled);
-			}
-			if (++this.ticks % EVICT_EVERY_TICKS == 0) {
-				this.store.housekeep();
-			}
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Housekeeping failed", ex);
 		}
 	}
 

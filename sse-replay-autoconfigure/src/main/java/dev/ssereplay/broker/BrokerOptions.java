@@ -39,6 +39,8 @@ public final class BrokerOptions {
 
 	private final int maxConnectionsPerPrincipal;
 
+	private final int listenerQueueDepth;
+
 	private BrokerOptions(Builder builder) {
 		this.queueDepth = builder.queueDepth;
 		this.slowPolicy = builder.slowPolicy;
@@ -51,6 +53,7 @@ public final class BrokerOptions {
 		this.startTimeout = builder.startTimeout;
 		this.maxConnectionsPerAddress = builder.maxConnectionsPerAddress;
 		this.maxConnectionsPerPrincipal = builder.maxConnectionsPerPrincipal;
+		this.listenerQueueDepth = builder.listenerQueueDepth;
 	}
 
 	/**
@@ -65,7 +68,8 @@ public final class BrokerOptions {
 	 * Returns the defaults: 256 queued events, {@link SlowConnectionPolicy#CLOSE},
 	 * heartbeats after 15 seconds, retry 3 seconds, event {@code resync}, 10,000
 	 * connections, replay in pages of 500, stall threshold 500 ms, start timeout
-	 * 10 seconds, no limit per address or per user.
+	 * 10 seconds, no limit per address or per user, 10,000 notifications waiting
+	 * for the {@link SubscriptionListener}s.
 	 * @return the default options
 	 */
 	public static BrokerOptions defaults() {
@@ -162,6 +166,15 @@ public final class BrokerOptions {
 		return this.maxConnectionsPerPrincipal;
 	}
 
+	/**
+	 * Returns the most notifications that wait for the {@link SubscriptionListener}s
+	 * to be told; more are dropped.
+	 * @return the limit
+	 */
+	public int listenerQueueDepth() {
+		return this.listenerQueueDepth;
+	}
+
 	@Override
 	public boolean equals(Object other) {
 		if (this == other) {
@@ -173,14 +186,15 @@ public final class BrokerOptions {
 				&& this.maxConnections == that.maxConnections && this.replayBatchSize == that.replayBatchSize
 				&& this.stallThreshold.equals(that.stallThreshold) && this.startTimeout.equals(that.startTimeout)
 				&& this.maxConnectionsPerAddress == that.maxConnectionsPerAddress
-				&& this.maxConnectionsPerPrincipal == that.maxConnectionsPerPrincipal;
+				&& this.maxConnectionsPerPrincipal == that.maxConnectionsPerPrincipal
+				&& this.listenerQueueDepth == that.listenerQueueDepth;
 	}
 
 	@Override
 	public int hashCode() {
 		return Objects.hash(this.queueDepth, this.slowPolicy, this.heartbeatInterval, this.retry,
 				this.resyncEventName, this.maxConnections, this.replayBatchSize, this.stallThreshold, this.startTimeout,
-				this.maxConnectionsPerAddress, this.maxConnectionsPerPrincipal);
+				this.maxConnectionsPerAddress, this.maxConnectionsPerPrincipal, this.listenerQueueDepth);
 	}
 
 	@Override
@@ -190,7 +204,8 @@ public final class BrokerOptions {
 				+ this.resyncEventName + ", maxConnections=" + this.maxConnections + ", replayBatchSize="
 				+ this.replayBatchSize + ", stallThreshold=" + this.stallThreshold + ", startTimeout="
 				+ this.startTimeout + ", maxConnectionsPerAddress=" + this.maxConnectionsPerAddress
-				+ ", maxConnectionsPerPrincipal=" + this.maxConnectionsPerPrincipal + "]";
+				+ ", maxConnectionsPerPrincipal=" + this.maxConnectionsPerPrincipal + ", listenerQueueDepth="
+				+ this.listenerQueueDepth + "]";
 	}
 
 	/**
@@ -220,6 +235,8 @@ public final class BrokerOptions {
 		private int maxConnectionsPerAddress;
 
 		private int maxConnectionsPerPrincipal;
+
+		private int listenerQueueDepth = 10_000;
 
 		private Builder() {
 		}
@@ -369,6 +386,20 @@ public final class BrokerOptions {
 						"maxConnectionsPerPrincipal must not be negative, was " + maxConnectionsPerPrincipal);
 			}
 			this.maxConnectionsPerPrincipal = maxConnectionsPerPrincipal;
+			return this;
+		}
+
+		/**
+		 * Sets the most notifications that wait for the {@link SubscriptionListener}s
+		 * to be told; more are dropped and counted.
+		 * @param listenerQueueDepth positive
+		 * @return this builder
+		 */
+		public Builder listenerQueueDepth(int listenerQueueDepth) {
+			if (listenerQueueDepth < 1) {
+				throw new IllegalArgumentException("listenerQueueDepth must be positive, was " + listenerQueueDepth);
+			}
+			this.listenerQueueDepth = listenerQueueDepth;
 			return this;
 		}
 

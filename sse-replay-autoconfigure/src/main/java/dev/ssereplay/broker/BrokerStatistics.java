@@ -30,6 +30,8 @@ public final class BrokerStatistics {
 
 	private final LongAdder[] callbackFailures = adders(Callback.values().length);
 
+	private final LongAdder listenerNotificationsDropped = new LongAdder();
+
 	BrokerStatistics() {
 	}
 
@@ -137,8 +139,22 @@ public final class BrokerStatistics {
 		return this.callbackFailures[callback.ordinal()].sum();
 	}
 
+	/**
+	 * Returns the notifications of connections that started or ended that the
+	 * {@link SubscriptionListener}s were not told, because too many were waiting
+	 * for them.
+	 * @return count
+	 */
+	public long getListenerNotificationsDropped() {
+		return this.listenerNotificationsDropped.sum();
+	}
+
 	void callbackFailed(Callback callback) {
 		this.callbackFailures[callback.ordinal()].increment();
+	}
+
+	void listenerNotificationDropped() {
+		this.listenerNotificationsDropped.increment();
 	}
 
 	void delivered(long count) {

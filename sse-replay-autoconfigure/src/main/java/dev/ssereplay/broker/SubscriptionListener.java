@@ -5,10 +5,14 @@ package dev.ssereplay.broker;
  * accounting. Define beans of this type; every one is told.
  * <p>
  * Calls are made off the write path, on one thread of their own, in the order
- * things happened; a slow listener delays other listeners, never delivery. A
- * listener that throws is isolated: the others are told all the same, and the
- * failure is counted in {@code sse.replay.callback.failures} with the tag
- * {@code subscription-listener}.
+ * things happened; a slow listener delays other listeners, never delivery. At
+ * most {@code sse.replay.listener.queue-depth} (10,000) notifications wait for
+ * a slow listener; later ones are dropped, counted in
+ * {@code sse.replay.listener.notifications.dropped} and logged at most once a
+ * minute, so a listener that cannot keep up should hand its work to a thread of
+ * its own. A listener that throws is isolated: the others are told all the same,
+ * and the failure is counted in {@code sse.replay.callback.failures} with the
+ * tag {@code subscription-listener}.
  */
 public interface SubscriptionListener {
 

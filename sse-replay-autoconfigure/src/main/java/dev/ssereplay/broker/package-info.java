@@ -23,5 +23,13 @@
  * <li>{@link dev.ssereplay.broker.Connection}: the transport, implemented by the
  * web layer.</li>
  * </ul>
+ * <p>
+ * Around the connections, the broker's own jobs: {@code StreamSubscribers}, the
+ * connections of each stream that dispatch reads without a lock;
+ * {@code ConnectionSlots}, the connection limits; {@code Housekeeping}, the
+ * tick for heartbeats, blocked writes and store expiry;
+ * {@code LifecycleNotifier}, which tells
+ * {@link dev.ssereplay.broker.SubscriptionListener}s on a thread of its own; and
+ * {@code CallbackFailureLog}, which counts and logs application code that threw.
  */
 package dev.ssereplay.broker;

@@ -20,8 +20,9 @@ import dev.ssereplay.store.ResyncReason;
 
 /**
  * Binds sse-replay's meters: connections, events published, delivered, replayed
- * and dropped, resyncs, heartbeats, and the store's size and evictions. Every
- * meter reads a live count; none is tagged with a stream name.
+ * and dropped, resyncs, heartbeats, failed callbacks, dropped listener
+ * notifications, and the store's size and evictions. Every meter reads a live
+ * count; none is tagged with a stream name.
  */
 public final class SseReplayMetrics implements MeterBinder {
 
@@ -107,6 +108,11 @@ public final class SseReplayMetrics implements MeterBinder {
 					.register(registry);
 			}
 		}
+		FunctionCounter
+			.builder("sse.replay.listener.notifications.dropped", statistics,
+					BrokerStatistics::getListenerNotificationsDropped)
+			.description("SubscriptionListener notifications dropped because too many were waiting for a slow listener")
+			.register(registry);
 		counter(registry, "sse.replay.heartbeats", "Heartbeat comments written to idle connections",
 				BaseUnits.EVENTS, statistics, BrokerStatistics::getHeartbeats);
 		// A shared store reports -1: a per-instance count would mislead when summed

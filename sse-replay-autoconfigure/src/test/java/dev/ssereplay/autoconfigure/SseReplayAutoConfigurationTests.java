@@ -126,7 +126,8 @@ class SseReplayAutoConfigurationTests {
 					"sse.replay.max-connections=42", "sse.replay.max-connections-per-address=4",
 					"sse.replay.max-connections-per-principal=3", "sse.replay.max-event-size=1KB",
 					"sse.replay.connection-timeout=5m", "sse.replay.writer.threads=3",
-					"sse.replay.writer.stall-threshold=2s", "sse.replay.writer.max-extra-threads=9")
+					"sse.replay.writer.stall-threshold=2s", "sse.replay.writer.max-extra-threads=9",
+					"sse.replay.listener.queue-depth=30")
 			.run((context) -> {
 				SseReplayProperties properties = context.getBean(SseReplayProperties.class);
 				assertThat(properties.getStore().getMaxEventsPerStream()).isEqualTo(50);
@@ -147,6 +148,7 @@ class SseReplayAutoConfigurationTests {
 					.maxConnectionsPerPrincipal(3)
 					.replayBatchSize(20)
 					.stallThreshold(Duration.ofSeconds(2))
+					.listenerQueueDepth(30)
 					.build());
 				assertThat(context.getBean(ElasticWriterPool.class).poolSize()).isEqualTo(3);
 			});

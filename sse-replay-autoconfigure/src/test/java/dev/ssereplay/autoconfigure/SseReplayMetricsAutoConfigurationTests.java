@@ -55,6 +55,8 @@ class SseReplayMetricsAutoConfigurationTests {
 				assertThat(registry.get("sse.replay.events.dropped").tag("policy", "close").functionCounter().count())
 					.isZero();
 				assertThat(registry.find("sse.replay.resyncs").functionCounters()).hasSize(6);
+				assertThat(registry.get("sse.replay.listener.notifications.dropped").functionCounter().count())
+					.isZero();
 			});
 	}
 
