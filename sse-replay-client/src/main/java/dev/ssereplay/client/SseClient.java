@@ -1,6 +1,5 @@
 package dev.ssereplay.client;
 
-import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,8 +59,6 @@ import java.util.function.Predicate;
  */
 public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable {
 
-	private static final System.Logger logger = System.getLogger(SseClient.class.getName());
-
 	// An sse-replay server's own default limit (sse.replay.max-event-size bounds name
 	// and data together), so that only a server gone wrong, or set higher, meets it.
 	private static final int DEFAULT_MAX_EVENT_SIZE = 1024 * 1024;
@@ -76,7 +73,7 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 
 	private final int maxEventSize;
 
-	private final Predicate<? super SseResponseException> retryPolicy;
+	private final RetryDecision retryDecision;
 
 	private final String resyncEventName;
 
@@ -115,7 +112,7 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 		this.httpClient = (builder.httpClient != null) ? builder.httpClient : DefaultHttpClient.INSTANCE;
 		this.readTimeout = builder.readTimeout;
 		this.maxEventSize = builder.maxEventSize;
-		this.retryPolicy = builder.retryPolicy;
+		this.retryDecision = new RetryDecision(builder.retryPolicy);
 		this.resyncEventName = builder.resyncEventName;
 		this.dispatcher = new Dispatcher(builder.listener, builder.lastEventId);
 		this.reconnectSchedule = new ReconnectSchedule(builder.reconnectDelay, builder.maxReconnectDelay,
@@ -340,7 +337,7 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 	}
 
 	private void onEnd(Connection connection, Throwable cause) {
-		boolean retry = !(cause instanceof SseResponseException) || shouldRetry((SseResponseException) cause);
+		boolean retry = this.retryDecision.shouldRetry(cause);
 		Connection next = null;
 		synchronized (this.lock) {
 			if (this.current != connection) {
@@ -364,16 +361,6 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 		}
 		this.dispatcher.drain();
 		send(next);
-	}
-
-	private boolean shouldRetry(SseResponseException ex) {
-		try {
-			return this.retryPolicy.test(ex);
-		}
-		catch (RuntimeException policyFailure) {
-			logger.log(Level.WARNING, "SSE retry policy threw; not retrying", policyFailure);
-			return false;
-		}
 	}
 
 	private void reconnectLater(long ticket) {
