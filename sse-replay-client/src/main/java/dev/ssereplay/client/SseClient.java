@@ -2,8 +2,6 @@ package dev.ssereplay.client;
 
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Flow;
 
@@ -58,59 +56,14 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 
 	private final URI uri;
 
-	private final StreamRequest request;
-
-	private final HttpClient httpClient;
-
-	private final Duration readTimeout;
-
-	private final int maxEventSize;
-
-	private final RetryDecision retryDecision;
-
-	private final String resyncEventName;
-
 	private final Dispatcher dispatcher;
 
-	private final Connection.Listener connectionListener = new ConnectionListener();
-
-	private final Object lock = new Object();
-
-	// Guarded by lock.
-	private final ReconnectSchedule reconnectSchedule;
-
-	// Guarded by lock.
-	private boolean started;
-
-	// Guarded by lock.
-	private boolean closed;
-
-	// Guarded by lock.
-	private Connection current;
-
-	private volatile ReadyState readyState = ReadyState.CONNECTING;
-
-	// The position the next connection resumes from: the last block read, whose event
-	// the dispatcher still delivers if it has not yet, where lastEventId() is the last
-	// block handed over. Guarded by lock.
-	private String resumeId;
-
-	// The last id from the server that could not be the position, so that it is
-	// reported once rather than for every event that carries it. Guarded by lock.
-	private String unsendableId;
+	private final ConnectionLoop loop;
 
 	private SseClient(ClientSettings settings) {
 		this.uri = settings.uri;
-		this.request = new StreamRequest(settings.uri, settings.headers, settings.readTimeout);
-		this.httpClient = settings.httpClient();
-		this.readTimeout = settings.readTimeout;
-		this.maxEventSize = settings.maxEventSize;
-		this.retryDecision = new RetryDecision(settings.retryPolicy);
-		this.resyncEventName = settings.resyncEventName;
 		this.dispatcher = new Dispatcher(settings.listener, settings.lastEventId);
-		this.reconnectSchedule = new ReconnectSchedule(settings.reconnectDelay, settings.maxReconnectDelay,
-				settings.jitter, settings.backoffResetAfter);
-		this.resumeId = settings.lastEventId;
+		this.loop = new ConnectionLoop(settings, this.dispatcher);
 	}
 
 	/**
@@ -129,18 +82,7 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 	 * @throws IllegalStateException if the client was started or closed before
 	 */
 	public SseClient start() {
-		Connection connection;
-		synchronized (this.lock) {
-			if (this.closed) {
-				throw new IllegalStateException("The client for " + this.uri + " is closed");
-			}
-			if (this.started) {
-				throw new IllegalStateException("The client for " + this.uri + " is already started");
-			}
-			this.started = true;
-			connection = connectLocked();
-		}
-		send(connection);
+		this.loop.start();
 		return this;
 	}
 
@@ -161,7 +103,7 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 	 * @return the ready state
 	 */
 	public ReadyState readyState() {
-		return this.readyState;
+		return this.loop.readyState();
 	}
 
 	/**
@@ -200,7 +142,7 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 	 * @throws IllegalStateException if the client was not started
 	 */
 	public void forceReconnect() {
-		reconnectNow(null);
+		this.loop.reconnectNow(null);
 	}
 
 	/**
@@ -215,7 +157,7 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 	 * @throws IllegalStateException if the client was not started
 	 */
 	public void forceReconnect(String lastEventId) {
-		reconnectNow(StreamRequest.checkLastEventId(lastEventId));
+		this.loop.reconnectNow(StreamRequest.checkLastEventId(lastEventId));
 	}
 
 	/**
@@ -228,34 +170,19 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 	 */
 	@Override
 	public void close() {
-		Connection connection;
-		synchronized (this.lock) {
-			if (this.closed) {
-				return;
-			}
-			closeLocked();
-			connection = this.current;
-			this.current = null;
-			this.dispatcher.offerTerminal(null, true);
-		}
-		if (connection != null) {
-			connection.abort();
-		}
-		this.dispatcher.drain();
+		this.loop.close();
 	}
 
 	@Override
 	public String toString() {
-		return "SseClient[" + this.uri + ", " + this.readyState + ", lastEventId=" + lastEventId() + "]";
+		return "SseClient[" + this.uri + ", " + readyState() + ", lastEventId=" + lastEventId() + "]";
 	}
 
 	/**
 	 * Returns the attempts that failed in a row, which the next delay doubles for.
 	 */
 	int failures() {
-		synchronized (this.lock) {
-			return this.reconnectSchedule.failures();
-		}
+		return this.loop.failures();
 	}
 
 	/**
@@ -263,163 +190,7 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 	 * maximum delay, once it sent one.
 	 */
 	long reconnectDelayMillis() {
-		synchronized (this.lock) {
-			return this.reconnectSchedule.reconnectDelayMillis();
-		}
-	}
-
-	private void onOpen(Connection connection) {
-		synchronized (this.lock) {
-			if (this.current != connection) {
-				return;
-			}
-			this.reconnectSchedule.opened();
-			this.readyState = ReadyState.OPEN;
-			this.dispatcher.offerOpen();
-		}
-		this.dispatcher.drain();
-	}
-
-	private void onBlock(Connection connection, String lastEventId, SseEvent event) {
-		// The lock keeps the position to resume from and the queued block together, so
-		// that a reconnection forced meanwhile cannot resume after an event that will
-		// not be delivered.
-		synchronized (this.lock) {
-			if (this.current != connection) {
-				return;
-			}
-			if (StreamRequest.unsendable(lastEventId) == null) {
-				this.resumeId = lastEventId;
-				this.unsendableId = null;
-			}
-			else if (!lastEventId.equals(this.unsendableId)) {
-				// The standard allows any id without NUL, but a header cannot carry
-				// this one as it is: resuming from the last id that it can carry may
-				// bring events again, where no position or a changed one would skip
-				// them.
-				this.unsendableId = lastEventId;
-				this.dispatcher.offerUnsendableId(lastEventId, this.resumeId);
-			}
-			// An id-only block goes through the dispatcher too: the position may only
-			// pass it once the events before it were handed over.
-			this.dispatcher.offerBlock(this.resumeId, event,
-					event != null && event.name().equals(this.resyncEventName));
-		}
-	}
-
-	private void onRetry(Connection connection, long millis) {
-		synchronized (this.lock) {
-			if (this.current == connection) {
-				this.reconnectSchedule.serverRetry(millis);
-			}
-		}
-	}
-
-	private void onNoContent(Connection connection) {
-		synchronized (this.lock) {
-			if (this.current != connection) {
-				return;
-			}
-			this.current = null;
-			if (this.closed) {
-				return;
-			}
-			closeLocked();
-			this.dispatcher.offerTerminal(null, false);
-		}
-		this.dispatcher.drain();
-	}
-
-	private void onEnd(Connection connection, Throwable cause) {
-		boolean retry = this.retryDecision.shouldRetry(cause);
-		Connection next = null;
-		synchronized (this.lock) {
-			if (this.current != connection) {
-				return;
-			}
-			this.current = null;
-			if (this.closed) {
-				return;
-			}
-			this.dispatcher.offerError(cause);
-			if (!retry) {
-				closeLocked();
-				this.dispatcher.offerTerminal(cause, false);
-			}
-			else {
-				this.readyState = ReadyState.CONNECTING;
-				if (!this.reconnectSchedule.scheduleNext(this::reconnectLater)) {
-					next = connectLocked();
-				}
-			}
-		}
-		this.dispatcher.drain();
-		send(next);
-	}
-
-	private void reconnectLater(long ticket) {
-		Connection connection;
-		synchronized (this.lock) {
-			if (this.closed || this.current != null || !this.reconnectSchedule.claim(ticket)) {
-				return;
-			}
-			connection = connectLocked();
-		}
-		this.dispatcher.drain();
-		send(connection);
-	}
-
-	private void reconnectNow(String lastEventId) {
-		Connection previous;
-		Connection connection;
-		synchronized (this.lock) {
-			if (!this.started) {
-				throw new IllegalStateException("The client for " + this.uri + " is not started");
-			}
-			if (this.closed) {
-				return;
-			}
-			if (lastEventId != null) {
-				this.resumeId = lastEventId;
-				this.dispatcher.offerBlock(lastEventId, null, false);
-			}
-			this.reconnectSchedule.startOver();
-			previous = this.current;
-			this.current = null;
-			connection = connectLocked();
-		}
-		if (previous != null) {
-			previous.abort();
-		}
-		this.dispatcher.drain();
-		send(connection);
-	}
-
-	/**
-	 * Makes the next connection current. The caller sends it once it released the
-	 * lock.
-	 */
-	private Connection connectLocked() {
-		// Cannot fail: the headers were checked by build(), and the position can only
-		// be an id that a header carries.
-		HttpRequest request = this.request.build(this.resumeId);
-		this.readyState = ReadyState.CONNECTING;
-		Connection connection = new Connection(this.connectionListener, this.dispatcher, request, this.readTimeout,
-				this.maxEventSize, this.resumeId);
-		this.current = connection;
-		return connection;
-	}
-
-	private void send(Connection connection) {
-		if (connection != null) {
-			connection.send(this.httpClient);
-		}
-	}
-
-	private void closeLocked() {
-		this.closed = true;
-		this.readyState = ReadyState.CLOSED;
-		this.reconnectSchedule.cancel();
+		return this.loop.reconnectDelayMillis();
 	}
 
 	/**
@@ -440,44 +211,7 @@ public final class SseClient implements Flow.Publisher<SseEvent>, AutoCloseable 
 		 * allow to set
 		 */
 		public SseClient build() {
-			SseClient client = new SseClient(this);
-			// Fails now, rather than on the first connection, for a bad address or
-			// header.
-			client.request.build(this.lastEventId);
-			return client;
-		}
-
-	}
-
-	/**
-	 * Takes what connections report. The callbacks stay private methods of the client:
-	 * implementing the interface on the client itself would make them public.
-	 */
-	private final class ConnectionListener implements Connection.Listener {
-
-		@Override
-		public void onOpen(Connection connection) {
-			SseClient.this.onOpen(connection);
-		}
-
-		@Override
-		public void onBlock(Connection connection, String lastEventId, SseEvent event) {
-			SseClient.this.onBlock(connection, lastEventId, event);
-		}
-
-		@Override
-		public void onRetry(Connection connection, long millis) {
-			SseClient.this.onRetry(connection, millis);
-		}
-
-		@Override
-		public void onNoContent(Connection connection) {
-			SseClient.this.onNoContent(connection);
-		}
-
-		@Override
-		public void onEnd(Connection connection, Throwable cause) {
-			SseClient.this.onEnd(connection, cause);
+			return new SseClient(this);
 		}
 
 	}
