@@ -10,8 +10,8 @@ import java.util.function.LongConsumer;
  * the maximum delay, once it sent one), the attempts that failed in a row, which {@link Backoff} doubles the delay
  * for, and the one reconnection that may be waiting on the timer.
  *
- * <p>Not thread-safe: the client calls it under its lock, which keeps it in step with
- * which connection is current.
+ * <p>Not thread-safe: the {@link ConnectionLoop} calls it under its lock, which keeps
+ * it in step with which connection is current.
  */
 final class ReconnectSchedule {
 

@@ -29,7 +29,8 @@ public interface SseListener {
 	 * the server's current head, from which the client now continues. Does nothing by
 	 * default.
 	 * @param event the resync event, named as configured by
-	 * {@link SseClient.Builder#resyncEventName(String)}
+	 * {@link SseClient.Builder#resyncEventName(String)
+	 * SseClient.Builder.resyncEventName(String)}
 	 */
 	default void onResync(SseEvent event) {
 	}
@@ -65,10 +66,11 @@ public interface SseListener {
 	 * {@link java.net.http.HttpTimeoutException} when nothing arrived for the read
 	 * timeout, an {@link java.io.EOFException} when the server ended the stream, a
 	 * {@link java.net.ProtocolException} when a line or an event is larger than
-	 * {@link SseClient.Builder#maxEventSize(int)}, or the {@code IOException} of the
-	 * failed connection. The client then reconnects, unless its
-	 * {@link SseClient#readyState() ready state} is {@link ReadyState#CLOSED}, in
-	 * which case {@link #onClosed()} follows. Does nothing by default.
+	 * {@link SseClient.Builder#maxEventSize(int) SseClient.Builder.maxEventSize(int)},
+	 * or the {@code IOException} of the failed connection. The client then
+	 * reconnects, unless its {@link SseClient#readyState() ready state} is
+	 * {@link ReadyState#CLOSED}, in which case {@link #onClosed()} follows. Does
+	 * nothing by default.
 	 * @param error why the connection ended
 	 */
 	default void onError(Throwable error) {
