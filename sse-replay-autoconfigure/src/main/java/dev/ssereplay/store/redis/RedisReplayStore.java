@@ -1,9 +1,7 @@
 package dev.ssereplay.store.redis;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -114,6 +112,8 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 
 	private final RedisLiveFeed liveFeed;
 
+	private final RedisStreamCatalog catalog;
+
 	private final RedisHousekeeping housekeeping;
 
 	private final AtomicLong[] evictions = { new AtomicLong(), new AtomicLong(), new AtomicLong() };
@@ -184,6 +184,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 		this.timeToLiveArgument = number(timeToLive.toMillis());
 		this.checkServerArgument = RedisKeys.bytes(keepEpochAcrossRestarts ? "" : "1");
 		this.liveFeed = new RedisLiveFeed(connectionFactory, this.keys, commandTimeout, this);
+		this.catalog = new RedisStreamCatalog(this.scripts, this.keys);
 		this.housekeeping = new RedisHousekeeping(this.scripts, this.keys, this.liveFeed, this.timeToLiveArgument,
 				(byAge) -> countEvictions(0, byAge));
 		this.maxInFlightAppends = maxInFlightAppends;
@@ -343,9 +344,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	@Override
 	public StreamSummary summary(String stream) {
 		StreamNames.check(stream);
-		List<Object> reply = this.scripts.run(RedisScript.SUMMARY, "describe stream '" + stream + "'",
-				this.keys.of(stream));
-		return summary(stream, reply);
+		return this.catalog.summary(stream);
 	}
 
 	/**
@@ -361,49 +360,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 		if (limit < 1) {
 			throw new IllegalArgumentException("limit must be positive, was " + limit);
 		}
-		String cursor = (from != null) ? from : "0";
-		List<String> streams = new ArrayList<>();
-		// A scan step may find nothing and still not be the last: go on until the
-		// page has something or the scan is over.
-		do {
-			Map.Entry<String, List<byte[]>> step = this.scripts.scan("list streams", cursor, this.keys.metaPattern(),
-					limit);
-			cursor = step.getKey();
-			for (byte[] key : step.getValue()) {
-				String stream = this.keys.streamOfMeta(key);
-				if (stream != null) {
-					streams.add(stream);
-				}
-			}
-		}
-		while (streams.isEmpty() && !cursor.equals("0"));
-		List<byte[][]> streamKeys = new ArrayList<>(streams.size());
-		for (String stream : streams) {
-			streamKeys.add(this.keys.of(stream));
-		}
-		List<Object> replies = streams.isEmpty() ? List.of()
-				: this.scripts.runEach(RedisScript.SUMMARY, "describe " + streams.size() + " streams", streamKeys);
-		List<StreamSummary> summaries = new ArrayList<>(streams.size());
-		for (int i = 0; i < streams.size(); i++) {
-			if (replies.get(i) instanceof List<?> reply) {
-				StreamSummary summary = summary(streams.get(i), reply);
-				if (summary != null) {
-					summaries.add(summary);
-				}
-			}
-		}
-		return new StreamPage(summaries, cursor.equals("0") ? null : cursor);
-	}
-
-	private StreamSummary summary(String stream, List<?> reply) {
-		if (reply.isEmpty()) {
-			return null;
-		}
-		long epoch = this.keys.epoch(stream, reply.get(0));
-		long end = (Long) reply.get(2);
-		StreamStatus status = new StreamStatus(new EventId(epoch, (Long) reply.get(1)),
-				(end != 0) ? new EventId(epoch, end) : null, (Long) reply.get(3) == 1L);
-		return new StreamSummary(stream, status, (Long) reply.get(4), -1);
+		return this.catalog.streams(from, limit);
 	}
 
 	@Override
