@@ -3,8 +3,6 @@ package dev.ssereplay.store.redis;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -84,8 +82,6 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	/** How many {@link #appendAsync} calls may await Redis's answer at once by default. */
 	public static final int DEFAULT_MAX_IN_FLIGHT_APPENDS = 256;
 
-	private static final String MAX_IN_FLIGHT_PROPERTY = "sse.replay.redis.max-in-flight-appends";
-
 	private static final int STATUS_EVENTS = 0;
 
 	private static final int STATUS_OTHER_EPOCH = 1;
@@ -118,12 +114,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 
 	private final AtomicLong[] evictions = { new AtomicLong(), new AtomicLong(), new AtomicLong() };
 
-	private final int maxInFlightAppends;
-
-	// One per appendAsync sent and not answered yet.
-	private final Semaphore appendPermits;
-
-	private final Duration commandTimeout;
+	private final AsyncAppends asyncAppends;
 
 	/**
 	 * Creates a store. It does not connect until it is first used, and subscribes
@@ -187,9 +178,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 		this.catalog = new RedisStreamCatalog(this.scripts, this.keys);
 		this.housekeeping = new RedisHousekeeping(this.scripts, this.keys, this.liveFeed, this.timeToLiveArgument,
 				(byAge) -> countEvictions(0, byAge));
-		this.maxInFlightAppends = maxInFlightAppends;
-		this.appendPermits = new Semaphore(maxInFlightAppends);
-		this.commandTimeout = commandTimeout;
+		this.asyncAppends = new AsyncAppends(maxInFlightAppends, commandTimeout);
 	}
 
 	@Override
@@ -264,33 +253,8 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 		byte[] body = SseFormat.body(event);
 		byte[][] keys = this.keys.of(stream);
 		byte[][] arguments = appendArguments(stream, body, null);
-		try {
-			if (!this.appendPermits.tryAcquire(this.commandTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
-				return CompletableFuture.failedFuture(new StoreUnavailableException("Could not " + what + ": "
-						+ this.maxInFlightAppends + " appends (" + MAX_IN_FLIGHT_PROPERTY + ") have awaited Redis's "
-						+ "answer for longer than " + this.commandTimeout.toMillis() + " ms", null));
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return CompletableFuture.failedFuture(
-					new StoreUnavailableException("Interrupted while waiting to " + what, ex));
-		}
-		CompletableFuture<StoredEvent> appended = new CompletableFuture<>();
-		this.scripts.runAsync(RedisScript.APPEND, what, keys, arguments).whenComplete((reply, failure) -> {
-			this.appendPermits.release();
-			if (failure != null) {
-				appended.completeExceptionally(failure);
-				return;
-			}
-			try {
-				appended.complete(appended(stream, event, body, false, reply));
-			}
-			catch (RuntimeException ex) {
-				appended.completeExceptionally(ex);
-			}
-		});
-		return appended;
+		return this.asyncAppends.send(what, () -> this.scripts.runAsync(RedisScript.APPEND, what, keys, arguments),
+				(reply) -> appended(stream, event, body, false, reply));
 	}
 
 	// Appends an event, or the final event when keepFor is given.
@@ -470,7 +434,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	 * @return appends in flight
 	 */
 	int appendsInFlight() {
-		return this.maxInFlightAppends - this.appendPermits.availablePermits();
+		return this.asyncAppends.inFlight();
 	}
 
 	/**
