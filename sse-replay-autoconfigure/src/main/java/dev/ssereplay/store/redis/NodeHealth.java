@@ -23,10 +23,10 @@ import dev.ssereplay.store.StoreUnavailableException;
  * whether each master does, judged on its own. After a failure that shows a node
  * does not answer (a timeout, a server still loading its data, a cluster that is
  * down), calls to it fail at once for a second, then one call at a time goes
- * through to find out whether it is back; any answer makes it reachable again.
- * So an outage costs callers an exception rather than a timeout each. A master
- * that fails also makes the client read the cluster's topology again, so that a
- * replica promoted in its place is used.
+ * through to find out whether it is back; a call that succeeds makes it
+ * reachable again. So an outage costs callers an exception rather than a
+ * timeout each. A master that fails also makes the client read the cluster's
+ * topology again, so that a replica promoted in its place is used.
  * <p>
  * Thread-safe: the state is volatile or atomic.
  */
