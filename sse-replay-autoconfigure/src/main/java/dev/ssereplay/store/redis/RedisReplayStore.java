@@ -1,13 +1,7 @@
 package dev.ssereplay.store.redis;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -15,7 +9,6 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 
 import dev.ssereplay.event.EventId;
 import dev.ssereplay.event.SseEvent;
-import dev.ssereplay.event.SseFormat;
 import dev.ssereplay.event.StoredEvent;
 import dev.ssereplay.event.StreamNames;
 import dev.ssereplay.store.EvictionReason;
@@ -33,15 +26,12 @@ import dev.ssereplay.store.StreamSummary;
  * one history and one live fan-out per stream, whichever instance a client
  * publishes to or reconnects to.
  * <p>
- * Each stream is a Redis Stream of whole event frames with ids
- * {@code <sequence>-0}, beside a hash that holds the stream's epoch, its last
- * sequence number and the last one removed for its age (see {@link RedisKeys}
- * for the names). Appending is one Lua script that assigns the next sequence
- * number, stores the frame, trims the history to {@code maxEventsPerStream} and
- * {@code timeToLive}, keeps both keys alive for the time to live, and publishes
- * the frame: so the order of live messages is the order of the history. Reading
- * is one script too, which answers the events after a position or exactly why
- * it cannot. Times are the Redis server's, so instances with skewed clocks agree.
+ * Each stream is a Redis Stream of whole event frames beside a hash that holds
+ * its epoch and sequence numbers (see {@link RedisKeys} for the names).
+ * Appending is one Lua script that also trims the history and publishes the
+ * frame, so the order of live messages is the order of the history; reading is
+ * one script too (see {@link RedisStreamHistory}). Times are the Redis
+ * server's, so instances with skewed clocks agree.
  * <p>
  * When a stream's keys disappear (idle for the time to live, flushed, evicted by
  * Redis under memory pressure, a Redis without persistence restarted), the next
@@ -60,9 +50,7 @@ import dev.ssereplay.store.StreamSummary;
  * subscriber that sees a hole reads it from the history, and a last message lost
  * on the way is passed to the listeners again, from the history, once
  * {@link #housekeep()} has found the live path behind twice in a row. The
- * subscription, the listener thread and that repair are {@link RedisLiveFeed}'s;
- * this class holds the commands, the decoding of their replies and the handling
- * of outages.
+ * subscription, the listener thread and that repair are {@link RedisLiveFeed}'s.
  * <p>
  * While Redis is unreachable, {@link #append}, {@link #head} and
  * {@link #readAfter} throw {@link StoreUnavailableException}: at once while the
@@ -86,44 +74,19 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	/** How many {@link #appendAsync} calls may await Redis's answer at once by default. */
 	public static final int DEFAULT_MAX_IN_FLIGHT_APPENDS = 256;
 
-	private static final String MAX_IN_FLIGHT_PROPERTY = "sse.replay.redis.max-in-flight-appends";
-
-	private static final int STATUS_EVENTS = 0;
-
-	private static final int STATUS_OTHER_EPOCH = 1;
-
-	private static final int STATUS_UNKNOWN = 2;
-
-	private static final int STATUS_EVICTED = 3;
-
-	private static final int STATUS_EXPIRED = 4;
-
-	private static final int STATUS_DELETED = 5;
-
 	private final RedisKeys keys;
 
 	private final ScriptRunner scripts;
 
-	private final byte[] maxEventsArgument;
-
-	private final Duration timeToLive;
-
-	private final byte[] timeToLiveArgument;
-
-	private final byte[] checkServerArgument;
-
 	private final RedisLiveFeed liveFeed;
 
+	private final AsyncAppends asyncAppends;
+
+	private final RedisStreamHistory history;
+
+	private final RedisStreamCatalog catalog;
+
 	private final RedisHousekeeping housekeeping;
-
-	private final AtomicLong[] evictions = { new AtomicLong(), new AtomicLong(), new AtomicLong() };
-
-	private final int maxInFlightAppends;
-
-	// One per appendAsync sent and not answered yet.
-	private final Semaphore appendPermits;
-
-	private final Duration commandTimeout;
 
 	/**
 	 * Creates a store. It does not connect until it is first used, and subscribes
@@ -179,26 +142,25 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 		}
 		this.keys = new RedisKeys(keyPrefix);
 		this.scripts = new ScriptRunner(connectionFactory, commandTimeout);
-		this.maxEventsArgument = number(maxEventsPerStream);
-		this.timeToLive = timeToLive;
-		this.timeToLiveArgument = number(timeToLive.toMillis());
-		this.checkServerArgument = RedisKeys.bytes(keepEpochAcrossRestarts ? "" : "1");
 		this.liveFeed = new RedisLiveFeed(connectionFactory, this.keys, commandTimeout, this);
-		this.housekeeping = new RedisHousekeeping(this.scripts, this.keys, this.liveFeed, this.timeToLiveArgument,
-				(byAge) -> countEvictions(0, byAge));
-		this.maxInFlightAppends = maxInFlightAppends;
-		this.appendPermits = new Semaphore(maxInFlightAppends);
-		this.commandTimeout = commandTimeout;
+		this.asyncAppends = new AsyncAppends(maxInFlightAppends, commandTimeout);
+		this.history = new RedisStreamHistory(this.scripts, this.keys, this.liveFeed, this.asyncAppends,
+				maxEventsPerStream, timeToLive, keepEpochAcrossRestarts);
+		this.catalog = new RedisStreamCatalog(this.scripts, this.keys);
+		this.housekeeping = new RedisHousekeeping(this.scripts, this.keys, this.liveFeed,
+				RedisKeys.number(timeToLive.toMillis()), (byAge) -> this.history.countEvictions(0, byAge));
 	}
 
 	@Override
 	public StoredEvent append(String stream, SseEvent event) {
-		return append(stream, event, null);
+		StreamNames.check(stream);
+		return this.history.append(stream, event);
 	}
 
 	@Override
 	public StoredEvent complete(String stream, SseEvent finalEvent, Duration keepFor) {
-		return append(stream, finalEvent, (keepFor != null) ? keepFor : this.timeToLive);
+		StreamNames.check(stream);
+		return this.history.complete(stream, finalEvent, keepFor);
 	}
 
 	/**
@@ -209,14 +171,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	@Override
 	public StoredEvent delete(String stream, SseEvent finalEvent) {
 		StreamNames.check(stream);
-		byte[] body = SseFormat.body(finalEvent);
-		List<Object> reply = this.scripts.run(RedisScript.DELETE, "delete stream '" + stream + "'",
-				this.keys.of(stream), body, this.timeToLiveArgument, this.keys.channel(stream));
-		if (reply.size() < 3) {
-			return null;
-		}
-		EventId id = new EventId(this.keys.epoch(stream, reply.get(0)), (Long) reply.get(1));
-		return new StoredEvent(stream, id, finalEvent.name(), SseFormat.frame(id, body), (Long) reply.get(2), true);
+		return this.history.delete(stream, finalEvent);
 	}
 
 	/**
@@ -259,93 +214,25 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 		if (!this.scripts.sharesConnection()) {
 			return ReplayStore.super.appendAsync(stream, event);
 		}
-		String what = "append to stream '" + stream + "'";
-		byte[] body = SseFormat.body(event);
-		byte[][] keys = this.keys.of(stream);
-		byte[][] arguments = appendArguments(stream, body, null);
-		try {
-			if (!this.appendPermits.tryAcquire(this.commandTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
-				return CompletableFuture.failedFuture(new StoreUnavailableException("Could not " + what + ": "
-						+ this.maxInFlightAppends + " appends (" + MAX_IN_FLIGHT_PROPERTY + ") have awaited Redis's "
-						+ "answer for longer than " + this.commandTimeout.toMillis() + " ms", null));
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return CompletableFuture.failedFuture(
-					new StoreUnavailableException("Interrupted while waiting to " + what, ex));
-		}
-		CompletableFuture<StoredEvent> appended = new CompletableFuture<>();
-		this.scripts.runAsync(RedisScript.APPEND, what, keys, arguments).whenComplete((reply, failure) -> {
-			this.appendPermits.release();
-			if (failure != null) {
-				appended.completeExceptionally(failure);
-				return;
-			}
-			try {
-				appended.complete(appended(stream, event, body, false, reply));
-			}
-			catch (RuntimeException ex) {
-				appended.completeExceptionally(ex);
-			}
-		});
-		return appended;
-	}
-
-	// Appends an event, or the final event when keepFor is given.
-	private StoredEvent append(String stream, SseEvent event, Duration keepFor) {
-		StreamNames.check(stream);
-		byte[] body = SseFormat.body(event);
-		List<Object> reply = this.scripts.run(RedisScript.APPEND, "append to stream '" + stream + "'",
-				this.keys.of(stream), appendArguments(stream, body, keepFor));
-		return appended(stream, event, body, keepFor != null, reply);
-	}
-
-	private byte[][] appendArguments(String stream, byte[] body, Duration keepFor) {
-		boolean ends = keepFor != null;
-		return new byte[][] { newEpoch(), body, this.maxEventsArgument, this.timeToLiveArgument,
-				this.keys.channel(stream), this.checkServerArgument, RedisKeys.bytes(ends ? "1" : ""),
-				ends ? number(Math.max(1, keepFor.toMillis())) : this.timeToLiveArgument };
-	}
-
-	private StoredEvent appended(String stream, SseEvent event, byte[] body, boolean ends, List<Object> reply) {
-		if ((Long) reply.get(5) == 1L) {
-			throw new StreamCompletedException(stream);
-		}
-		EventId id = new EventId(this.keys.epoch(stream, reply.get(0)), (Long) reply.get(1));
-		countEvictions((Long) reply.get(3), (Long) reply.get(4));
-		// The same bytes as the script stored and published.
-		return new StoredEvent(stream, id, event.name(), SseFormat.frame(id, body), (Long) reply.get(2), ends);
+		return this.history.appendAsync(stream, event);
 	}
 
 	@Override
 	public StreamStatus status(String stream) {
 		StreamNames.check(stream);
-		List<Object> reply = this.scripts.run(RedisScript.HEAD, "read the head of stream '" + stream + "'",
-				this.keys.of(stream), newEpoch(), this.timeToLiveArgument, this.checkServerArgument);
-		long epoch = this.keys.epoch(stream, reply.get(0));
-		EventId head = new EventId(epoch, (Long) reply.get(1));
-		this.liveFeed.follow(stream, head);
-		long end = (Long) reply.get(2);
-		return new StreamStatus(head, (end != 0) ? new EventId(epoch, end) : null, (Long) reply.get(3) == 1L);
+		return this.history.status(stream);
 	}
 
 	@Override
 	public EventId head(String stream) {
 		StreamNames.check(stream);
-		List<Object> reply = this.scripts.run(RedisScript.HEAD, "read the head of stream '" + stream + "'",
-				this.keys.of(stream), newEpoch(), this.timeToLiveArgument, this.checkServerArgument);
-		EventId head = new EventId(this.keys.epoch(stream, reply.get(0)), (Long) reply.get(1));
-		this.liveFeed.follow(stream, head);
-		return head;
+		return this.history.status(stream).head();
 	}
 
 	@Override
 	public StreamSummary summary(String stream) {
 		StreamNames.check(stream);
-		List<Object> reply = this.scripts.run(RedisScript.SUMMARY, "describe stream '" + stream + "'",
-				this.keys.of(stream));
-		return summary(stream, reply);
+		return this.catalog.summary(stream);
 	}
 
 	/**
@@ -361,49 +248,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 		if (limit < 1) {
 			throw new IllegalArgumentException("limit must be positive, was " + limit);
 		}
-		String cursor = (from != null) ? from : "0";
-		List<String> streams = new ArrayList<>();
-		// A scan step may find nothing and still not be the last: go on until the
-		// page has something or the scan is over.
-		do {
-			Map.Entry<String, List<byte[]>> step = this.scripts.scan("list streams", cursor, this.keys.metaPattern(),
-					limit);
-			cursor = step.getKey();
-			for (byte[] key : step.getValue()) {
-				String stream = this.keys.streamOfMeta(key);
-				if (stream != null) {
-					streams.add(stream);
-				}
-			}
-		}
-		while (streams.isEmpty() && !cursor.equals("0"));
-		List<byte[][]> streamKeys = new ArrayList<>(streams.size());
-		for (String stream : streams) {
-			streamKeys.add(this.keys.of(stream));
-		}
-		List<Object> replies = streams.isEmpty() ? List.of()
-				: this.scripts.runEach(RedisScript.SUMMARY, "describe " + streams.size() + " streams", streamKeys);
-		List<StreamSummary> summaries = new ArrayList<>(streams.size());
-		for (int i = 0; i < streams.size(); i++) {
-			if (replies.get(i) instanceof List<?> reply) {
-				StreamSummary summary = summary(streams.get(i), reply);
-				if (summary != null) {
-					summaries.add(summary);
-				}
-			}
-		}
-		return new StreamPage(summaries, cursor.equals("0") ? null : cursor);
-	}
-
-	private StreamSummary summary(String stream, List<?> reply) {
-		if (reply.isEmpty()) {
-			return null;
-		}
-		long epoch = this.keys.epoch(stream, reply.get(0));
-		long end = (Long) reply.get(2);
-		StreamStatus status = new StreamStatus(new EventId(epoch, (Long) reply.get(1)),
-				(end != 0) ? new EventId(epoch, end) : null, (Long) reply.get(3) == 1L);
-		return new StreamSummary(stream, status, (Long) reply.get(4), -1);
+		return this.catalog.streams(from, limit);
 	}
 
 	@Override
@@ -412,22 +257,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 		if (limit < 1) {
 			throw new IllegalArgumentException("limit must be positive, was " + limit);
 		}
-		List<Object> reply = this.scripts.run(RedisScript.READ, "read stream '" + stream + "'", this.keys.of(stream),
-				newEpoch(), RedisKeys.epoch(after.epoch()), number(after.sequence()),
-				number(limit), this.timeToLiveArgument, this.checkServerArgument);
-		EventId head = new EventId(this.keys.epoch(stream, reply.get(1)), (Long) reply.get(2));
-		countEvictions(0, (Long) reply.get(3));
-		this.liveFeed.follow(stream, head);
-		int status = ((Long) reply.get(0)).intValue();
-		return switch (status) {
-			case STATUS_EVENTS -> new ReadResult.Events(RedisFrames.entries(stream, (List<?>) reply.get(4)), head);
-			case STATUS_OTHER_EPOCH -> new ReadResult.CannotServe(ResyncReason.OTHER_EPOCH, head);
-			case STATUS_UNKNOWN -> new ReadResult.CannotServe(ResyncReason.UNKNOWN, head);
-			case STATUS_EVICTED -> new ReadResult.CannotServe(ResyncReason.EVICTED, head);
-			case STATUS_EXPIRED -> new ReadResult.CannotServe(ResyncReason.EXPIRED, head);
-			case STATUS_DELETED -> new ReadResult.Deleted(head);
-			default -> throw new IllegalStateException("Unexpected read status " + status);
-		};
+		return this.history.readAfter(stream, after, limit);
 	}
 
 	/**
@@ -505,7 +335,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	 */
 	@Override
 	public long evictions(EvictionReason reason) {
-		return this.evictions[reason.ordinal()].get();
+		return this.history.evictions(reason);
 	}
 
 	/**
@@ -513,7 +343,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	 * @return appends in flight
 	 */
 	int appendsInFlight() {
-		return this.maxInFlightAppends - this.appendPermits.availablePermits();
+		return this.asyncAppends.inFlight();
 	}
 
 	/**
@@ -561,23 +391,6 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 		if (this.housekeeping.close()) {
 			this.liveFeed.close();
 		}
-	}
-
-	private void countEvictions(long byCount, long byAge) {
-		if (byCount > 0) {
-			this.evictions[EvictionReason.COUNT.ordinal()].addAndGet(byCount);
-		}
-		if (byAge > 0) {
-			this.evictions[EvictionReason.EXPIRED.ordinal()].addAndGet(byAge);
-		}
-	}
-
-	private static byte[] newEpoch() {
-		return RedisKeys.epoch(EventId.newEpoch());
-	}
-
-	private static byte[] number(long value) {
-		return RedisKeys.number(value);
 	}
 
 }
