@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.ssereplay.event.EventId;
+import dev.ssereplay.event.IdempotencyKey;
 import dev.ssereplay.event.SseEvent;
 import dev.ssereplay.event.SseFormat;
 import dev.ssereplay.event.StoredEvent;
@@ -123,12 +125,25 @@ public final class InMemoryReplayStore implements ReplayStore {
 
 	@Override
 	public StoredEvent append(String stream, SseEvent event) {
-		return append(stream, event, false, null);
+		return append(stream, event, false, null, null).stored();
+	}
+
+	/**
+	 * Appends an event unless the stream's lifetime holds an append with the same
+	 * key from within the time to live. Keys count towards the byte bound, and a
+	 * stream remembers at most as many as it keeps events.
+	 */
+	@Override
+	public IdempotentAppend appendOnce(String stream, SseEvent event, IdempotencyKey key) {
+		Objects.requireNonNull(key, "key");
+		Appended appended = append(stream, event, false, null, key);
+		return (appended.stored() != null) ? new IdempotentAppend(appended.stored().id(), false)
+				: new IdempotentAppend(appended.repeated(), true);
 	}
 
 	@Override
 	public StoredEvent complete(String stream, SseEvent finalEvent, Duration keepFor) {
-		return append(stream, finalEvent, true, keepFor);
+		return append(stream, finalEvent, true, keepFor, null).stored();
 	}
 
 	/**
@@ -165,7 +180,12 @@ public final class InMemoryReplayStore implements ReplayStore {
 		return ending;
 	}
 
-	private StoredEvent append(String stream, SseEvent event, boolean ends, Duration keepFor) {
+	// What an append did: stored an event, or found its key used.
+	private record Appended(StoredEvent stored, EventId repeated) {
+
+	}
+
+	private Appended append(String stream, SseEvent event, boolean ends, Duration keepFor, IdempotencyKey key) {
 		StreamNames.check(stream);
 		byte[] body = SseFormat.body(event);
 		// The id line is at most 40 bytes more than the body.
@@ -174,10 +194,18 @@ public final class InMemoryReplayStore implements ReplayStore {
 			throw new IllegalArgumentException("Event of " + body.length + " bytes cannot fit in a store of "
 					+ this.maxBytes + " bytes (sse.replay.store.max-bytes)");
 		}
-		StoredEvent stored = locked(() -> {
+		Appended outcome = locked(() -> {
 			long now = this.clock.millis();
 			expire(now);
 			StreamHistory history = history(stream);
+			if (key != null) {
+				this.bytes -= history.forgetKeys(now - this.timeToLiveMillis, this.maxEventsPerStream - 1);
+				long first = history.sequenceOf(key.value());
+				if (first != 0) {
+					// Stored before, maybe even before the stream ended or was deleted.
+					return new Appended(null, new EventId(history.epoch, first));
+				}
+			}
 			if (history.deleted) {
 				// A deleted lifetime is over: the stream starts again, in a new epoch.
 				remove(history);
@@ -198,13 +226,18 @@ public final class InMemoryReplayStore implements ReplayStore {
 					history.removeAtMillis = now + Math.max(0, keepFor.toMillis());
 				}
 			}
+			if (key != null) {
+				this.bytes += history.remember(key.value(), id.sequence(), now);
+			}
 			while (this.bytes > this.maxBytes && this.oldest != null) {
 				evict(this.oldest, EvictionReason.BYTES);
 			}
-			return appended;
+			return new Appended(appended, null);
 		});
-		notifyListeners(stored);
-		return stored;
+		if (outcome.stored() != null) {
+			notifyListeners(outcome.stored());
+		}
+		return outcome;
 	}
 
 	private void notifyListeners(StoredEvent stored) {
@@ -346,10 +379,11 @@ public final class InMemoryReplayStore implements ReplayStore {
 			Iterator<StreamHistory> histories = this.streams.values().iterator();
 			while (histories.hasNext()) {
 				StreamHistory history = histories.next();
+				this.bytes -= history.forgetKeys(now - this.timeToLiveMillis, this.maxEventsPerStream);
 				if (history.removeAtMillis != 0 && now >= history.removeAtMillis) {
 					unlinkAll(history);
 					histories.remove();
-					this.bytes -= streamSize(history.stream);
+					this.bytes -= history.retainedWithoutEvents();
 				}
 				else if (this.inUse.test(history.stream)) {
 					history.lastUsedMillis = now;
@@ -359,7 +393,7 @@ public final class InMemoryReplayStore implements ReplayStore {
 					// Under the byte bound's pressure, an unused stream's position goes
 					// first: a client that comes back gets a resync.
 					histories.remove();
-					this.bytes -= streamSize(history.stream);
+					this.bytes -= history.retainedWithoutEvents();
 				}
 			}
 			return null;
@@ -470,7 +504,7 @@ public final class InMemoryReplayStore implements ReplayStore {
 		if (reason == EvictionReason.BYTES) {
 			logLimit();
 			if (history.size == 0 && !this.inUse.test(history.stream) && this.streams.remove(history.stream) != null) {
-				this.bytes -= streamSize(history.stream);
+				this.bytes -= history.retainedWithoutEvents();
 			}
 		}
 	}
@@ -478,7 +512,7 @@ public final class InMemoryReplayStore implements ReplayStore {
 	private void remove(StreamHistory history) {
 		unlinkAll(history);
 		if (this.streams.remove(history.stream, history)) {
-			this.bytes -= streamSize(history.stream);
+			this.bytes -= history.retainedWithoutEvents();
 		}
 	}
 

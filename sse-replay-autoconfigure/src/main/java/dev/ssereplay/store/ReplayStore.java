@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import dev.ssereplay.event.EventId;
+import dev.ssereplay.event.IdempotencyKey;
 import dev.ssereplay.event.SseEvent;
 import dev.ssereplay.event.StoredEvent;
 
@@ -41,6 +42,27 @@ public interface ReplayStore {
 	StoredEvent append(String stream, SseEvent event);
 
 	/**
+	 * Appends an event to a stream unless an append to it with the same
+	 * idempotency key was stored within the time to live: then nothing is stored,
+	 * no listener hears of it, and the answer is the first event's id, even when
+	 * the stream has ended since. Keys belong to the stream's lifetime: a stream
+	 * that starts again (after a delete, or history lost) has forgotten them. Keys
+	 * are compared, not the events: a repeat with other data is still a repeat.
+	 * <p>
+	 * The default throws {@link UnsupportedOperationException}: a store that
+	 * cannot keep the promise must not seem to.
+	 * @param stream a valid stream name
+	 * @param event the event
+	 * @param key the key, the same on every retry of one publish
+	 * @return the id, and whether the key had been used
+	 * @throws StoreUnavailableException when the event could not be stored
+	 * @throws StreamCompletedException when the stream has ended and the key is new
+	 */
+	default IdempotentAppend appendOnce(String stream, SseEvent event, IdempotencyKey key) {
+		throw new UnsupportedOperationException(getClass().getName() + " does not support idempotency keys");
+	}
+
+	/**
 	 * Appends an event to a stream without waiting for the store where the store
 	 * can, so that many appends can be on their way at once. Appends to a stream
 	 * made one after another from one thread get their sequence numbers in that
@@ -55,6 +77,26 @@ public interface ReplayStore {
 	default CompletableFuture<StoredEvent> appendAsync(String stream, SseEvent event) {
 		try {
 			return CompletableFuture.completedFuture(append(stream, event));
+		}
+		catch (StoreUnavailableException | StreamCompletedException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	/**
+	 * Appends an event with an idempotency key, as
+	 * {@link #appendOnce} does, without waiting for
+	 * the store where the store can, and in order as {@link #appendAsync} does.
+	 * The default appends at once and returns a completed future.
+	 * @param stream a valid stream name
+	 * @param event the event
+	 * @param key the key, the same on every retry of one publish
+	 * @return the id and whether the key had been used, or a failed future as
+	 * {@link #appendAsync} gives
+	 */
+	default CompletableFuture<IdempotentAppend> appendOnceAsync(String stream, SseEvent event, IdempotencyKey key) {
+		try {
+			return CompletableFuture.completedFuture(appendOnce(stream, event, key));
 		}
 		catch (StoreUnavailableException | StreamCompletedException ex) {
 			return CompletableFuture.failedFuture(ex);

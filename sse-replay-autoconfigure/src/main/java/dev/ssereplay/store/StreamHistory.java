@@ -1,5 +1,9 @@
 package dev.ssereplay.store;
 
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import dev.ssereplay.event.EventId;
 import dev.ssereplay.event.StoredEvent;
 
@@ -31,6 +35,13 @@ final class StreamHistory {
 	// When an ended stream is removed whatever its events' age, else 0.
 	long removeAtMillis;
 
+	// The idempotency keys of this lifetime's appends, oldest first: each key's
+	// sequence and append time. Created with the first key.
+	private LinkedHashMap<String, long[]> keys;
+
+	// What the byte bound counts for the keys.
+	long keyBytes;
+
 	Node[] ring;
 
 	int start;
@@ -53,7 +64,67 @@ final class StreamHistory {
 		for (int i = 0; i < this.size; i++) {
 			retained += InMemoryReplayStore.retainedSize(this.ring[(this.start + i) % this.ring.length].event);
 		}
-		return new StreamSummary(this.stream, status(), this.size, retained + InMemoryReplayStore.streamSize(this.stream));
+		return new StreamSummary(this.stream, status(), this.size, retained + retainedWithoutEvents());
+	}
+
+	/**
+	 * Returns what the byte bound counts for this lifetime besides its events: the
+	 * stream and its idempotency keys.
+	 */
+	long retainedWithoutEvents() {
+		return InMemoryReplayStore.streamSize(this.stream) + this.keyBytes;
+	}
+
+	/**
+	 * Returns the sequence of the append that used a key, or 0 when none did.
+	 */
+	long sequenceOf(String key) {
+		long[] use = (this.keys != null) ? this.keys.get(key) : null;
+		return (use != null) ? use[0] : 0;
+	}
+
+	/**
+	 * Remembers the key of an append.
+	 * @return the bytes the byte bound counts for it
+	 */
+	long remember(String key, long sequence, long now) {
+		if (this.keys == null) {
+			this.keys = new LinkedHashMap<>();
+		}
+		this.keys.put(key, new long[] { sequence, now });
+		long size = keySize(key);
+		this.keyBytes += size;
+		return size;
+	}
+
+	/**
+	 * Forgets the keys used at or before a time, and the oldest beyond a count.
+	 * @return the bytes the byte bound no longer counts
+	 */
+	long forgetKeys(long usedThrough, int keep) {
+		if (this.keys == null) {
+			return 0;
+		}
+		long freed = 0;
+		Iterator<Map.Entry<String, long[]>> oldest = this.keys.entrySet().iterator();
+		while (oldest.hasNext()) {
+			Map.Entry<String, long[]> key = oldest.next();
+			if (key.getValue()[1] > usedThrough && this.keys.size() <= keep) {
+				break;
+			}
+			oldest.remove();
+			freed += keySize(key.getKey());
+		}
+		if (this.keys.isEmpty()) {
+			this.keys = null;
+		}
+		this.keyBytes -= freed;
+		return freed;
+	}
+
+	// A map entry, its key and its value.
+	private static long keySize(String key) {
+		return 112 + key.length();
 	}
 
 	StreamStatus status() {

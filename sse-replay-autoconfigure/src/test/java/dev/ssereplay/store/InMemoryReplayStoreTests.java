@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 import dev.ssereplay.event.EventId;
+import dev.ssereplay.event.IdempotencyKey;
 import dev.ssereplay.event.Position;
 import dev.ssereplay.event.SseEvent;
 import dev.ssereplay.event.StoredEvent;
@@ -106,6 +107,48 @@ class InMemoryReplayStoreTests extends ReplayStoreContractTests {
 		assertThat(store.eventCount()).isZero();
 		assertThat(store.byteCount()).isZero();
 		assertThat(store.evictions(EvictionReason.EXPIRED)).isEqualTo(2);
+	}
+
+	@Test
+	void anIdempotencyKeyIsRememberedForTheTimeToLiveEvenAfterItsEventIsEvicted() {
+		MutableClock clock = new MutableClock();
+		InMemoryReplayStore store = new InMemoryReplayStore(2, 1 << 20, Duration.ofMinutes(1), clock);
+		IdempotencyKey key = new IdempotencyKey("k");
+		IdempotentAppend first = store.appendOnce("s", SseEvent.of("a"), key);
+		appendMany(store, "s", 2);
+		clock.advance(Duration.ofSeconds(59));
+		assertThat(store.appendOnce("s", SseEvent.of("a"), key)).isEqualTo(new IdempotentAppend(first.id(), true));
+		clock.advance(Duration.ofSeconds(2));
+		IdempotentAppend late = store.appendOnce("s", SseEvent.of("a"), key);
+		assertThat(late.repeated()).isFalse();
+		assertThat(late.id().sequence()).isEqualTo(4);
+	}
+
+	@Test
+	void aStreamRemembersAtMostAsManyKeysAsItKeepsEvents() {
+		InMemoryReplayStore store = new InMemoryReplayStore(3, 1 << 20, Duration.ofMinutes(1));
+		for (int i = 1; i <= 4; i++) {
+			store.appendOnce("s", SseEvent.of("e"), new IdempotencyKey("k" + i));
+		}
+		assertThat(store.appendOnce("s", SseEvent.of("e"), new IdempotencyKey("k4")).repeated()).isTrue();
+		assertThat(store.appendOnce("s", SseEvent.of("e"), new IdempotencyKey("k1")).repeated()).isFalse();
+	}
+
+	@Test
+	void idempotencyKeysCountTowardsTheByteBoundAndReturnTheirBytes() {
+		MutableClock clock = new MutableClock();
+		InMemoryReplayStore store = new InMemoryReplayStore(100, 1 << 20, Duration.ofMinutes(1), clock);
+		InMemoryReplayStore plain = new InMemoryReplayStore(100, 1 << 20, Duration.ofMinutes(1), clock);
+		String key = "a-key-of-some-length";
+		store.appendOnce("s", SseEvent.of("e"), new IdempotencyKey(key));
+		plain.append("s", SseEvent.of("e"));
+		assertThat(store.byteCount() - plain.byteCount()).isGreaterThan(key.length() + 100L);
+		clock.advance(Duration.ofSeconds(61));
+		store.housekeep();
+		clock.advance(Duration.ofSeconds(61));
+		store.housekeep();
+		assertThat(store.streamCount()).isZero();
+		assertThat(store.byteCount()).isZero();
 	}
 
 	@Test

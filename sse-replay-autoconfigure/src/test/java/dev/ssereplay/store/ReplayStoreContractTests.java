@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.ssereplay.event.EventId;
+import dev.ssereplay.event.IdempotencyKey;
 import dev.ssereplay.event.Position;
 import dev.ssereplay.event.SseEvent;
 import dev.ssereplay.event.StoredEvent;
@@ -365,6 +366,84 @@ public abstract class ReplayStoreContractTests {
 		assertThat(store.status("session")).isEqualTo(StreamStatus.open(next.id()));
 		assertThat(store.readAfter("session", old.id(), 100))
 			.isEqualTo(new ReadResult.CannotServe(ResyncReason.OTHER_EPOCH, next.id()));
+	}
+
+	@Test
+	void aRepeatedIdempotencyKeyStoresNothingAndAnswersTheFirstId() throws InterruptedException {
+		ReplayStore store = store(100);
+		List<StoredEvent> heard = new CopyOnWriteArrayList<>();
+		store.addListener(heard::add);
+		IdempotencyKey key = new IdempotencyKey("order-42");
+		IdempotentAppend first = store.appendOnce("orders", SseEvent.of("paid"), key);
+		IdempotentAppend retry = store.appendOnce("orders", SseEvent.of("paid"), key);
+		IdempotentAppend other = store.appendOnce("orders", SseEvent.of("paid, other data"), key);
+		assertThat(first.repeated()).isFalse();
+		assertThat(retry).isEqualTo(new IdempotentAppend(first.id(), true));
+		assertThat(other).isEqualTo(new IdempotentAppend(first.id(), true));
+		assertThat(store.head("orders")).isEqualTo(first.id());
+		ReadResult result = store.readAfter("orders", new EventId(first.id().epoch(), 0), 100);
+		assertThat(((ReadResult.Events) result).events()).extracting(StoredEvent::id).containsExactly(first.id());
+		StoredEvent next = store.append("orders", SseEvent.of("shipped"));
+		assertThat(next.sequence()).isEqualTo(2);
+		TimeUnit.MILLISECONDS.sleep(200);
+		assertThat(heard).extracting(StoredEvent::id).containsExactly(first.id(), next.id());
+	}
+
+	@Test
+	void idempotencyKeysBelongToTheirStream() {
+		ReplayStore store = store(100);
+		IdempotencyKey key = new IdempotencyKey("same");
+		IdempotentAppend a = store.appendOnce("a", SseEvent.of("x"), key);
+		IdempotentAppend b = store.appendOnce("b", SseEvent.of("x"), key);
+		assertThat(a.repeated()).isFalse();
+		assertThat(b.repeated()).isFalse();
+		assertThat(store.appendOnce("b", SseEvent.of("x"), new IdempotencyKey("other")).id().sequence())
+			.isEqualTo(2);
+	}
+
+	@Test
+	void aRepeatToAnEndedStreamAnswersTheFirstIdAndANewKeyIsRefused() {
+		ReplayStore store = store(100);
+		IdempotentAppend first = store.appendOnce("answer", SseEvent.of("a"), new IdempotencyKey("k1"));
+		store.complete("answer", SseEvent.of("end"), null);
+		assertThat(store.appendOnce("answer", SseEvent.of("a"), new IdempotencyKey("k1")))
+			.isEqualTo(new IdempotentAppend(first.id(), true));
+		assertThatExceptionOfType(StreamCompletedException.class)
+			.isThrownBy(() -> store.appendOnce("answer", SseEvent.of("b"), new IdempotencyKey("k2")));
+	}
+
+	@Test
+	void aStreamThatStartsANewLifetimeHasForgottenItsKeys() {
+		ReplayStore store = store(100);
+		IdempotencyKey key = new IdempotencyKey("k");
+		IdempotentAppend first = store.appendOnce("session", SseEvent.of("a"), key);
+		store.delete("session", SseEvent.of("gone"));
+		// The deleted lifetime's publish did happen.
+		assertThat(store.appendOnce("session", SseEvent.of("a"), key))
+			.isEqualTo(new IdempotentAppend(first.id(), true));
+		StoredEvent restarted = store.append("session", SseEvent.of("b"));
+		IdempotentAppend again = store.appendOnce("session", SseEvent.of("a"), key);
+		assertThat(again.repeated()).isFalse();
+		assertThat(again.id()).isEqualTo(new EventId(restarted.id().epoch(), 2));
+	}
+
+	@Test
+	void appendOnceAsyncFromOneThreadKeepsOrderAndRepeats() throws Exception {
+		ReplayStore store = store(100);
+		List<CompletableFuture<IdempotentAppend>> futures = new ArrayList<>();
+		for (int i = 0; i < 50; i++) {
+			futures.add(store.appendOnceAsync("async", SseEvent.of("e" + i), new IdempotencyKey("k" + (i % 25))));
+		}
+		List<IdempotentAppend> results = new ArrayList<>();
+		for (CompletableFuture<IdempotentAppend> future : futures) {
+			results.add(future.get(10, TimeUnit.SECONDS));
+		}
+		for (int i = 0; i < 25; i++) {
+			assertThat(results.get(i).repeated()).isFalse();
+			assertThat(results.get(i).id().sequence()).isEqualTo(i + 1);
+			assertThat(results.get(i + 25)).isEqualTo(new IdempotentAppend(results.get(i).id(), true));
+		}
+		assertThat(store.head("async").sequence()).isEqualTo(25);
 	}
 
 	@Test

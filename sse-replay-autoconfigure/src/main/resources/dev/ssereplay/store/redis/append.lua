@@ -3,7 +3,8 @@
 -- the time to live and publishes the frame, all atomically, so that the order
 -- of the live messages is the order of the history.
 --
--- KEYS[1] meta, KEYS[2] log
+-- KEYS[1] meta, KEYS[2] log, and KEYS[3] the idempotency key's key when the
+-- append has one
 -- ARGV[1] epoch for a new lifetime (base 36), ARGV[2] the event's formatted
 -- body (event and data lines), ARGV[3] most events kept, ARGV[4] time to live
 -- in milliseconds, ARGV[5] channel to publish on, or '' for none, ARGV[6] '1'
@@ -11,11 +12,28 @@
 -- event is the stream's final one, ARGV[8] how long to keep an ended stream in
 -- milliseconds, at most the time to live
 -- Returns {epoch, sequence, time, evicted by count, removed for age, 0}, or
--- {epoch, sequence of the final event, 0, 0, 0, 1} when the stream has ended
+-- {epoch, sequence of the final event, 0, 0, 0, 1} when the stream has ended,
+-- or {epoch, sequence, 0, 0, 0, 2} when an append of this lifetime already used
+-- the idempotency key: then nothing is stored
+--
+-- An idempotency key's key holds '<epoch>-<sequence>' of the append that used
+-- it, for the time to live; a value of another epoch is of an earlier lifetime,
+-- and forgotten.
 
 local meta, log = KEYS[1], KEYS[2]
 local max_events, ttl = tonumber(ARGV[3]), tonumber(ARGV[4])
 local epoch = lifetime(meta, log, ARGV[1], ttl, ARGV[6])
+local key = KEYS[3]
+if key then
+  local used = redis.call('GET', key)
+  if used then
+    local used_epoch, used_sequence = string.match(used, '^(%w+)-(%d+)$')
+    -- Even when the stream has ended or was deleted since: that append happened.
+    if used_epoch == epoch then
+      return {epoch, tonumber(used_sequence), 0, 0, 0, 2}
+    end
+  end
+end
 if redis.call('HGET', meta, 'end') then
   if redis.call('HGET', meta, 'deleted') ~= '1' then
     return {epoch, tonumber(redis.call('HGET', meta, 'end')), 0, 0, 0, 1}
@@ -40,6 +58,9 @@ if ends then
 else
   redis.call('XADD', log, int(sequence) .. '-0', 't', int(now), 'f', frame)
   redis.call('HSET', meta, 'seq', int(sequence))
+end
+if key then
+  redis.call('SET', key, epoch .. '-' .. int(sequence), 'PX', ttl)
 end
 local evicted = redis.call('XTRIM', log, 'MAXLEN', max_events)
 local aged = trim_aged(meta, log, ttl, now)

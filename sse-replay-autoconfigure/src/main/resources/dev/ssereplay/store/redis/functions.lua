@@ -11,6 +11,9 @@
 --   <prefix>{<stream>}:log   stream: entries <seq>-0 with fields t (append time in
 --                            milliseconds) then f (the event's whole frame), and
 --                            e ('1') for the final event
+-- and, for each idempotency key used within the time to live, one more key in
+-- the same slot:
+--   <prefix>{<stream>}:key:<idempotency key>  string: <epoch>-<sequence>
 -- Live messages are the append time in milliseconds, 'e' for a final event, a
 -- line feed and the frame.
 -- Numbers that can exceed 2^53 (the epoch) are only ever handled as text.
