@@ -10,18 +10,21 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import dev.ssereplay.autoconfigure.SseReplayProperties;
+import dev.ssereplay.event.IdempotencyKey;
 import dev.ssereplay.web.SseReplay;
 
 /**
  * The HTTP API: {@code GET /streams/{stream}} is the event stream, resuming after
  * {@code Last-Event-ID}; {@code POST /streams/{stream}} publishes the request body
  * as an event's data, named by the optional {@code event} parameter, and answers
- * its id; {@code POST /streams/{stream}/complete} ends the stream with its final
+ * its id, once per {@code Idempotency-Key} header when the request has one, so
+ * that a client that got no answer can retry safely; {@code POST /streams/{stream}/complete} ends the stream with its final
  * event and answers that event's id; {@code DELETE /streams/{stream}} stops an
  * answer being written to the stream, if any, and removes it.
  */
@@ -49,9 +52,14 @@ class StreamController {
 	// post would otherwise have its body consumed as parameters.
 	@PostMapping("/streams/{stream}")
 	Map<String, String> publish(@PathVariable String stream, InputStream body,
-			@RequestParam(required = false) String event) throws IOException {
+			@RequestParam(required = false) String event,
+			@RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) throws IOException {
+		// Checked before the body is read: an invalid key is the client's error.
+		IdempotencyKey key = IdempotencyKey.ofNullable(idempotencyKey);
 		String data = Utf8Body.read(body, this.maxEventSize);
-		return Map.of("id", this.sseReplay.publish(stream, event, data));
+		String id = (key != null) ? this.sseReplay.publish(stream, event, data, key)
+				: this.sseReplay.publish(stream, event, data);
+		return Map.of("id", id);
 	}
 
 	@PostMapping("/streams/{stream}/complete")

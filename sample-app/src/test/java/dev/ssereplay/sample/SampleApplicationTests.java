@@ -103,6 +103,40 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void aRetryWithTheSameIdempotencyKeyAnswersTheFirstIdAndPublishesNothing() throws Exception {
+		String before = id(post("/streams/retried", "before".getBytes(StandardCharsets.UTF_8), null));
+		String first = id(postWithKey("/streams/retried", "paid", "order-42"));
+		String retry = id(postWithKey("/streams/retried", "paid", "order-42"));
+		String other = id(postWithKey("/streams/retried", "shipped", "order-43"));
+		assertThat(retry).isEqualTo(first);
+		assertThat(other).isNotEqualTo(first);
+		List<String> lines = readLines("/streams/retried", before, 3);
+		assertThat(lines).containsExactly("retry: 3000", "", "id: " + first, "data: paid", "", "id: " + other,
+				"data: shipped", "");
+		HttpResponse<String> metric = HTTP.send(
+				HttpRequest.newBuilder(uri("/actuator/metrics/sse.replay.events.repeated")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(metric.body()).doesNotContain("\"value\":0.0");
+	}
+
+	@Test
+	void rejectsAnInvalidIdempotencyKeyWithA400() throws Exception {
+		HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri("/streams/retried"))
+			.header("Idempotency-Key", "x".repeat(256))
+			.POST(HttpRequest.BodyPublishers.ofString("data"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(response.body()).contains("idempotency key");
+	}
+
+	private HttpResponse<String> postWithKey(String path, String body, String key) throws Exception {
+		return HTTP.send(HttpRequest.newBuilder(uri(path))
+			.header("Idempotency-Key", key)
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	@Test
 	void completeAnswersTheFinalEventsIdAndEndsTheStream() throws Exception {
 		String first = id(post("/streams/ending", "one".getBytes(StandardCharsets.UTF_8), null));
 		String second = id(post("/streams/ending", "two".getBytes(StandardCharsets.UTF_8), null));

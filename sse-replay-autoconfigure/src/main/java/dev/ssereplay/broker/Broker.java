@@ -9,10 +9,13 @@ import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.ssereplay.event.EventId;
+import dev.ssereplay.event.IdempotencyKey;
 import dev.ssereplay.event.Position;
 import dev.ssereplay.event.SseEvent;
 import dev.ssereplay.event.StoredEvent;
 import dev.ssereplay.event.StreamNames;
+import dev.ssereplay.store.IdempotentAppend;
 import dev.ssereplay.store.ReplayStore;
 import dev.ssereplay.store.StreamCompletedException;
 import dev.ssereplay.store.StreamStatus;
@@ -94,6 +97,45 @@ public final class Broker implements AutoCloseable {
 		StoredEvent stored = this.store.append(stream, event);
 		this.statistics.published();
 		return stored;
+	}
+
+	/**
+	 * Appends an event to the store unless a publish to the stream with the same
+	 * idempotency key was stored (see {@link ReplayStore#appendOnce}), and counts
+	 * it as published or as repeated.
+	 * @param stream a valid stream name
+	 * @param event the event
+	 * @param key the idempotency key
+	 * @return the id of the event the key belongs to
+	 * @throws dev.ssereplay.store.StoreUnavailableException when the event could
+	 * not be stored
+	 */
+	public EventId publish(String stream, SseEvent event, IdempotencyKey key) {
+		return counted(this.store.appendOnce(stream, event, key));
+	}
+
+	/**
+	 * Publishes with an idempotency key as {@link #publish(String, SseEvent, IdempotencyKey)}
+	 * does, without waiting for the store where the store can (see
+	 * {@link ReplayStore#appendOnceAsync}).
+	 * @param stream a valid stream name
+	 * @param event the event
+	 * @param key the idempotency key
+	 * @return the id of the event the key belongs to; completed on the store's
+	 * thread
+	 */
+	public CompletableFuture<EventId> publishAsync(String stream, SseEvent event, IdempotencyKey key) {
+		return this.store.appendOnceAsync(stream, event, key).thenApply(this::counted);
+	}
+
+	private EventId counted(IdempotentAppend append) {
+		if (append.repeated()) {
+			this.statistics.repeated();
+		}
+		else {
+			this.statistics.published();
+		}
+		return append.id();
 	}
 
 	/**

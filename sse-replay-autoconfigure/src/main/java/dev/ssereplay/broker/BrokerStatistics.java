@@ -12,6 +12,8 @@ public final class BrokerStatistics {
 
 	private final LongAdder published = new LongAdder();
 
+	private final LongAdder repeated = new LongAdder();
+
 	private final LongAdder delivered = new LongAdder();
 
 	private final LongAdder replayed = new LongAdder();
@@ -48,6 +50,22 @@ public final class BrokerStatistics {
 	 */
 	public long getPublished() {
 		return this.published.sum();
+	}
+
+	/**
+	 * Counts a publish whose idempotency key had been used, so nothing was stored.
+	 */
+	void repeated() {
+		this.repeated.increment();
+	}
+
+	/**
+	 * Returns the publishes whose idempotency key had been used, so that nothing
+	 * was stored.
+	 * @return count
+	 */
+	public long getRepeated() {
+		return this.repeated.sum();
 	}
 
 	/**

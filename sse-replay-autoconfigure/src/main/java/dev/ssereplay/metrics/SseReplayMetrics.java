@@ -52,6 +52,9 @@ public final class SseReplayMetrics implements MeterBinder {
 			.register(registry);
 		counter(registry, "sse.replay.events.published", "Events appended to the store by this process",
 				BaseUnits.EVENTS, statistics, BrokerStatistics::getPublished);
+		counter(registry, "sse.replay.events.repeated",
+				"Publishes whose idempotency key had been used, so that nothing was stored", BaseUnits.EVENTS,
+				statistics, BrokerStatistics::getRepeated);
 		counter(registry, "sse.replay.events.delivered", "Live events written to connections", BaseUnits.EVENTS,
 				statistics, BrokerStatistics::getDelivered);
 		counter(registry, "sse.replay.events.replayed", "Events written from history to resuming connections",

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,7 +14,9 @@ import org.reactivestreams.Publisher;
 import dev.ssereplay.broker.Broker;
 import dev.ssereplay.broker.Callback;
 import dev.ssereplay.event.EndReason;
+import dev.ssereplay.event.EventId;
 import dev.ssereplay.event.EventTooLargeException;
+import dev.ssereplay.event.IdempotencyKey;
 import dev.ssereplay.event.InvalidEventException;
 import dev.ssereplay.event.PayloadSerializer;
 import dev.ssereplay.event.SseEvent;
@@ -64,6 +67,20 @@ final class Publications {
 	String publish(String stream, SseEvent event) {
 		check(stream, event);
 		return this.broker.publish(stream, event).id().toString();
+	}
+
+	String publish(String stream, String eventName, Object data, IdempotencyKey key) {
+		Objects.requireNonNull(key, "key");
+		SseEvent event = new SseEvent(eventName, text(stream, data));
+		check(stream, event);
+		return this.broker.publish(stream, event, key).toString();
+	}
+
+	CompletableFuture<String> publishAsync(String stream, String eventName, Object data, IdempotencyKey key) {
+		Objects.requireNonNull(key, "key");
+		SseEvent event = new SseEvent(eventName, text(stream, data));
+		check(stream, event);
+		return this.broker.publishAsync(stream, event, key).thenApply(EventId::toString);
 	}
 
 	CompletableFuture<String> publishAsync(String stream, String eventName, Object data) {

@@ -16,6 +16,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import dev.ssereplay.broker.Broker;
 import dev.ssereplay.broker.Callback;
 import dev.ssereplay.event.EventTooLargeException;
+import dev.ssereplay.event.IdempotencyKey;
 import dev.ssereplay.event.PayloadSerializer;
 import dev.ssereplay.event.SseEvent;
 import dev.ssereplay.store.StreamCompletedException;
@@ -204,6 +205,30 @@ public final class SseReplay {
 	}
 
 	/**
+	 * Publishes data as a named event once, however often it is retried with the
+	 * same idempotency key: while the store remembers the key (for its time to
+	 * live, and as long as the stream is in the same lifetime), a publish with it
+	 * stores nothing and returns the first event's id, even after the stream has
+	 * ended. A client that got no answer, such as after a timeout, retries with
+	 * the same key and can neither lose the event nor publish it twice. The key
+	 * is compared, not the data. In memory a stream remembers at most as many
+	 * keys as it keeps events.
+	 * @param stream the stream name
+	 * @param eventName the event name, or {@code null} for the default {@code message}
+	 * @param data text, published verbatim, or a payload for the serializer
+	 * @param key the idempotency key, such as a request's {@code Idempotency-Key}
+	 * header
+	 * @return the id of the event published with the key
+	 * @throws dev.ssereplay.event.InvalidStreamNameException when the stream name is invalid
+	 * @throws EventTooLargeException when the event exceeds the maximum size
+	 * @throws dev.ssereplay.store.StoreUnavailableException when the event could not be stored
+	 * @throws StreamCompletedException when the stream has ended and the key is new
+	 */
+	public String publish(String stream, String eventName, Object data, IdempotencyKey key) {
+		return this.publications.publish(stream, eventName, data, key);
+	}
+
+	/**
 	 * Publishes data as a named event without waiting for the store, so that one
 	 * thread can have many events on their way to Redis at once; with the
 	 * in-memory store the event is published at once. Events of a stream
@@ -228,6 +253,22 @@ public final class SseReplay {
 	 */
 	public CompletableFuture<String> publishAsync(String stream, String eventName, Object data) {
 		return this.publications.publishAsync(stream, eventName, data);
+	}
+
+	/**
+	 * Publishes without waiting for the store, as
+	 * {@link #publishAsync(String, String, Object)} does, and once however often
+	 * it is retried with the same idempotency key, as
+	 * {@link #publish(String, String, Object, IdempotencyKey)} does.
+	 * @param stream the stream name
+	 * @param eventName the event name, or {@code null} for the default {@code message}
+	 * @param data text, published verbatim, or a payload for the serializer
+	 * @param key the idempotency key
+	 * @return the id of the event published with the key, or a failed future as
+	 * {@link #publishAsync(String, String, Object)} gives
+	 */
+	public CompletableFuture<String> publishAsync(String stream, String eventName, Object data, IdempotencyKey key) {
+		return this.publications.publishAsync(stream, eventName, data, key);
 	}
 
 	/**
