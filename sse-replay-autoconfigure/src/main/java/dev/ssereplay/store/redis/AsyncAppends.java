@@ -8,7 +8,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-import dev.ssereplay.event.StoredEvent;
 import dev.ssereplay.store.StoreUnavailableException;
 
 /**
@@ -48,14 +47,15 @@ final class AsyncAppends {
 	 * @param what what the call does, for messages: "append to stream 'orders'"
 	 * @param send sends the append script and returns its reply; must not throw,
 	 * but return a failed future
-	 * @param stored turns the script's reply into the stored event; what it throws
-	 * fails the returned future
-	 * @return the stored event, or a future failed with a
+	 * @param decode turns the script's reply into the result, such as the stored
+	 * event; what it throws fails the returned future
+	 * @param <T> the result
+	 * @return the result, or a future failed with a
 	 * {@link StoreUnavailableException} when no place was free within the command
 	 * timeout, or with what {@code send} or {@code stored} failed with
 	 */
-	CompletableFuture<StoredEvent> send(String what, Supplier<CompletableFuture<List<Object>>> send,
-			Function<List<Object>, StoredEvent> stored) {
+	<T> CompletableFuture<T> send(String what, Supplier<CompletableFuture<List<Object>>> send,
+			Function<List<Object>, T> decode) {
 		try {
 			if (!this.permits.tryAcquire(this.commandTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
 				return CompletableFuture.failedFuture(new StoreUnavailableException("Could not " + what + ": "
@@ -68,7 +68,7 @@ final class AsyncAppends {
 			return CompletableFuture.failedFuture(
 					new StoreUnavailableException("Interrupted while waiting to " + what, ex));
 		}
-		CompletableFuture<StoredEvent> appended = new CompletableFuture<>();
+		CompletableFuture<T> appended = new CompletableFuture<>();
 		send.get().whenComplete((reply, failure) -> {
 			this.permits.release();
 			if (failure != null) {
@@ -76,7 +76,7 @@ final class AsyncAppends {
 				return;
 			}
 			try {
-				appended.complete(stored.apply(reply));
+				appended.complete(decode.apply(reply));
 			}
 			catch (RuntimeException ex) {
 				appended.completeExceptionally(ex);

@@ -2,6 +2,7 @@ package dev.ssereplay.store.redis;
 
 import java.nio.charset.StandardCharsets;
 
+import dev.ssereplay.event.IdempotencyKey;
 import dev.ssereplay.event.StreamNames;
 
 /**
@@ -18,6 +19,8 @@ final class RedisKeys {
 	private static final String LOG = "}:log";
 
 	private static final String LIVE = "}:live";
+
+	private static final String KEY = "}:key:";
 
 	private final String prefix;
 
@@ -44,6 +47,15 @@ final class RedisKeys {
 	 */
 	byte[][] of(String stream) {
 		return new byte[][] { bytes(this.prefix + "{" + stream + META), bytes(this.prefix + "{" + stream + LOG) };
+	}
+
+	/**
+	 * Returns the keys of a stream's history and of one idempotency key, in one
+	 * slot: meta, log, key.
+	 */
+	byte[][] of(String stream, IdempotencyKey key) {
+		return new byte[][] { bytes(this.prefix + "{" + stream + META), bytes(this.prefix + "{" + stream + LOG),
+				bytes(this.prefix + "{" + stream + KEY + key.value()) };
 	}
 
 	byte[] channel(String stream) {

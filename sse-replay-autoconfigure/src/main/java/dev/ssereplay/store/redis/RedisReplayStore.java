@@ -1,6 +1,7 @@
 package dev.ssereplay.store.redis;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -8,10 +9,12 @@ import java.util.function.Predicate;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.ssereplay.event.EventId;
+import dev.ssereplay.event.IdempotencyKey;
 import dev.ssereplay.event.SseEvent;
 import dev.ssereplay.event.StoredEvent;
 import dev.ssereplay.event.StreamNames;
 import dev.ssereplay.store.EvictionReason;
+import dev.ssereplay.store.IdempotentAppend;
 import dev.ssereplay.store.ReadResult;
 import dev.ssereplay.store.ReplayStore;
 import dev.ssereplay.store.ResyncReason;
@@ -155,6 +158,33 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	public StoredEvent append(String stream, SseEvent event) {
 		StreamNames.check(stream);
 		return this.history.append(stream, event);
+	}
+
+	/**
+	 * Appends an event unless an append of the stream's lifetime used the key,
+	 * in the append's own script: two instances that receive the same retry
+	 * store it once. The key is kept in a key of its own in the stream's slot,
+	 * for the time to live.
+	 */
+	@Override
+	public IdempotentAppend appendOnce(String stream, SseEvent event, IdempotencyKey key) {
+		StreamNames.check(stream);
+		Objects.requireNonNull(key, "key");
+		return this.history.appendOnce(stream, event, key);
+	}
+
+	/**
+	 * Sends an append with an idempotency key without waiting for Redis, as
+	 * {@link #appendAsync} does.
+	 */
+	@Override
+	public CompletableFuture<IdempotentAppend> appendOnceAsync(String stream, SseEvent event, IdempotencyKey key) {
+		StreamNames.check(stream);
+		Objects.requireNonNull(key, "key");
+		if (!this.scripts.sharesConnection()) {
+			return ReplayStore.super.appendOnceAsync(stream, event, key);
+		}
+		return this.history.appendOnceAsync(stream, event, key);
 	}
 
 	@Override

@@ -6,10 +6,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.ssereplay.event.EventId;
+import dev.ssereplay.event.IdempotencyKey;
 import dev.ssereplay.event.SseEvent;
 import dev.ssereplay.event.SseFormat;
 import dev.ssereplay.event.StoredEvent;
 import dev.ssereplay.store.EvictionReason;
+import dev.ssereplay.store.IdempotentAppend;
 import dev.ssereplay.store.ReadResult;
 import dev.ssereplay.store.ResyncReason;
 import dev.ssereplay.store.StreamCompletedException;
@@ -35,6 +37,12 @@ import dev.ssereplay.store.StreamStatus;
  * Thread-safe.
  */
 final class RedisStreamHistory {
+
+	// The append script's last reply field: stored, the stream had ended, or the
+	// idempotency key had been used.
+	private static final long APPEND_ENDED = 1;
+
+	private static final long APPEND_REPEATED = 2;
 
 	private static final int STATUS_EVENTS = 0;
 
@@ -103,6 +111,30 @@ final class RedisStreamHistory {
 		byte[][] arguments = appendArguments(stream, body, null);
 		return this.asyncAppends.send(what, () -> this.scripts.runAsync(RedisScript.APPEND, what, keys, arguments),
 				(reply) -> appended(stream, event, body, false, reply));
+	}
+
+	/**
+	 * Appends an event unless an append of the stream's lifetime used the key;
+	 * the script checks and records the key with the append.
+	 */
+	IdempotentAppend appendOnce(String stream, SseEvent event, IdempotencyKey key) {
+		byte[] body = SseFormat.body(event);
+		List<Object> reply = this.scripts.run(RedisScript.APPEND, "append to stream '" + stream + "'",
+				this.keys.of(stream, key), appendArguments(stream, body, null));
+		return appendedOnce(stream, event, body, reply);
+	}
+
+	/**
+	 * Sends an append with an idempotency key without waiting for Redis, as
+	 * {@link #appendAsync} does.
+	 */
+	CompletableFuture<IdempotentAppend> appendOnceAsync(String stream, SseEvent event, IdempotencyKey key) {
+		String what = "append to stream '" + stream + "'";
+		byte[] body = SseFormat.body(event);
+		byte[][] keys = this.keys.of(stream, key);
+		byte[][] arguments = appendArguments(stream, body, null);
+		return this.asyncAppends.send(what, () -> this.scripts.runAsync(RedisScript.APPEND, what, keys, arguments),
+				(reply) -> appendedOnce(stream, event, body, reply));
 	}
 
 	/**
@@ -195,8 +227,15 @@ final class RedisStreamHistory {
 				ends ? number(Math.max(1, keepFor.toMillis())) : this.timeToLiveArgument };
 	}
 
+	private IdempotentAppend appendedOnce(String stream, SseEvent event, byte[] body, List<Object> reply) {
+		if ((Long) reply.get(5) == APPEND_REPEATED) {
+			return new IdempotentAppend(new EventId(this.keys.epoch(stream, reply.get(0)), (Long) reply.get(1)), true);
+		}
+		return new IdempotentAppend(appended(stream, event, body, false, reply).id(), false);
+	}
+
 	private StoredEvent appended(String stream, SseEvent event, byte[] body, boolean ends, List<Object> reply) {
-		if ((Long) reply.get(5) == 1L) {
+		if ((Long) reply.get(5) == APPEND_ENDED) {
 			throw new StreamCompletedException(stream);
 		}
 		EventId id = new EventId(this.keys.epoch(stream, reply.get(0)), (Long) reply.get(1));

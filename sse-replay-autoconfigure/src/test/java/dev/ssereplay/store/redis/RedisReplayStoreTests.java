@@ -15,10 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.ssereplay.event.EventId;
+import dev.ssereplay.event.IdempotencyKey;
 import dev.ssereplay.event.SseEvent;
 import dev.ssereplay.event.SseFormat;
 import dev.ssereplay.event.StoredEvent;
 import dev.ssereplay.store.EvictionReason;
+import dev.ssereplay.store.IdempotentAppend;
 import dev.ssereplay.store.ReadResult;
 import dev.ssereplay.store.ResyncReason;
 import dev.ssereplay.store.StoreUnavailableException;
@@ -141,6 +143,36 @@ class RedisReplayStoreTests {
 		assertThat(fromOld).isInstanceOf(ReadResult.Events.class);
 		assertThat(((ReadResult.Events) fromOld).events()).extracting(StoredEvent::id).containsExactly(recent.id());
 		assertThat(store.evictions(EvictionReason.EXPIRED)).isEqualTo(1);
+	}
+
+	@Test
+	void anIdempotencyKeyIsAKeyInTheStreamsSlotThatLivesForTheTimeToLive() {
+		RedisReplayStore store = store(100, Duration.ofMillis(3000));
+		IdempotentAppend first = store.appendOnce("orders.eu", SseEvent.of("x"), new IdempotencyKey("order 42"));
+		String key = store.keyPrefix() + "{orders.eu}:key:order 42";
+		assertThat(redis.command("GET", key)).isEqualTo("$" + first.id().toString().length());
+		long ttl = Long.parseLong(redis.command("PTTL", key).substring(1));
+		assertThat(ttl).isBetween(1L, 3000L);
+		// Gone after the time to live, while the stream lives on.
+		await().atMost(WAIT).until(() -> {
+			store.append("orders.eu", SseEvent.of("keeps the stream alive"));
+			return redis.command("EXISTS", key).equals(":0");
+		});
+		IdempotentAppend later = store.appendOnce("orders.eu", SseEvent.of("x"), new IdempotencyKey("order 42"));
+		assertThat(later.repeated()).isFalse();
+		assertThat(later.id().epoch()).isEqualTo(first.id().epoch());
+	}
+
+	@Test
+	void twoStoresOnOneRedisStoreARetriedPublishOnce() {
+		RedisReplayStore one = store(100, Duration.ofHours(1));
+		RedisReplayStore other = new RedisReplayStore(connectionFactory, one.keyPrefix(), 100, Duration.ofHours(1),
+				Duration.ofSeconds(1), false);
+		this.stores.add(other);
+		IdempotencyKey key = new IdempotencyKey("retried");
+		IdempotentAppend first = one.appendOnce("s", SseEvent.of("x"), key);
+		assertThat(other.appendOnce("s", SseEvent.of("x"), key)).isEqualTo(new IdempotentAppend(first.id(), true));
+		assertThat(other.head("s")).isEqualTo(first.id());
 	}
 
 	@Test
