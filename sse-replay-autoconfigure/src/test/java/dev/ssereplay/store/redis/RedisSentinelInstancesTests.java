@@ -1,0 +1,342 @@
+package dev.ssereplay.store.redis;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.LongStream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.connection.RedisNode;
+import org.springframework.data.redis.connection.RedisSentinelConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import dev.ssereplay.event.EventId;
+import dev.ssereplay.test.SseTestClient;
+import dev.ssereplay.test.SseTestClient.Block;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two instances of an application sharing a Redis master with a replica,
+ * watched by three sentinels (quorum two), configured only with
+ * {@code spring.data.redis.sentinel.master} and
+ * {@code spring.data.redis.sentinel.nodes}: whichever instance a client
+ * publishes to or reconnects to, it sees one history in one dense order,
+ * exactly once; and a master handed over with {@code SENTINEL FAILOVER}, or
+ * killed, while events are published is a resync, never a silent gap, with
+ * publishing going on on the new master.
+ */
+class RedisSentinelInstancesTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	private static final Duration FAILOVER_WAIT = Duration.ofSeconds(90);
+
+	private static final String PREFIX = "sse-replay:";
+
+	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private static RedisTestSentinel sentinel;
+
+	private static ConfigurableApplicationContext a;
+
+	private static ConfigurableApplicationContext b;
+
+	@BeforeAll
+	static void startInstances() {
+		sentinel = RedisTestSentinel.start(3, 2);
+		a = instance();
+		b = instance();
+	}
+
+	@AfterAll
+	static void stopInstances() {
+		if (a != null) {
+			a.close();
+		}
+		if (b != null) {
+			b.close();
+		}
+		if (sentinel != null) {
+			sentinel.close();
+		}
+	}
+
+	@Test
+	void theInstancesReachTheMasterThroughTheSentinels() {
+		LettuceConnectionFactory factory = a.getBean(LettuceConnectionFactory.class);
+		assertThat(factory.isRedisSentinelAware()).isTrue();
+		RedisSentinelConfiguration configuration = factory.getSentinelConfiguration();
+		assertThat(configuration).isNotNull();
+		assertThat(configuration.getMaster().getName()).isEqualTo(RedisTestSentinel.MASTER_NAME);
+		assertThat(configuration.getSentinels()).extracting(RedisNode::getPort)
+			.containsExactlyInAnyOrderElementsOf(sentinel.sentinelPorts());
+		assertThat(get(a, "/actuator/health")).contains("sseReplayRedis").contains("\"status\":\"UP\"");
+		// The stream lives on the master the sentinels name, and reaches its replica.
+		String id = publish(b, "placed", "here");
+		int master = sentinel.masterPort();
+		assertThat(RedisTestCluster.call(master, "HGET", meta("placed"), "seq")).isEqualTo("1");
+		for (int port : sentinel.serverPorts()) {
+			await().atMost(WAIT).until(() -> "1".equals(RedisTestCluster.call(port, "HGET", meta("placed"), "seq")));
+		}
+		assertThat(EventId.parse(id).sequence()).isEqualTo(1);
+	}
+
+	@Test
+	void eventsPublishedOnEitherInstanceReachSubscribersOfBothInOneDenseOrder() {
+		try (SseTestClient onA = subscribe(a, "together", null); SseTestClient onB = subscribe(b, "together", null)) {
+			List<String> published = new ArrayList<>();
+			for (int i = 0; i < 20; i++) {
+				published.add(publish((i % 2 == 0) ? a : b, "together", "event " + i));
+			}
+			for (SseTestClient client : List.of(onA, onB)) {
+				List<Block> events = client.events(20, WAIT);
+				assertThat(events).extracting(Block::id).containsExactlyElementsOf(published);
+				assertThat(events).extracting(Block::sequence)
+					.containsExactlyElementsOf(LongStream.rangeClosed(1, 20).boxed().toList());
+			}
+		}
+	}
+
+	@Test
+	void aClientCutOffFromOneInstanceResumesOnTheOtherExactlyOnceInOrder() {
+		String lastSeen;
+		try (SseTestClient first = subscribe(a, "resume", null)) {
+			for (int i = 0; i < 5; i++) {
+				publish(b, "resume", "before " + i);
+			}
+			List<Block> seen = first.events(5, WAIT);
+			assertThat(seen).hasSize(5);
+			lastSeen = seen.get(4).id();
+		}
+		List<String> missed = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			missed.add(publish((i % 2 == 0) ? a : b, "resume", "while away " + i));
+		}
+		try (SseTestClient second = subscribe(b, "resume", lastSeen)) {
+			List<Block> replayed = second.events(5, WAIT);
+			assertThat(replayed).extracting(Block::id).containsExactlyElementsOf(missed);
+			assertThat(replayed).extracting(Block::data)
+				.containsExactly("while away 0", "while away 1", "while away 2", "while away 3", "while away 4");
+			String live = publish(a, "resume", "live");
+			assertThat(second.events(1, WAIT)).extracting(Block::id).containsExactly(live);
+			assertThat(second.next(Duration.ofMillis(300), Block::hasData)).isNull();
+		}
+	}
+
+	@Test
+	void aMasterHandedOverWhilePublishingIsAResyncNeverASilentGap() {
+		sentinel.awaitHealthy("a replica fit to take over before the handover");
+		String stream = "handover";
+		int master = sentinel.masterPort();
+		List<String> published = new ArrayList<>();
+		try (SseTestClient client = subscribe(a, stream, null)) {
+			for (int i = 0; i < 10; i++) {
+				published.add(publish(b, stream, "e" + i));
+			}
+			EventId before = EventId.parse(published.get(0));
+			CompletableFuture<Integer> failover = CompletableFuture.supplyAsync(sentinel::failover);
+			// The old master takes events until a sentinel turns it into a replica and
+			// closes its connections; the instances then connect to the new master.
+			int refused = publishUntilANewEpoch(stream, before.epoch(), published);
+			int newMaster = failover.join();
+			assertThat(newMaster).isNotEqualTo(master);
+			EventId last = EventId.parse(published.get(published.size() - 1));
+			assertThat(RedisTestCluster.call(newMaster, "HGET", meta(stream), "seq"))
+				.isEqualTo(Long.toString(last.sequence()));
+			assertEveryEventOrAResync(receiveThrough(client, last, refused), before.epoch(), last.epoch());
+		}
+		// A client that comes back with an id of the old master's lifetime is told.
+		try (SseTestClient late = subscribe(b, stream, published.get(5))) {
+			Block first = late.next(WAIT, Block::hasData);
+			assertThat(first).isNotNull();
+			assertThat(first.event()).isEqualTo("resync");
+			assertThat(first.data()).contains("\"reason\":\"other-epoch\"");
+		}
+	}
+
+	@Test
+	void aMasterThatDiesWhilePublishingIsAResyncNeverASilentGap() {
+		sentinel.awaitHealthy("a replica fit to take over before the crash");
+		String stream = "crashed";
+		int master = sentinel.masterPort();
+		try (SseTestClient client = subscribe(a, stream, null)) {
+			List<String> published = new ArrayList<>();
+			for (int i = 0; i < 10; i++) {
+				published.add(publish(b, stream, "e" + i));
+			}
+			List<Block> received = new ArrayList<>(client.events(10, WAIT));
+			assertThat(received).extracting(Block::id).containsExactlyElementsOf(published);
+			EventId before = EventId.parse(published.get(0));
+			sentinel.kill(master);
+			try {
+				CompletableFuture<Integer> replaced = CompletableFuture
+					.supplyAsync(() -> sentinel.awaitNewMaster(master));
+				// Refused while the master is gone and until the sentinels have promoted
+				// the replica and the instances have connected to it.
+				int refused = publishUntilANewEpoch(stream, before.epoch(), published);
+				int newMaster = replaced.join();
+				assertThat(newMaster).isNotEqualTo(master);
+				EventId last = EventId.parse(published.get(published.size() - 1));
+				assertThat(RedisTestCluster.call(newMaster, "HGET", meta(stream), "seq"))
+					.isEqualTo(Long.toString(last.sequence()));
+				received.addAll(receiveThrough(client, last, refused));
+				assertEveryEventOrAResync(received, before.epoch(), last.epoch());
+			}
+			finally {
+				sentinel.startAgainAsReplica(master);
+			}
+		}
+	}
+
+	// Publishes one event after another, each tried again until it is accepted
+	// as an application would, until ten have been stored in a lifetime other
+	// than the given one: that is, on another server. Returns how many attempts
+	// were refused.
+	private static int publishUntilANewEpoch(String stream, long epoch, List<String> published) {
+		long deadline = System.nanoTime() + FAILOVER_WAIT.toNanos();
+		int refused = 0;
+		int inNewEpoch = 0;
+		for (int i = published.size(); inNewEpoch < 10;) {
+			assertThat(System.nanoTime() - deadline)
+				.as("ten events published on the new master within " + FAILOVER_WAIT.toSeconds() + " s; "
+						+ published.size() + " accepted, " + refused + " refused")
+				.isNegative();
+			HttpResponse<String> response = post(b, stream, "e" + i);
+			if (response.statusCode() == 200) {
+				published.add(response.body());
+				inNewEpoch += (EventId.parse(response.body()).epoch() != epoch) ? 1 : 0;
+				i++;
+			}
+			else {
+				// Told: the publisher knows the event may not be stored, and tries again.
+				assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+				refused++;
+			}
+			// Paced, so that the subscriber's queue never fills while the old master
+			// still takes events.
+			pause(10);
+		}
+		return refused;
+	}
+
+	// The data blocks a subscriber receives up to and including the given event.
+	private static List<Block> receiveThrough(SseTestClient client, EventId last, int refused) {
+		List<Block> received = new ArrayList<>();
+		while (received.isEmpty() || !received.get(received.size() - 1).id().equals(last.toString())) {
+			Block block = client.next(WAIT, Block::hasData);
+			assertThat(block).as("events after " + received.size() + " received; " + refused + " refused")
+				.isNotNull();
+			received.add(block);
+		}
+		return received;
+	}
+
+	// Events of the old lifetime from its first on, without a hole; then one
+	// resync to the new lifetime's head at the time; then that lifetime's events
+	// from there on, without a hole.
+	private static void assertEveryEventOrAResync(List<Block> received, long oldEpoch, long newEpoch) {
+		int resync = -1;
+		for (int i = 0; i < received.size(); i++) {
+			if ("resync".equals(received.get(i).event())) {
+				assertThat(resync).as("one resync event").isEqualTo(-1);
+				resync = i;
+			}
+		}
+		assertThat(resync).as("a resync event in " + received).isPositive();
+		Block told = received.get(resync);
+		assertThat(told.data()).contains("\"reason\":\"other-epoch\"");
+		EventId position = EventId.parse(told.id());
+		assertThat(position.epoch()).isEqualTo(newEpoch);
+		for (int i = 0; i < resync; i++) {
+			assertThat(EventId.parse(received.get(i).id())).isEqualTo(new EventId(oldEpoch, i + 1));
+		}
+		for (int i = resync + 1; i < received.size(); i++) {
+			assertThat(EventId.parse(received.get(i).id())).isEqualTo(position.next());
+			position = position.next();
+		}
+	}
+
+	private static String meta(String stream) {
+		return PREFIX + "{" + stream + "}:meta";
+	}
+
+	private static ConfigurableApplicationContext instance() {
+		return new SpringApplicationBuilder(RedisInstancesTests.StreamsApplication.class)
+			.properties("server.port=0", "spring.main.banner-mode=off",
+					"spring.data.redis.sentinel.master=" + RedisTestSentinel.MASTER_NAME,
+					"spring.data.redis.sentinel.nodes=" + sentinel.nodesProperty(), "sse.replay.store.type=redis",
+					"sse.replay.heartbeat.interval=500ms", "sse.replay.redis.command-timeout=2s",
+					"management.endpoint.health.show-components=always")
+			.run();
+	}
+
+	private static SseTestClient subscribe(ConfigurableApplicationContext instance, String stream,
+			String lastEventId) {
+		SseTestClient client = SseTestClient.connect(uri(instance, "/streams/" + stream), lastEventId);
+		assertThat(client.status()).isEqualTo(200);
+		if (lastEventId == null) {
+			// The priming block: the client has a position from here on.
+			assertThat(client.next(WAIT, (block) -> block.id() != null)).isNotNull();
+		}
+		return client;
+	}
+
+	private static String publish(ConfigurableApplicationContext instance, String stream, String data) {
+		HttpResponse<String> response = post(instance, stream, data);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return response.body();
+	}
+
+	private static HttpResponse<String> post(ConfigurableApplicationContext instance, String stream, String data) {
+		HttpRequest request = HttpRequest.newBuilder(uri(instance, "/streams/" + stream))
+			.header("Content-Type", "text/plain;charset=UTF-8")
+			.POST(HttpRequest.BodyPublishers.ofString(data))
+			.build();
+		return send(request);
+	}
+
+	private static String get(ConfigurableApplicationContext instance, String path) {
+		return send(HttpRequest.newBuilder(uri(instance, path)).GET().build()).body();
+	}
+
+	private static HttpResponse<String> send(HttpRequest request) {
+		try {
+			return http.send(request, HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static URI uri(ConfigurableApplicationContext instance, String path) {
+		return URI.create("http://127.0.0.1:" + instance.getEnvironment().getProperty("local.server.port") + path);
+	}
+
+	private static void pause(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}
