@@ -28,8 +28,9 @@ import dev.ssereplay.store.StreamCompletedException;
  * may be an event loop, nor on the caller's. An append that never waits (the
  * in-memory store) runs on the thread that signalled the element, as a
  * {@code publish} there would, which spares each element a hand-off to another
- * thread. Either way the first request is made on the executor, so a source
- * that emits synchronously never runs on the thread that subscribed it.
+ * thread. Either way what a source emits inside the first request, on the
+ * thread that subscribed it, is appended on the executor, so that
+ * {@code publishAll} returns before a synchronous source has been appended.
  * <p>
  * Thread-safe: the source's signals, {@link #cancel()} and the drain meet in a
  * queue, a few volatile flags and the drain's work-in-progress counter.
@@ -87,6 +88,9 @@ final class SourcePublication implements Subscriber<Object>, Publication, Runnab
 
 	private volatile boolean cancelRequested;
 
+	// The thread in onSubscribe's first request, while it is there.
+	private volatile Thread subscribing;
+
 	// Set when the stream is deleted: held while appending, so that nothing is
 	// appended after the deletion, which would start the stream again.
 	private final Object appendLock = new Object();
@@ -100,8 +104,8 @@ final class SourcePublication implements Subscriber<Object>, Publication, Runnab
 	 * Creates a publication; it starts when the source calls {@link #onSubscribe}.
 	 * @param stream the stream name
 	 * @param target where elements and the final event are appended
-	 * @param executor where the first request is made, and where the drain runs
-	 * when appends can wait
+	 * @param executor where the drain runs when appends can wait, or when the
+	 * source emits inside its first request
 	 * @param appendInline whether appends never wait, so that they may run on the
 	 * thread that signalled the element
 	 * @param failureMessage the final event's message for a failure
@@ -151,9 +155,16 @@ final class SourcePublication implements Subscriber<Object>, Publication, Runnab
 			schedule();
 		}
 		else {
-			// Not on the caller's thread: a source that emits synchronously would
-			// emit, and be appended, inside the first request.
-			onExecutor(() -> subscription.request(WINDOW));
+			// At once, since a source such as an interval fails when it ticks before
+			// there is demand; what a synchronous source emits inside this request
+			// is appended on the executor, not on the subscribing thread.
+			this.subscribing = Thread.currentThread();
+			try {
+				subscription.request(WINDOW);
+			}
+			finally {
+				this.subscribing = null;
+			}
 		}
 	}
 
@@ -179,7 +190,7 @@ final class SourcePublication implements Subscriber<Object>, Publication, Runnab
 	// owns the drain until it brings the count back to zero.
 	private void schedule() {
 		if (this.work.getAndIncrement() == 0) {
-			if (this.appendInline) {
+			if (this.appendInline && Thread.currentThread() != this.subscribing) {
 				run();
 			}
 			else {

@@ -145,6 +145,22 @@ class EndingStreamEndToEndTests {
 	}
 
 	@Test
+	void anIntervalThatTicksAtOnceIsPublishedWhole() throws Exception {
+		// An interval fails when it ticks before there is demand.
+		try (SseTestClient client = SseTestClient.connect(uri("/streams/interval-1"), null)) {
+			assertThat(client.next(WAIT).id()).isNotNull();
+			Publication publication = this.sseReplay.publishAll("interval-1",
+					Flux.interval(Duration.ZERO, Duration.ofMillis(2)).take(50).map((tick) -> "tick-" + tick));
+			String end = publication.whenEnded().toCompletableFuture().get(30, TimeUnit.SECONDS);
+			List<Block> events = client.events(51, WAIT);
+			assertThat(events.subList(0, 50)).extracting(Block::data)
+				.containsExactlyElementsOf(IntStream.range(0, 50).mapToObj((i) -> "tick-" + i).toList());
+			assertThat(events.get(50).id()).isEqualTo(end);
+			assertThat(events.get(50).data()).isEqualTo("{\"reason\":\"completed\"}");
+		}
+	}
+
+	@Test
 	void aFailingSourceEndsTheStreamWithAShortMessage() throws Exception {
 		Flux<String> failing = Flux.concat(Flux.just("a", "b"),
 				Flux.error(new IllegalStateException("model \"x\" overloaded\nat line 2")));

@@ -51,7 +51,6 @@ class SourcePublicationTests {
 		ManualSource source = new ManualSource();
 		SourcePublication publication = publication(false);
 		source.subscribe(publication);
-		this.executor.runAll();
 		source.emit("a");
 		source.emit("b");
 		assertThat(this.appended).isEmpty();
@@ -69,7 +68,6 @@ class SourcePublicationTests {
 		ManualSource source = new ManualSource();
 		SourcePublication publication = publication(true);
 		source.subscribe(publication);
-		this.executor.runAll();
 		source.emit("a");
 		assertThat(this.appended).containsExactly("a");
 		assertThat(this.appendedOn).containsExactly(Thread.currentThread().getName());
@@ -84,8 +82,6 @@ class SourcePublicationTests {
 	void elementsAreRequestedAsTheyAreAppendedNeverMoreThanTheWindowAhead() {
 		ManualSource source = new ManualSource();
 		source.subscribe(publication(false));
-		assertThat(source.requested.get()).isZero();
-		this.executor.runAll();
 		assertThat(source.requested.get()).isEqualTo(SourcePublication.WINDOW);
 		for (int i = 0; i < SourcePublication.WINDOW; i++) {
 			source.emit("e" + i);
@@ -93,6 +89,17 @@ class SourcePublicationTests {
 		assertThat(source.requested.get()).isZero();
 		this.executor.runAll();
 		assertThat(source.requested.get()).isEqualTo(SourcePublication.WINDOW);
+	}
+
+	@Test
+	void theFirstElementsAreRequestedWhenTheSourceIsSubscribed() {
+		// An interval fails when it ticks before there is demand.
+		ManualSource source = new ManualSource();
+		SourcePublication publication = publication(true);
+		source.subscribe(publication);
+		assertThat(source.requested.get()).isEqualTo(SourcePublication.WINDOW);
+		source.emit("a");
+		assertThat(this.appended).containsExactly("a");
 	}
 
 	@Test
@@ -117,7 +124,6 @@ class SourcePublicationTests {
 		ManualSource source = new ManualSource();
 		SourcePublication publication = publication(true);
 		source.subscribe(publication);
-		this.executor.runAll();
 		source.emit("a");
 		publication.cancel();
 		publication.cancel();
@@ -130,7 +136,6 @@ class SourcePublicationTests {
 	void aFailedSourceEndsTheStreamAfterWhatItSent() {
 		ManualSource source = new ManualSource();
 		source.subscribe(publication(true));
-		this.executor.runAll();
 		source.emit("a");
 		source.subscriber.onError(new IllegalStateException("model went away"));
 		assertThat(this.appended).containsExactly("a", "end:failed");
