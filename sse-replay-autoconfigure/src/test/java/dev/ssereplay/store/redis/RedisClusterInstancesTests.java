@@ -1,10 +1,5 @@
 package dev.ssereplay.store.redis;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +21,12 @@ import dev.ssereplay.event.EventId;
 import dev.ssereplay.test.SseTestClient;
 import dev.ssereplay.test.SseTestClient.Block;
 
+import static dev.ssereplay.store.redis.AppInstances.WAIT;
+import static dev.ssereplay.store.redis.AppInstances.assertEveryEventOrAResync;
+import static dev.ssereplay.store.redis.AppInstances.get;
+import static dev.ssereplay.store.redis.AppInstances.post;
+import static dev.ssereplay.store.redis.AppInstances.publish;
+import static dev.ssereplay.store.redis.AppInstances.subscribe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -38,14 +39,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RedisClusterInstancesTests {
 
-	private static final Duration WAIT = Duration.ofSeconds(30);
-
 	private static final String PREFIX = "sse-replay:";
 
 	// One stream on each master's slot range (0-5460, 5461-10921, 10922-16383).
 	private static final List<String> STREAMS = List.of("orders", "ticks", "chat");
-
-	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
 	private static RedisTestCluster cluster;
 
@@ -235,31 +232,6 @@ class RedisClusterInstancesTests {
 		}
 	}
 
-	// Events of the old lifetime from its first on, without a hole; then one
-	// resync to the new lifetime's head at the time; then that lifetime's events
-	// from there on, without a hole.
-	private static void assertEveryEventOrAResync(List<Block> received, long oldEpoch, long newEpoch) {
-		int resync = -1;
-		for (int i = 0; i < received.size(); i++) {
-			if ("resync".equals(received.get(i).event())) {
-				assertThat(resync).as("one resync event").isEqualTo(-1);
-				resync = i;
-			}
-		}
-		assertThat(resync).as("a resync event in " + received).isPositive();
-		Block told = received.get(resync);
-		assertThat(told.data()).contains("\"reason\":\"other-epoch\"");
-		EventId position = EventId.parse(told.id());
-		assertThat(position.epoch()).isEqualTo(newEpoch);
-		for (int i = 0; i < resync; i++) {
-			assertThat(EventId.parse(received.get(i).id())).isEqualTo(new EventId(oldEpoch, i + 1));
-		}
-		for (int i = resync + 1; i < received.size(); i++) {
-			assertThat(EventId.parse(received.get(i).id())).isEqualTo(position.next());
-			position = position.next();
-		}
-	}
-
 	private static ConfigurableApplicationContext instance() {
 		return new SpringApplicationBuilder(RedisInstancesTests.StreamsApplication.class)
 			.properties("server.port=0", "spring.main.banner-mode=off",
@@ -267,52 +239,6 @@ class RedisClusterInstancesTests {
 					"sse.replay.heartbeat.interval=500ms", "sse.replay.redis.command-timeout=2s",
 					"management.endpoint.health.show-components=always")
 			.run();
-	}
-
-	private static SseTestClient subscribe(ConfigurableApplicationContext instance, String stream,
-			String lastEventId) {
-		SseTestClient client = SseTestClient.connect(uri(instance, "/streams/" + stream), lastEventId);
-		assertThat(client.status()).isEqualTo(200);
-		if (lastEventId == null) {
-			// The priming block: the client has a position from here on.
-			assertThat(client.next(WAIT, (block) -> block.id() != null)).isNotNull();
-		}
-		return client;
-	}
-
-	private static String publish(ConfigurableApplicationContext instance, String stream, String data) {
-		HttpResponse<String> response = post(instance, stream, data);
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		return response.body();
-	}
-
-	private static HttpResponse<String> post(ConfigurableApplicationContext instance, String stream, String data) {
-		HttpRequest request = HttpRequest.newBuilder(uri(instance, "/streams/" + stream))
-			.header("Content-Type", "text/plain;charset=UTF-8")
-			.POST(HttpRequest.BodyPublishers.ofString(data))
-			.build();
-		return send(request);
-	}
-
-	private static String get(ConfigurableApplicationContext instance, String path) {
-		return send(HttpRequest.newBuilder(uri(instance, path)).GET().build()).body();
-	}
-
-	private static HttpResponse<String> send(HttpRequest request) {
-		try {
-			return http.send(request, HttpResponse.BodyHandlers.ofString());
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private static URI uri(ConfigurableApplicationContext instance, String path) {
-		return URI.create("http://127.0.0.1:" + instance.getEnvironment().getProperty("local.server.port") + path);
 	}
 
 }

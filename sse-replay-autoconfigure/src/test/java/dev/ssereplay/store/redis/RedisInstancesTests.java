@@ -1,10 +1,5 @@
 package dev.ssereplay.store.redis;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,6 +36,13 @@ import dev.ssereplay.test.SseTestClient;
 import dev.ssereplay.test.SseTestClient.Block;
 import dev.ssereplay.web.SseReplay;
 
+import static dev.ssereplay.store.redis.AppInstances.WAIT;
+import static dev.ssereplay.store.redis.AppInstances.get;
+import static dev.ssereplay.store.redis.AppInstances.pause;
+import static dev.ssereplay.store.redis.AppInstances.post;
+import static dev.ssereplay.store.redis.AppInstances.publish;
+import static dev.ssereplay.store.redis.AppInstances.subscribe;
+import static dev.ssereplay.store.redis.AppInstances.uri;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -51,10 +53,6 @@ import static org.awaitility.Awaitility.await;
  * message, a flushed Redis and a Redis that was down.
  */
 class RedisInstancesTests {
-
-	private static final Duration WAIT = Duration.ofSeconds(30);
-
-	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
 	private static RedisTestServer redis;
 
@@ -300,61 +298,6 @@ class RedisInstancesTests {
 					"sse.replay.redis.keep-epoch-across-restarts=true",
 					"management.endpoint.health.show-components=always")
 			.run();
-	}
-
-	private static SseTestClient subscribe(ConfigurableApplicationContext instance, String stream,
-			String lastEventId) {
-		SseTestClient client = SseTestClient.connect(uri(instance, "/streams/" + stream), lastEventId);
-		assertThat(client.status()).isEqualTo(200);
-		if (lastEventId == null) {
-			// The priming block: the client has a position from here on.
-			assertThat(client.next(WAIT, (block) -> block.id() != null)).isNotNull();
-		}
-		return client;
-	}
-
-	private static String publish(ConfigurableApplicationContext instance, String stream, String data) {
-		HttpResponse<String> response = post(instance, stream, data);
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		return response.body();
-	}
-
-	private static HttpResponse<String> post(ConfigurableApplicationContext instance, String stream, String data) {
-		HttpRequest request = HttpRequest.newBuilder(uri(instance, "/streams/" + stream))
-			.header("Content-Type", "text/plain;charset=UTF-8")
-			.POST(HttpRequest.BodyPublishers.ofString(data))
-			.build();
-		return send(request);
-	}
-
-	private static String get(ConfigurableApplicationContext instance, String path) {
-		return send(HttpRequest.newBuilder(uri(instance, path)).GET().build()).body();
-	}
-
-	private static HttpResponse<String> send(HttpRequest request) {
-		try {
-			return http.send(request, HttpResponse.BodyHandlers.ofString());
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private static URI uri(ConfigurableApplicationContext instance, String path) {
-		return URI.create("http://127.0.0.1:" + instance.getEnvironment().getProperty("local.server.port") + path);
-	}
-
-	private static void pause(long millis) {
-		try {
-			Thread.sleep(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 	/**
