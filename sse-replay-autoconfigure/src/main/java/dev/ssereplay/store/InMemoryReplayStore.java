@@ -3,13 +3,11 @@ package dev.ssereplay.store;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Objects;
 import java.util.Map;
-import java.util.PriorityQueue;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -27,37 +25,31 @@ import dev.ssereplay.event.StoredEvent;
 import dev.ssereplay.event.StreamNames;
 
 /**
- * A {@link ReplayStore} in this process's memory: a ring buffer per stream,
- * bounded by events per stream, by total bytes for the whole process and by
- * age. The byte bound counts what is really retained: each event's frame plus
- * the objects that hold it, and each stream's own objects, as estimated for a
- * 64-bit JVM with compressed references. Streams with no retained events and no subscribers are removed, once
- * their position can no longer come back (see {@link #housekeep()}); a stream
- * created again, like every stream after a restart, gets a new epoch.
+ * A {@link ReplayStore} in this process's memory: a ring buffer per stream
+ * ({@code StreamHistory}), bounded by events per stream, by total bytes for the
+ * whole process and by age. The byte bound counts what is really retained: each
+ * event's frame plus the objects that hold it, each stream's own objects and its
+ * idempotency keys ({@code RetainedEvents} estimates them). Streams with no
+ * retained events and no subscribers are removed, once their position can no
+ * longer come back (see {@link #housekeep()}); a stream created again, like every
+ * stream after a restart, gets a new epoch.
  * <p>
  * Finding the events after a position is O(1): the position's sequence number
  * indexes the ring directly. Besides its ring, every event is linked into one
  * process-wide list in append order, so the byte and age bounds always remove
  * the oldest event of the whole process in O(1).
  * <p>
- * Thread-safe. All state is guarded by one lock, taken only in
- * {@link #locked(java.util.function.Supplier)}; formatting happens before it and
- * listeners are called after it. The critical sections are a few array and
- * pointer updates and, for a read, copying at most {@code limit} references.
+ * Thread-safe. All state, the histories' and the list's included, is guarded by
+ * one lock, taken only in {@link #locked(java.util.function.Supplier)};
+ * formatting happens before it and listeners are called after it. The critical
+ * sections are a few array and pointer updates and, for a read, copying at most
+ * {@code limit} references.
  */
 public final class InMemoryReplayStore implements ReplayStore {
 
 	private static final Logger logger = LoggerFactory.getLogger(InMemoryReplayStore.class);
 
 	private static final long LIMIT_LOG_INTERVAL_MILLIS = 60_000;
-
-	// Per event beside its frame: the stored event, its id, the list node, the
-	// frame's array header and a ring slot.
-	private static final int EVENT_OVERHEAD = 128;
-
-	// Per stream beside its name: the history, its smallest ring, the map entry
-	// and the name's string.
-	private static final int STREAM_OVERHEAD = 256;
 
 	private final int maxEventsPerStream;
 
@@ -75,14 +67,7 @@ public final class InMemoryReplayStore implements ReplayStore {
 
 	private volatile Predicate<String> inUse = (stream) -> false;
 
-	// The process-wide list of retained events in append order, guarded by lock.
-	private StreamHistory.Node oldest;
-
-	private StreamHistory.Node newest;
-
-	private volatile long events;
-
-	private volatile long bytes;
+	private final RetainedEvents retained = new RetainedEvents();
 
 	private final AtomicLong listenerFailures = new AtomicLong();
 
@@ -161,7 +146,7 @@ public final class InMemoryReplayStore implements ReplayStore {
 			if (history == null || history.deleted) {
 				return null;
 			}
-			unlinkAll(history);
+			this.retained.unlinkAll(history);
 			long now = this.clock.millis();
 			history.deleted = true;
 			history.lastUsedMillis = now;
@@ -189,7 +174,7 @@ public final class InMemoryReplayStore implements ReplayStore {
 		StreamNames.check(stream);
 		byte[] body = SseFormat.body(event);
 		// The id line is at most 40 bytes more than the body.
-		long needed = retainedSize(body.length + 40, event.name()) + streamSize(stream);
+		long needed = RetainedEvents.size(body.length + 40, event.name()) + RetainedEvents.streamSize(stream);
 		if (needed > this.maxBytes) {
 			throw new IllegalArgumentException("Event of " + body.length + " bytes cannot fit in a store of "
 					+ this.maxBytes + " bytes (sse.replay.store.max-bytes)");
@@ -199,7 +184,7 @@ public final class InMemoryReplayStore implements ReplayStore {
 			expire(now);
 			StreamHistory history = history(stream);
 			if (key != null) {
-				this.bytes -= history.forgetKeys(now - this.timeToLiveMillis, this.maxEventsPerStream - 1);
+				this.retained.count(-history.forgetKeys(now - this.timeToLiveMillis, this.maxEventsPerStream - 1));
 				long first = history.sequenceOf(key.value());
 				if (first != 0) {
 					// Stored before, maybe even before the stream ended or was deleted.
@@ -219,7 +204,7 @@ public final class InMemoryReplayStore implements ReplayStore {
 			if (history.size == this.maxEventsPerStream) {
 				evict(history.oldest(), EvictionReason.COUNT);
 			}
-			history.add(link(new StreamHistory.Node(appended, history)));
+			history.add(this.retained.link(new StreamHistory.Node(appended, history)));
 			if (ends) {
 				history.endSequence = id.sequence();
 				if (keepFor != null && keepFor.toMillis() < this.timeToLiveMillis) {
@@ -227,10 +212,10 @@ public final class InMemoryReplayStore implements ReplayStore {
 				}
 			}
 			if (key != null) {
-				this.bytes += history.remember(key.value(), id.sequence(), now);
+				this.retained.count(history.remember(key.value(), id.sequence(), now));
 			}
-			while (this.bytes > this.maxBytes && this.oldest != null) {
-				evict(this.oldest, EvictionReason.BYTES);
+			while (this.retained.bytes() > this.maxBytes && this.retained.oldest() != null) {
+				evict(this.retained.oldest(), EvictionReason.BYTES);
 			}
 			return new Appended(appended, null);
 		});
@@ -281,29 +266,7 @@ public final class InMemoryReplayStore implements ReplayStore {
 		}
 		return locked(() -> {
 			expire(this.clock.millis());
-			StreamHistory history = history(stream);
-			EventId head = history.head();
-			if (history.deleted && after.epoch() == history.epoch) {
-				return new ReadResult.Deleted(head);
-			}
-			if (after.epoch() != history.epoch) {
-				return new ReadResult.CannotServe(ResyncReason.OTHER_EPOCH, head);
-			}
-			if (after.sequence() > history.lastSequence) {
-				return new ReadResult.CannotServe(ResyncReason.UNKNOWN, head);
-			}
-			long wanted = after.sequence() + 1;
-			if (wanted < history.firstSequence()) {
-				ResyncReason reason = (wanted <= history.expiredThrough) ? ResyncReason.EXPIRED
-						: ResyncReason.EVICTED;
-				return new ReadResult.CannotServe(reason, head);
-			}
-			int count = (int) Math.min(limit, history.lastSequence - after.sequence());
-			List<StoredEvent> events = new ArrayList<>(count);
-			for (int i = 0; i < count; i++) {
-				events.add(history.get(wanted + i).event);
-			}
-			return new ReadResult.Events(events, head);
+			return history(stream).read(after, limit);
 		});
 	}
 
@@ -326,23 +289,15 @@ public final class InMemoryReplayStore implements ReplayStore {
 			throw new IllegalArgumentException("limit must be positive, was " + limit);
 		}
 		String[] names = locked(() -> this.streams.keySet().toArray(new String[0]));
-		// The smallest names after the start, without sorting them all.
-		PriorityQueue<String> page = new PriorityQueue<>(limit + 1, Comparator.reverseOrder());
-		int after = 0;
-		for (String name : names) {
-			if (from == null || name.compareTo(from) > 0) {
-				after++;
-				page.offer(name);
-				if (page.size() > limit) {
-					page.poll();
-				}
-			}
+		List<String> selected = StreamPage.namesAfter(names, from, limit + 1);
+		boolean more = selected.size() > limit;
+		if (more) {
+			selected = selected.subList(0, limit);
 		}
-		List<String> selected = new ArrayList<>(page);
-		selected.sort(null);
+		List<String> chosen = selected;
 		List<StreamSummary> summaries = locked(() -> {
-			List<StreamSummary> found = new ArrayList<>(selected.size());
-			for (String name : selected) {
+			List<StreamSummary> found = new ArrayList<>(chosen.size());
+			for (String name : chosen) {
 				StreamHistory history = this.streams.get(name);
 				if (history != null) {
 					found.add(history.summary());
@@ -350,7 +305,7 @@ public final class InMemoryReplayStore implements ReplayStore {
 			}
 			return found;
 		});
-		return new StreamPage(summaries, (after > limit) ? selected.get(selected.size() - 1) : null);
+		return new StreamPage(summaries, more ? chosen.get(chosen.size() - 1) : null);
 	}
 
 	@Override
@@ -379,21 +334,22 @@ public final class InMemoryReplayStore implements ReplayStore {
 			Iterator<StreamHistory> histories = this.streams.values().iterator();
 			while (histories.hasNext()) {
 				StreamHistory history = histories.next();
-				this.bytes -= history.forgetKeys(now - this.timeToLiveMillis, this.maxEventsPerStream);
+				this.retained.count(-history.forgetKeys(now - this.timeToLiveMillis, this.maxEventsPerStream));
 				if (history.removeAtMillis != 0 && now >= history.removeAtMillis) {
-					unlinkAll(history);
+					this.retained.unlinkAll(history);
 					histories.remove();
-					this.bytes -= history.retainedWithoutEvents();
+					this.retained.count(-history.retainedWithoutEvents());
 				}
 				else if (this.inUse.test(history.stream)) {
 					history.lastUsedMillis = now;
 				}
 				else if (history.size == 0 && (history.lastSequence == 0
-						|| now - history.lastUsedMillis >= this.timeToLiveMillis || this.bytes > this.maxBytes)) {
+								|| now - history.lastUsedMillis >= this.timeToLiveMillis
+						|| this.retained.bytes() > this.maxBytes)) {
 					// Under the byte bound's pressure, an unused stream's position goes
 					// first: a client that comes back gets a resync.
 					histories.remove();
-					this.bytes -= history.retainedWithoutEvents();
+					this.retained.count(-history.retainedWithoutEvents());
 				}
 			}
 			return null;
@@ -402,12 +358,12 @@ public final class InMemoryReplayStore implements ReplayStore {
 
 	@Override
 	public long eventCount() {
-		return this.events;
+		return this.retained.events();
 	}
 
 	@Override
 	public long byteCount() {
-		return this.bytes;
+		return this.retained.bytes();
 	}
 
 	@Override
@@ -428,29 +384,6 @@ public final class InMemoryReplayStore implements ReplayStore {
 		return locked(this.streams::size);
 	}
 
-	/**
-	 * Returns what the byte bound counts for one event: its frame and the objects
-	 * that hold it.
-	 * @param event a stored event
-	 * @return the estimated bytes retained
-	 */
-	static long retainedSize(StoredEvent event) {
-		return retainedSize(event.size(), event.name());
-	}
-
-	private static long retainedSize(long frameLength, String name) {
-		return frameLength + EVENT_OVERHEAD + ((name != null) ? 48 + name.length() : 0);
-	}
-
-	/**
-	 * Returns what the byte bound counts for one stream without its events.
-	 * @param stream the stream name
-	 * @return the estimated bytes retained
-	 */
-	static long streamSize(String stream) {
-		return STREAM_OVERHEAD + stream.length();
-	}
-
 	private <T> T locked(java.util.function.Supplier<T> action) {
 		this.lock.lock();
 		try {
@@ -468,35 +401,21 @@ public final class InMemoryReplayStore implements ReplayStore {
 		if (history == null) {
 			history = new StreamHistory(stream, EventId.newEpoch(), this.maxEventsPerStream);
 			this.streams.put(stream, history);
-			this.bytes += streamSize(stream);
+			this.retained.count(RetainedEvents.streamSize(stream));
 		}
 		return history;
 	}
 
 	private void expire(long now) {
 		long cutoff = now - this.timeToLiveMillis;
-		while (this.oldest != null && this.oldest.event.timestamp() <= cutoff) {
-			evict(this.oldest, EvictionReason.EXPIRED);
+		while (this.retained.oldest() != null && this.retained.oldest().event.timestamp() <= cutoff) {
+			evict(this.retained.oldest(), EvictionReason.EXPIRED);
 		}
-	}
-
-	private StreamHistory.Node link(StreamHistory.Node node) {
-		node.previous = this.newest;
-		if (this.newest != null) {
-			this.newest.next = node;
-		}
-		else {
-			this.oldest = node;
-		}
-		this.newest = node;
-		this.events++;
-		this.bytes += retainedSize(node.event);
-		return node;
 	}
 
 	private void evict(StreamHistory.Node node, EvictionReason reason) {
 		StreamHistory history = node.history;
-		unlink(node);
+		this.retained.unlink(node);
 		if (reason == EvictionReason.EXPIRED) {
 			history.expiredThrough = node.event.sequence();
 		}
@@ -504,52 +423,16 @@ public final class InMemoryReplayStore implements ReplayStore {
 		if (reason == EvictionReason.BYTES) {
 			logLimit();
 			if (history.size == 0 && !this.inUse.test(history.stream) && this.streams.remove(history.stream) != null) {
-				this.bytes -= history.retainedWithoutEvents();
+				this.retained.count(-history.retainedWithoutEvents());
 			}
 		}
 	}
 
 	private void remove(StreamHistory history) {
-		unlinkAll(history);
+		this.retained.unlinkAll(history);
 		if (this.streams.remove(history.stream, history)) {
-			this.bytes -= history.retainedWithoutEvents();
+			this.retained.count(-history.retainedWithoutEvents());
 		}
-	}
-
-	// Removes every event of a stream, without counting them as evicted.
-	private void unlinkAll(StreamHistory history) {
-		while (history.size > 0) {
-			unlink(history.oldest());
-		}
-	}
-
-	// Removes the oldest event of its stream from the ring and the process-wide
-	// list.
-	private void unlink(StreamHistory.Node node) {
-		// Both orders are append order, so the process's oldest event is also the
-		// oldest of its own stream.
-		StreamHistory history = node.history;
-		StreamHistory.Node removed = history.removeOldest();
-		if (removed != node) {
-			throw new IllegalStateException("Store order broken: expected " + node.event.id() + " but removed "
-					+ removed.event.id());
-		}
-		if (node.previous != null) {
-			node.previous.next = node.next;
-		}
-		else {
-			this.oldest = node.next;
-		}
-		if (node.next != null) {
-			node.next.previous = node.previous;
-		}
-		else {
-			this.newest = node.previous;
-		}
-		node.previous = null;
-		node.next = null;
-		this.events--;
-		this.bytes -= retainedSize(node.event);
 	}
 
 	private void logLimit() {

@@ -1,7 +1,9 @@
 package dev.ssereplay.store;
 
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.ssereplay.event.EventId;
@@ -62,7 +64,7 @@ final class StreamHistory {
 	StreamSummary summary() {
 		long retained = 0;
 		for (int i = 0; i < this.size; i++) {
-			retained += InMemoryReplayStore.retainedSize(this.ring[(this.start + i) % this.ring.length].event);
+			retained += RetainedEvents.size(this.ring[(this.start + i) % this.ring.length].event);
 		}
 		return new StreamSummary(this.stream, status(), this.size, retained + retainedWithoutEvents());
 	}
@@ -72,7 +74,7 @@ final class StreamHistory {
 	 * stream and its idempotency keys.
 	 */
 	long retainedWithoutEvents() {
-		return InMemoryReplayStore.streamSize(this.stream) + this.keyBytes;
+		return RetainedEvents.streamSize(this.stream) + this.keyBytes;
 	}
 
 	/**
@@ -130,6 +132,33 @@ final class StreamHistory {
 	StreamStatus status() {
 		return new StreamStatus(head(), (this.endSequence != 0) ? new EventId(this.epoch, this.endSequence) : null,
 				this.deleted);
+	}
+
+	/**
+	 * Reads up to {@code limit} events after a position, or says why it cannot.
+	 */
+	ReadResult read(EventId after, int limit) {
+		EventId head = head();
+		if (this.deleted && after.epoch() == this.epoch) {
+			return new ReadResult.Deleted(head);
+		}
+		if (after.epoch() != this.epoch) {
+			return new ReadResult.CannotServe(ResyncReason.OTHER_EPOCH, head);
+		}
+		if (after.sequence() > this.lastSequence) {
+			return new ReadResult.CannotServe(ResyncReason.UNKNOWN, head);
+		}
+		long wanted = after.sequence() + 1;
+		if (wanted < firstSequence()) {
+			ResyncReason reason = (wanted <= this.expiredThrough) ? ResyncReason.EXPIRED : ResyncReason.EVICTED;
+			return new ReadResult.CannotServe(reason, head);
+		}
+		int count = (int) Math.min(limit, this.lastSequence - after.sequence());
+		List<StoredEvent> events = new ArrayList<>(count);
+		for (int i = 0; i < count; i++) {
+			events.add(get(wanted + i).event);
+		}
+		return new ReadResult.Events(events, head);
 	}
 
 	long firstSequence() {

@@ -37,7 +37,7 @@ class InMemoryReplayStoreTests extends ReplayStoreContractTests {
 	private static long retained(StoredEvent... events) {
 		long sum = 0;
 		for (StoredEvent event : events) {
-			sum += InMemoryReplayStore.retainedSize(event);
+			sum += RetainedEvents.size(event);
 		}
 		return sum;
 	}
@@ -48,8 +48,8 @@ class InMemoryReplayStoreTests extends ReplayStoreContractTests {
 		// byte or two) and their overhead: four fit in the bound beside the three
 		// streams, five do not.
 		String data = "x".repeat(1000);
-		long streams = InMemoryReplayStore.streamSize("a") * 3;
-		long overhead = InMemoryReplayStore.retainedSize(new StoredEvent("a", new EventId(1, 1), null, new byte[0], 0));
+		long streams = RetainedEvents.streamSize("a") * 3;
+		long overhead = RetainedEvents.size(new StoredEvent("a", new EventId(1, 1), null, new byte[0], 0));
 		long bound = streams + 4 * (1040 + overhead);
 		InMemoryReplayStore store = new InMemoryReplayStore(100, bound, Duration.ofHours(1));
 		StoredEvent a1 = store.append("a", SseEvent.of(data));
