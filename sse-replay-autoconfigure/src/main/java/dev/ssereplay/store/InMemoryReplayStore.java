@@ -184,7 +184,7 @@ public final class InMemoryReplayStore implements ReplayStore {
 			expire(now);
 			StreamHistory history = history(stream);
 			if (key != null) {
-				this.retained.count(-history.forgetKeys(now - this.timeToLiveMillis, this.maxEventsPerStream - 1));
+				this.retained.count(-history.forgetKeys(now - this.timeToLiveMillis, Integer.MAX_VALUE));
 				long first = history.sequenceOf(key.value());
 				if (first != 0) {
 					// Stored before, maybe even before the stream ended or was deleted.
@@ -212,6 +212,8 @@ public final class InMemoryReplayStore implements ReplayStore {
 				}
 			}
 			if (key != null) {
+				// The oldest key makes room, beyond the bound.
+				this.retained.count(-history.forgetKeys(now - this.timeToLiveMillis, this.maxEventsPerStream - 1));
 				this.retained.count(history.remember(key.value(), id.sequence(), now));
 			}
 			while (this.retained.bytes() > this.maxBytes && this.retained.oldest() != null) {

@@ -130,6 +130,8 @@ class InMemoryReplayStoreTests extends ReplayStoreContractTests {
 		for (int i = 1; i <= 4; i++) {
 			store.appendOnce("s", SseEvent.of("e"), new IdempotencyKey("k" + i));
 		}
+		// The three newest are remembered, the oldest of them too when it is retried.
+		assertThat(store.appendOnce("s", SseEvent.of("e"), new IdempotencyKey("k2")).repeated()).isTrue();
 		assertThat(store.appendOnce("s", SseEvent.of("e"), new IdempotencyKey("k4")).repeated()).isTrue();
 		assertThat(store.appendOnce("s", SseEvent.of("e"), new IdempotencyKey("k1")).repeated()).isFalse();
 	}
