@@ -35,7 +35,7 @@ import java.util.stream.Stream;
  * Sentinel tests are never skipped.
  * <p>
  * A sentinel deems a master down after {@value #DOWN_AFTER_MILLIS} ms without
- * an answer, so a killed master is replaced within seconds; a master handed
+ * an answer; a master handed
  * over with {@code SENTINEL FAILOVER} keeps running as a master, and keeps the
  * connections it had, until a sentinel turns it into a replica of the new one,
  * about ten seconds later.
@@ -182,27 +182,6 @@ final class RedisTestSentinel implements AutoCloseable {
 					&& this.sentinels.stream().allMatch((sentinel) -> masterPort(sentinel.port) == master);
 		});
 		return masterPort();
-	}
-
-	/**
-	 * Kills a data server as a crash would.
-	 * @param port the server's port
-	 */
-	void kill(int port) {
-		server(port).kill();
-	}
-
-	/**
-	 * Starts a killed data server again, as a replica of the current master,
-	 * with no data of its own.
-	 * @param port the server's port
-	 */
-	void startAgainAsReplica(int port) {
-		Node server = server(port);
-		if (server.isRunning()) {
-			throw new IllegalStateException("Redis on port " + port + " is running");
-		}
-		server.start(this.binary, serverArguments(server, masterPort()), false);
 	}
 
 	/**
