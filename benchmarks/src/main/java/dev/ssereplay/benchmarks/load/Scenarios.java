@@ -1,6 +1,7 @@
 package dev.ssereplay.benchmarks.load;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,6 +45,8 @@ public final class Scenarios {
 
 	private final Target target;
 
+	private final List<InetSocketAddress> instances;
+
 	private final Settings settings;
 
 	private final long origin = System.nanoTime();
@@ -56,7 +59,24 @@ public final class Scenarios {
 	 * @param settings sizes and durations
 	 */
 	Scenarios(Target target, Settings settings) {
-		this.target = target;
+		this(List.of(target), settings);
+	}
+
+	/**
+	 * Creates the scenarios for a server of several instances of one application:
+	 * subscribers are spread over them, and in scenario 5 each reconnects to the
+	 * next one; the publisher posts to the first, whose process is the one
+	 * measured.
+	 * @param instances the server's instances, the first one first
+	 * @param settings sizes and durations
+	 */
+	Scenarios(List<Target> instances, Settings settings) {
+		this.target = instances.get(0);
+		List<InetSocketAddress> addresses = new ArrayList<>();
+		for (Target instance : instances) {
+			addresses.add(instance.address());
+		}
+		this.instances = List.copyOf(addresses);
 		this.settings = settings;
 	}
 
@@ -174,7 +194,8 @@ public final class Scenarios {
 
 	/**
 	 * Scenario 5, reconnect storm: every subscriber drops at once and reconnects
-	 * with {@code Last-Event-ID} while publishing goes on.
+	 * with {@code Last-Event-ID} while publishing goes on; to another instance,
+	 * when the server has several.
 	 * @param stream a stream name not used before
 	 * @param rate events published per second
 	 * @return the time until every subscriber has caught up, and events lost and
@@ -488,7 +509,7 @@ public final class Scenarios {
 	}
 
 	private LoadClient client() throws IOException {
-		return new LoadClient(this.target.address(), this.settings.workers(), this.origin);
+		return new LoadClient(this.instances, this.settings.workers(), this.origin);
 	}
 
 	private Publisher publisher(String stream) throws IOException {
@@ -519,7 +540,7 @@ public final class Scenarios {
 		long streaming = client.count(connections, (c) -> c.streaming);
 		if (streaming < count) {
 			throw new IllegalStateException(
-					"Only " + streaming + " of " + count + " connections to " + this.target.address() + " stream ("
+					"Only " + streaming + " of " + count + " connections to " + this.instances + " stream ("
 							+ client.failedCount() + " failed, " + client.endedCount() + " ended)");
 		}
 		return connections;
