@@ -102,7 +102,7 @@ final class Report {
 		this.environment.forEach((name, value) -> md.append("- ").append(name).append(": ").append(value).append('\n'));
 		md.append("- Runner options: `").append(this.command.isEmpty() ? "(defaults)" : this.command).append("`\n\n");
 
-		table(md, Scenario.S1, "delivered events/s", List.of(
+		List<Column> throughput = new ArrayList<>(List.of(
 				column("delivered/s", (c) -> format(m(c, Scenario.S1, Metric.DELIVERED_PER_SECOND), 0)),
 				column("× hand-written", (c) -> ratio(c, Contender.HAND_WRITTEN, Scenario.S1)),
 				column("× netty-limit", (c) -> ratio(c, Contender.NETTY, Scenario.S1)),
@@ -114,6 +114,12 @@ final class Report {
 				column("load generator CPU use", (c) -> format(m(c, Scenario.S1, Metric.CLIENT_CPU_UTILIZATION), 2)),
 				column("p99 ms at saturation", (c) -> format(m(c, Scenario.S1, Metric.P99_MS), 1)),
 				column("closed by server", (c) -> format(m(c, Scenario.S1, Metric.CLOSED_BY_SERVER), 0))));
+		if (configurations(Scenario.S1).stream().anyMatch((c) -> c.contender().usesRedis())) {
+			// Beside the server's CPU use and its JIT share: Redis runs on the server's CPUs.
+			throughput.add(8,
+					column("Redis CPU use", (c) -> format(m(c, Scenario.S1, Metric.REDIS_CPU_UTILIZATION), 2)));
+		}
+		table(md, Scenario.S1, "delivered events/s", throughput);
 		table(md, Scenario.S2, "publish-to-receive", List.of(
 				column("p50 ms", (c) -> format(m(c, Scenario.S2, Metric.P50_MS), 2)),
 				column("p99 ms", (c) -> format(m(c, Scenario.S2, Metric.P99_MS), 2)),

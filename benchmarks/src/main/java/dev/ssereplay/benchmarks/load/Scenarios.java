@@ -47,6 +47,8 @@ public final class Scenarios {
 
 	private final List<InetSocketAddress> instances;
 
+	private final Target redis;
+
 	private final Settings settings;
 
 	private final long origin = System.nanoTime();
@@ -71,7 +73,19 @@ public final class Scenarios {
 	 * @param settings sizes and durations
 	 */
 	Scenarios(List<Target> instances, Settings settings) {
+		this(instances, null, settings);
+	}
+
+	/**
+	 * Creates the scenarios for a server of one or several instances on a Redis
+	 * whose CPU time scenario 1 reports beside the server's.
+	 * @param instances the server's instances, the first one first
+	 * @param redis the Redis the server keeps its history in, or {@code null}
+	 * @param settings sizes and durations
+	 */
+	Scenarios(List<Target> instances, Target redis, Settings settings) {
 		this.target = instances.get(0);
+		this.redis = redis;
 		List<InetSocketAddress> addresses = new ArrayList<>();
 		for (Target instance : instances) {
 			addresses.add(instance.address());
@@ -100,6 +114,7 @@ public final class Scenarios {
 				long published = publisher.sent();
 				double cpu = this.target.cpuSeconds();
 				double clientCpu = this.self.cpuSeconds();
+				double redisCpu = redisCpuSeconds();
 				double writes = this.target.writeCalls();
 				double compiler = this.target.compilerCpuSeconds();
 				long start = System.nanoTime();
@@ -109,6 +124,7 @@ public final class Scenarios {
 				double clientCpuUsed = this.self.cpuSeconds() - clientCpu;
 				double writesMade = this.target.writeCalls() - writes;
 				double compilerUsed = this.target.compilerCpuSeconds() - compiler;
+				double redisCpuUsed = redisCpuSeconds() - redisCpu;
 				long deliveredInWindow = client.delivered() - delivered;
 				long publishedInWindow = publisher.sent() - published;
 				Histogram latencies = client.latencies();
@@ -121,6 +137,9 @@ public final class Scenarios {
 				result.put(Metric.CLIENT_CPU_UTILIZATION, clientCpuUsed / seconds);
 				result.put(Metric.EVENTS_PER_WRITE, deliveredInWindow / writesMade);
 				result.put(Metric.COMPILER_CPU_SHARE, compilerUsed / cpuUsed);
+				if (this.redis != null) {
+					result.put(Metric.REDIS_CPU_UTILIZATION, redisCpuUsed / seconds);
+				}
 				putLatencies(result, latencies);
 				result.put(Metric.CLOSED_BY_SERVER, (double) client.count(subscribers, (c) -> c.ended || c.failed));
 				result.put(Metric.PUBLISH_ERRORS, (double) publisher.errors());
@@ -498,6 +517,10 @@ public final class Scenarios {
 			result.put(Metric.CLOSED_BY_SERVER, (double) client.count(subscribers, (c) -> c.ended || c.failed));
 			result.put(Metric.PUBLISH_ERRORS, (double) publisher.errors());
 		}
+	}
+
+	private double redisCpuSeconds() {
+		return (this.redis != null) ? this.redis.cpuSeconds() : Double.NaN;
 	}
 
 	private static void putLatencies(Map<String, Double> result, Histogram latencies) {
