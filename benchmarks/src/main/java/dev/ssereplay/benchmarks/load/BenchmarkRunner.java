@@ -60,8 +60,9 @@ import dev.ssereplay.benchmarks.server.Contender;
  * {@code --token-away-ms=1000}. The defaults are the full run; a smoke run
  * lowers {@code --streams} and {@code --token-streams}.
  * <p>
- * The contenders with the Redis store ({@link Contender#usesRedis()}) each get a
- * {@code redis-server} of their own, the one on the {@code PATH} or
+ * The contenders with the Redis store ({@link Contender#usesRedis()}) run only
+ * when named ({@code --contenders=}, {@code --contenders25=}), each server with a
+ * {@code redis-server} of its own, the one on the {@code PATH} or
  * {@code --redis-server=PATH}, started before the server and stopped after it,
  * pinned to the server's CPUs and emptied before every run of a scenario. A
  * contender of several instances ({@link Contender#instances()}) runs them as
@@ -575,10 +576,13 @@ public final class BenchmarkRunner {
 		return this.options.getOrDefault(name, fallback);
 	}
 
+	// Every contender that needs no Redis: those run only when named.
 	private static String all() {
 		StringBuilder all = new StringBuilder();
 		for (Contender contender : Contender.values()) {
-			all.append((all.length() > 0) ? "," : "").append(contender.id());
+			if (!contender.usesRedis()) {
+				all.append((all.length() > 0) ? "," : "").append(contender.id());
+			}
 		}
 		return all.toString();
 	}

@@ -148,7 +148,7 @@ final class Report {
 				column("duplicated", (c) -> format(m(c, Scenario.S5, Metric.DUPLICATED), 0)),
 				column("resyncs", (c) -> format(m(c, Scenario.S5, Metric.RESYNCS), 0)),
 				column("reconnected", (c) -> format(m(c, Scenario.S5, Metric.RECONNECTED), 0))));
-		table(md, Scenario.S6, "one subscriber per stream, the server publishing to streams at random", List.of(
+		List<Column> manyStreams = new ArrayList<>(List.of(
 				column("streams", (c) -> format(m(c, Scenario.S6, Metric.STREAMS), 0)),
 				column("delivered/s", (c) -> format(m(c, Scenario.S6, Metric.DELIVERED_PER_SECOND), 0)),
 				column("× hand-written", (c) -> ratio(c, Contender.HAND_WRITTEN, Scenario.S6)),
@@ -164,6 +164,11 @@ final class Report {
 				column("heap KB / stream, after", (c) -> format(m(c, Scenario.S6, Metric.HEAP_KB_PER_UNSUBSCRIBED_STREAM), 2)),
 				column("connections released s", (c) -> format(m(c, Scenario.S6, Metric.RELEASE_SECONDS), 1)),
 				column("closed by server", (c) -> format(m(c, Scenario.S6, Metric.CLOSED_BY_SERVER), 0))));
+		if (configurations(Scenario.S6).stream().anyMatch((c) -> c.contender().usesRedis())) {
+			manyStreams.add(6,
+					column("Redis CPU use", (c) -> format(m(c, Scenario.S6, Metric.REDIS_CPU_UTILIZATION), 2)));
+		}
+		table(md, Scenario.S6, "one subscriber per stream, the server publishing to streams at random", manyStreams);
 		table(md, Scenario.S7, "finite streams, each client drops once and resumes, then each stream completes",
 				List.of(column("streams", (c) -> format(m(c, Scenario.S7, Metric.STREAMS), 0)),
 						column("completed", (c) -> format(m(c, Scenario.S7, Metric.COMPLETED), 0)),

@@ -292,6 +292,7 @@ public final class Scenarios {
 				long delivered = client.delivered();
 				double cpu = this.target.cpuSeconds();
 				double clientCpu = this.self.cpuSeconds();
+				double redisCpu = redisCpuSeconds();
 				double writes = this.target.writeCalls();
 				long start = System.nanoTime();
 				sleep(this.settings.measure());
@@ -299,6 +300,7 @@ public final class Scenarios {
 				double cpuUsed = this.target.cpuSeconds() - cpu;
 				double clientCpuUsed = this.self.cpuSeconds() - clientCpu;
 				double writesMade = this.target.writeCalls() - writes;
+				double redisCpuUsed = redisCpuSeconds() - redisCpu;
 				long deliveredInWindow = client.delivered() - delivered;
 				Histogram latencies = client.latencies();
 				publisher.stop();
@@ -314,6 +316,9 @@ public final class Scenarios {
 				result.put(Metric.CPU_UTILIZATION, cpuUsed / seconds);
 				result.put(Metric.CLIENT_CPU_UTILIZATION, clientCpuUsed / seconds);
 				result.put(Metric.EVENTS_PER_WRITE, deliveredInWindow / writesMade);
+				if (this.redis != null) {
+					result.put(Metric.REDIS_CPU_UTILIZATION, redisCpuUsed / seconds);
+				}
 				putLatencies(result, latencies);
 				result.put(Metric.DELIVERED_SHARE, (published == 0) ? 0.0 : client.delivered() / (double) published);
 				result.put(Metric.PUBLISH_ERRORS, (double) publisher.errors());
