@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.ssereplay.benchmarks.server.Contender;
 
@@ -57,11 +59,30 @@ import dev.ssereplay.benchmarks.server.Contender;
  * {@code --token-rate=30}, {@code --token-ttl-seconds=10} and
  * {@code --token-away-ms=1000}. The defaults are the full run; a smoke run
  * lowers {@code --streams} and {@code --token-streams}.
+ * <p>
+ * The contenders with the Redis store ({@link Contender#usesRedis()}) run only
+ * when named ({@code --contenders=}, {@code --contenders25=}), each server with a
+ * {@code redis-server} of its own, the one on the {@code PATH} or
+ * {@code --redis-server=PATH}, started before the server and stopped after it,
+ * pinned to the server's CPUs and emptied before every run of a scenario. A
+ * contender of several instances ({@link Contender#instances()}) runs them as
+ * processes on consecutive ports, all pinned to the server's CPUs, which they
+ * share as one server has them; it runs scenarios 2 and 5 only (see
+ * {@link #MULTI_INSTANCE_SCENARIOS}).
  */
 public final class BenchmarkRunner {
 
 	// Away from the 8080 and 18080 of applications run by hand on the same machine.
 	private static final int BASE_PORT = 28180;
+
+	/**
+	 * The scenarios a contender of several instances runs: those whose numbers are
+	 * the clients' alone. Its subscribers are spread over the instances, and each
+	 * reconnects to another one in scenario 5; the publisher posts to the first. A
+	 * server's CPU time and memory, which the other scenarios report, would be one
+	 * instance's share.
+	 */
+	static final Set<Scenario> MULTI_INSTANCE_SCENARIOS = EnumSet.of(Scenario.S2, Scenario.S5);
 
 	private final Map<String, String> options;
 
@@ -112,6 +133,10 @@ public final class BenchmarkRunner {
 		Instant started = Instant.now();
 		List<Configuration> configurations = plan();
 		this.log.printf("%d configurations, settings %s%n", configurations.size(), this.settings);
+		if (configurations.stream().anyMatch((configuration) -> configuration.contender().usesRedis())) {
+			// Before any server starts, rather than when the first Redis contender's turn comes.
+			this.log.printf("Redis contenders run on %s%n", RedisProcess.binary(redisServer()));
+		}
 		double rate = Double.NaN;
 		// One JDK at a time: its servers all stay up from scenario 1 until their last
 		// scenario, so each is warmed up once.
@@ -125,7 +150,8 @@ public final class BenchmarkRunner {
 			try {
 				for (Configuration configuration : group) {
 					if (sharesServer(configuration)) {
-						ServerProcess server = start(configuration, port++, null);
+						ServerProcess server = start(configuration, port, null);
+						port += configuration.contender().instances();
 						servers.put(configuration, server);
 						run(configuration, server, List.of(Scenario.S1), Double.NaN);
 					}
@@ -157,7 +183,9 @@ public final class BenchmarkRunner {
 						this.log.printf("%n== %s: no %s, it has no endpoint for it%n", configuration.name(), scenario);
 						continue;
 					}
-					try (ServerProcess server = start(configuration, port++, scenario)) {
+					int serverPort = port;
+					port += configuration.contender().instances();
+					try (ServerProcess server = start(configuration, serverPort, scenario)) {
 						run(configuration, server, List.of(scenario), rate);
 					}
 				}
@@ -178,22 +206,37 @@ public final class BenchmarkRunner {
 		Path java17 = Path.of(option("java17", System.getProperty("java.home")));
 		Set<Scenario> scenarios = scenarios(option("scenarios", "S1,S2,S3,S4,S5"));
 		for (Contender contender : contenders(option("contenders", all()))) {
-			plan.add(new Configuration("17", java17, contender, false, scenarios));
+			plan.add(new Configuration("17", java17, contender, false, servedBy(contender, scenarios)));
 		}
 		String java25 = option("java25", "");
 		if (!java25.isEmpty()) {
 			Set<Scenario> scenarios25 = scenarios(option("scenarios25", option("scenarios", "S1,S2,S3,S4,S5")));
 			for (Contender contender : contenders(option("contenders25", option("contenders", all())))) {
-				plan.add(new Configuration("25", Path.of(java25), contender, false, scenarios25));
+				plan.add(new Configuration("25", Path.of(java25), contender, false, servedBy(contender, scenarios25)));
 			}
 			for (Contender contender : contenders(option("virtual25", ""))) {
 				if (!contender.servlet()) {
 					throw new IllegalArgumentException(contender.id() + " has no virtual thread option");
 				}
-				plan.add(new Configuration("25", Path.of(java25), contender, true, scenarios25));
+				plan.add(new Configuration("25", Path.of(java25), contender, true, servedBy(contender, scenarios25)));
 			}
 		}
 		return plan;
+	}
+
+	private Set<Scenario> servedBy(Contender contender, Set<Scenario> scenarios) {
+		if (contender.instances() == 1) {
+			return scenarios;
+		}
+		Set<Scenario> served = EnumSet.copyOf(scenarios);
+		served.retainAll(MULTI_INSTANCE_SCENARIOS);
+		if (!served.equals(scenarios)) {
+			Set<Scenario> left = EnumSet.copyOf(scenarios);
+			left.removeAll(served);
+			this.log.printf("%s runs %d instances, and only scenarios %s; not %s%n", contender.id(),
+					contender.instances(), MULTI_INSTANCE_SCENARIOS, left);
+		}
+		return served;
 	}
 
 	// Whether any of scenarios 1 to 5 runs against the configuration.
@@ -233,25 +276,33 @@ public final class BenchmarkRunner {
 			arguments.add("--spring.threads.virtual.enabled=true");
 		}
 		this.log.printf("%n== %s on port %d%n", name, port);
-		awaitPortFree(port);
+		int instances = configuration.contender().instances();
+		if (instances > 1) {
+			this.log.printf("   and %d more instances on the next ports%n", instances - 1);
+		}
+		for (int i = 0; i < instances; i++) {
+			awaitPortFree(port + i);
+		}
 		ServerProcess server = ServerProcess.start(configuration.contender(), configuration.javaHome(), serverCpus(),
-				jvmFlags, System.getProperty("java.class.path"), port, arguments, logFile);
+				jvmFlags, System.getProperty("java.class.path"), port, arguments, logFile, redisServer());
 		try {
-			String info = server.info();
-			this.log.println("   " + info);
-			checkServer(configuration, info);
+			for (Target instance : server.instances()) {
+				String info = instance.admin("/admin/info");
+				this.log.println("   " + info);
+				checkServer(configuration, info);
+			}
 			// In rounds, each with its connects and closes like a measured run: code
 			// compiled after a long stretch of publishing alone is deoptimized when the
 			// next subscribers connect, and compiled again at the cost of the run.
 			int rounds = 3;
 			Duration warmup = Duration.ofSeconds(Integer.parseInt(option("warmup-seconds", "30")) / rounds);
-			Scenarios warming = new Scenarios(server.target(), this.settings.withMeasure(warmup));
+			Scenarios warming = new Scenarios(server.instances(), this.settings.withMeasure(warmup));
 			long start = System.nanoTime();
 			// The JIT compiler gets the load generator's CPU too while warming up, and
 			// is done sooner; everything is measured with the server on its own CPU.
 			String cpus = serverCpus();
 			if (cpus != null) {
-				server.target().pin(option("warmup-cpus", onlineCpus()));
+				server.pin(option("warmup-cpus", onlineCpus()));
 			}
 			for (int round = 1; round <= rounds; round++) {
 				String stream = prefix(configuration) + "_warm_" + round;
@@ -260,14 +311,14 @@ public final class BenchmarkRunner {
 			if (scenario != null) {
 				// A small round of the scenario itself, so that its own paths are
 				// compiled and its classes loaded before its baseline is measured.
-				Scenarios small = new Scenarios(server.target(), this.settings.withMeasure(warmup)
+				Scenarios small = new Scenarios(server.instances(), this.settings.withMeasure(warmup)
 					.withStreams(Math.min(this.settings.streams(), 1000), Math.min(this.settings.tokenStreams(), 100),
 							this.settings.tokenEvents(), this.settings.tokenRate()));
 				String stream = prefix(configuration) + "_warm_" + scenario.name().toLowerCase() + "_";
 				attempt(() -> (scenario == Scenario.S6) ? small.manyStreams(stream) : small.tokenStreams(stream));
 			}
 			if (cpus != null) {
-				server.target().pin(cpus);
+				server.pin(cpus);
 			}
 			double compiler = server.target().compilerCpuSeconds();
 			this.log.printf("   warmed up in %.1f s; JIT compiler CPU so far %.1f s of %.1f s%n",
@@ -282,9 +333,9 @@ public final class BenchmarkRunner {
 
 	private void run(Configuration configuration, ServerProcess server, List<Scenario> order, double rate) {
 		this.log.printf("%n== %s%n", configuration.name());
-		Scenarios runs = new Scenarios(server.target(), this.settings);
+		Scenarios runs = new Scenarios(server.instances(), server.redis(), this.settings);
 		// Throughput needs no long window: every second holds a million deliveries.
-		Scenarios throughput = new Scenarios(server.target(),
+		Scenarios throughput = new Scenarios(server.instances(), server.redis(),
 				this.settings.withMeasure(Duration.ofSeconds(throughputSeconds())));
 		int repeats = Integer.parseInt(option("repeats", "3"));
 		for (Scenario scenario : order) {
@@ -295,14 +346,18 @@ public final class BenchmarkRunner {
 			for (int repeat = 1; repeat <= times; repeat++) {
 				String stream = prefix(configuration) + "_" + scenario.name().toLowerCase() + "_" + repeat;
 				long start = System.nanoTime();
-				Result result = attempt(configuration, scenario, repeat, () -> switch (scenario) {
-					case S1 -> throughput.fanOut(stream);
-					case S2 -> runs.latency(stream, rate);
-					case S3 -> runs.idleConnections(stream);
-					case S4 -> runs.slowSubscribers(stream, rate);
-					case S5 -> runs.reconnectStorm(stream, rate);
-					case S6 -> runs.manyStreams(stream + "_");
-					case S7 -> runs.tokenStreams(stream + "_");
+				Result result = attempt(configuration, scenario, repeat, () -> {
+					// Every run starts on an empty Redis, whatever the runs before left.
+					server.flushStore();
+					return switch (scenario) {
+						case S1 -> throughput.fanOut(stream);
+						case S2 -> runs.latency(stream, rate);
+						case S3 -> runs.idleConnections(stream);
+						case S4 -> runs.slowSubscribers(stream, rate);
+						case S5 -> runs.reconnectStorm(stream, rate);
+						case S6 -> runs.manyStreams(stream + "_");
+						case S7 -> runs.tokenStreams(stream + "_");
+					};
 				});
 				this.results.add(result);
 				this.log.printf("   %s #%d (%.1f s): %s%n", scenario, repeat, (System.nanoTime() - start) / 1e9,
@@ -385,6 +440,11 @@ public final class BenchmarkRunner {
 		}
 	}
 
+	private Path redisServer() {
+		String binary = option("redis-server", "");
+		return binary.isEmpty() ? null : Path.of(binary);
+	}
+
 	private String serverCpus() {
 		String cpus = option("server-cpus", "0");
 		return cpus.isEmpty() ? null : cpus;
@@ -425,6 +485,20 @@ public final class BenchmarkRunner {
 				+ String.join(" ", words(option("server-jvm-flags", ""))));
 		environment.put("Server arguments (all)", String.join(" ", ServerProcess.COMMON_ARGUMENTS));
 		environment.put("sse-replay-tuned arguments", String.join(" ", Contender.SSE_REPLAY_TUNED.arguments()));
+		if (configurations.stream().anyMatch((configuration) -> configuration.contender().usesRedis())) {
+			Path binary = redisServer();
+			String redis = (binary != null) ? binary.toString() : "redis-server";
+			environment.put("Redis", redis + " " + redisVersion(redis) + "; one process per server of a Redis contender, on a free loopback port, --save \"\" --appendonly no, "
+					+ ((serverCpus() != null) ? "pinned with the server to CPU " + serverCpus() : "not pinned")
+					+ ", emptied (FLUSHALL) before every run of a scenario");
+		}
+		if (configurations.stream().anyMatch((configuration) -> configuration.contender().instances() > 1)) {
+			environment.put("Several instances", "each a process of its own on one Redis, all "
+					+ ((serverCpus() != null) ? "pinned to CPU " + serverCpus() + " with their Redis (together the "
+							+ "CPU one server has)" : "not pinned")
+					+ "; subscribers spread over them, the publisher posting to the first; in scenario 5 each "
+					+ "subscriber reconnects to another instance");
+		}
 		if (configurations.stream().anyMatch((configuration) -> configuration.scenarios().contains(Scenario.S6))) {
 			environment.put("Scenario 6 server", "its own, with -Xms" + option("streams-heap", "3g") + " -Xmx"
 					+ option("streams-heap", "3g"));
@@ -461,6 +535,23 @@ public final class BenchmarkRunner {
 		}
 	}
 
+	private static String redisVersion(String binary) {
+		try {
+			Process process = new ProcessBuilder(binary, "--version").redirectErrorStream(true).start();
+			String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			process.waitFor(30, TimeUnit.SECONDS);
+			Matcher version = Pattern.compile("v=(\\S+)").matcher(text);
+			return version.find() ? version.group(1) : "(version unknown)";
+		}
+		catch (IOException ex) {
+			return "(" + ex.getMessage() + ")";
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return "(version unknown)";
+		}
+	}
+
 	private static String firstLine(String command, String prefix) {
 		try {
 			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -485,10 +576,13 @@ public final class BenchmarkRunner {
 		return this.options.getOrDefault(name, fallback);
 	}
 
+	// Every contender that needs no Redis: those run only when named.
 	private static String all() {
 		StringBuilder all = new StringBuilder();
 		for (Contender contender : Contender.values()) {
-			all.append((all.length() > 0) ? "," : "").append(contender.id());
+			if (!contender.usesRedis()) {
+				all.append((all.length() > 0) ? "," : "").append(contender.id());
+			}
 		}
 		return all.toString();
 	}

@@ -23,16 +23,18 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Holds many event-stream connections to one server on a few selector threads
- * ({@link Worker}s) and aggregates what they receive.
+ * ({@link Worker}s) and aggregates what they receive. The server may be several
+ * instances of one application: the connections are then spread over them in
+ * turn, and each reconnects to the next one when dropped.
  * <p>
  * Thread-safe: the scenarios call it from their own thread; results are read on
  * each worker's thread and handed back, so no connection state is read racily.
  */
 final class LoadClient implements AutoCloseable {
 
-	private final InetSocketAddress address;
+	private final List<InetSocketAddress> addresses;
 
-	private final String host;
+	private final List<String> hosts;
 
 	private final long origin;
 
@@ -59,8 +61,26 @@ final class LoadClient implements AutoCloseable {
 	 * @param origin the time base of event timestamps, from {@code System.nanoTime()}
 	 */
 	LoadClient(InetSocketAddress address, int workers, long origin) throws IOException {
-		this.address = address;
-		this.host = address.getHostString() + ":" + address.getPort();
+		this(List.of(address), workers, origin);
+	}
+
+	/**
+	 * Starts the selector threads for a server of several instances.
+	 * @param addresses the instances: connection {@code i} connects to instance
+	 * {@code i} modulo their number
+	 * @param workers the number of selector threads
+	 * @param origin the time base of event timestamps, from {@code System.nanoTime()}
+	 */
+	LoadClient(List<InetSocketAddress> addresses, int workers, long origin) throws IOException {
+		if (addresses.isEmpty()) {
+			throw new IllegalArgumentException("No server address");
+		}
+		this.addresses = List.copyOf(addresses);
+		List<String> hosts = new ArrayList<>();
+		for (InetSocketAddress address : addresses) {
+			hosts.add(address.getHostString() + ":" + address.getPort());
+		}
+		this.hosts = List.copyOf(hosts);
 		this.origin = origin;
 		this.workers = new Worker[workers];
 		for (int i = 0; i < workers; i++) {
@@ -71,12 +91,14 @@ final class LoadClient implements AutoCloseable {
 		}
 	}
 
-	InetSocketAddress address() {
-		return this.address;
+	/** Where a connection to the given instance connects. */
+	InetSocketAddress address(int instance) {
+		return this.addresses.get(instance);
 	}
 
-	String host() {
-		return this.host;
+	/** The {@code Host} header of a connection to the given instance. */
+	String host(int instance) {
+		return this.hosts.get(instance);
 	}
 
 	long origin() {
@@ -108,6 +130,7 @@ final class LoadClient implements AutoCloseable {
 				}
 				int index = firstIndex + i;
 				SseConnection connection = new SseConnection(this, index, path.apply(index), slow);
+				connection.instance = index % this.addresses.size();
 				if (track) {
 					connection.trackSequences();
 				}
@@ -126,8 +149,10 @@ final class LoadClient implements AutoCloseable {
 
 	/**
 	 * Closes the sockets of connections and opens them again at once, each sending
-	 * the last event id it received. From the drop on, a connection counts as
-	 * caught up once it receives an event numbered {@code target} or later.
+	 * the last event id it received, to the next instance of the server (with
+	 * two, the other one; with one, the same). From the drop on, a connection
+	 * counts as caught up once it receives an event numbered {@code target} or
+	 * later.
 	 * @param connections the connections to drop
 	 * @param target the sequence number that marks a connection caught up
 	 */
@@ -136,6 +161,7 @@ final class LoadClient implements AutoCloseable {
 		byWorker.forEach((worker, owned) -> worker.submit(() -> {
 			for (SseConnection connection : owned) {
 				worker.close(connection);
+				connection.instance = (connection.instance + 1) % this.addresses.size();
 				connection.catchUpTarget = target;
 				connection.caughtUpAt = 0;
 			}

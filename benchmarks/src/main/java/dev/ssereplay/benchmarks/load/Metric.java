@@ -17,6 +17,12 @@ public final class Metric {
 	/** Server CPU seconds per second of the window. */
 	public static final String CPU_UTILIZATION = "cpuUtilization";
 
+	/**
+	 * CPU seconds per second of the window of the Redis a contender with the Redis
+	 * store runs on, which shares the server's CPUs: not in the server's numbers.
+	 */
+	public static final String REDIS_CPU_UTILIZATION = "redisCpuUtilization";
+
 	/** Load generator CPU seconds per second of the window: near 1 it is the bottleneck. */
 	public static final String CLIENT_CPU_UTILIZATION = "clientCpuUtilization";
 

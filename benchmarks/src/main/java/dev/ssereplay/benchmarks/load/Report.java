@@ -102,7 +102,7 @@ final class Report {
 		this.environment.forEach((name, value) -> md.append("- ").append(name).append(": ").append(value).append('\n'));
 		md.append("- Runner options: `").append(this.command.isEmpty() ? "(defaults)" : this.command).append("`\n\n");
 
-		table(md, Scenario.S1, "delivered events/s", List.of(
+		List<Column> throughput = new ArrayList<>(List.of(
 				column("delivered/s", (c) -> format(m(c, Scenario.S1, Metric.DELIVERED_PER_SECOND), 0)),
 				column("× hand-written", (c) -> ratio(c, Contender.HAND_WRITTEN, Scenario.S1)),
 				column("× netty-limit", (c) -> ratio(c, Contender.NETTY, Scenario.S1)),
@@ -114,6 +114,12 @@ final class Report {
 				column("load generator CPU use", (c) -> format(m(c, Scenario.S1, Metric.CLIENT_CPU_UTILIZATION), 2)),
 				column("p99 ms at saturation", (c) -> format(m(c, Scenario.S1, Metric.P99_MS), 1)),
 				column("closed by server", (c) -> format(m(c, Scenario.S1, Metric.CLOSED_BY_SERVER), 0))));
+		if (configurations(Scenario.S1).stream().anyMatch((c) -> c.contender().usesRedis())) {
+			// Beside the server's CPU use and its JIT share: Redis runs on the server's CPUs.
+			throughput.add(8,
+					column("Redis CPU use", (c) -> format(m(c, Scenario.S1, Metric.REDIS_CPU_UTILIZATION), 2)));
+		}
+		table(md, Scenario.S1, "delivered events/s", throughput);
 		table(md, Scenario.S2, "publish-to-receive", List.of(
 				column("p50 ms", (c) -> format(m(c, Scenario.S2, Metric.P50_MS), 2)),
 				column("p99 ms", (c) -> format(m(c, Scenario.S2, Metric.P99_MS), 2)),
@@ -142,7 +148,7 @@ final class Report {
 				column("duplicated", (c) -> format(m(c, Scenario.S5, Metric.DUPLICATED), 0)),
 				column("resyncs", (c) -> format(m(c, Scenario.S5, Metric.RESYNCS), 0)),
 				column("reconnected", (c) -> format(m(c, Scenario.S5, Metric.RECONNECTED), 0))));
-		table(md, Scenario.S6, "one subscriber per stream, the server publishing to streams at random", List.of(
+		List<Column> manyStreams = new ArrayList<>(List.of(
 				column("streams", (c) -> format(m(c, Scenario.S6, Metric.STREAMS), 0)),
 				column("delivered/s", (c) -> format(m(c, Scenario.S6, Metric.DELIVERED_PER_SECOND), 0)),
 				column("× hand-written", (c) -> ratio(c, Contender.HAND_WRITTEN, Scenario.S6)),
@@ -158,6 +164,11 @@ final class Report {
 				column("heap KB / stream, after", (c) -> format(m(c, Scenario.S6, Metric.HEAP_KB_PER_UNSUBSCRIBED_STREAM), 2)),
 				column("connections released s", (c) -> format(m(c, Scenario.S6, Metric.RELEASE_SECONDS), 1)),
 				column("closed by server", (c) -> format(m(c, Scenario.S6, Metric.CLOSED_BY_SERVER), 0))));
+		if (configurations(Scenario.S6).stream().anyMatch((c) -> c.contender().usesRedis())) {
+			manyStreams.add(6,
+					column("Redis CPU use", (c) -> format(m(c, Scenario.S6, Metric.REDIS_CPU_UTILIZATION), 2)));
+		}
+		table(md, Scenario.S6, "one subscriber per stream, the server publishing to streams at random", manyStreams);
 		table(md, Scenario.S7, "finite streams, each client drops once and resumes, then each stream completes",
 				List.of(column("streams", (c) -> format(m(c, Scenario.S7, Metric.STREAMS), 0)),
 						column("completed", (c) -> format(m(c, Scenario.S7, Metric.COMPLETED), 0)),

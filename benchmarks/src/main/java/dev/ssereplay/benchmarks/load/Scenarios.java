@@ -1,6 +1,7 @@
 package dev.ssereplay.benchmarks.load;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,6 +45,10 @@ public final class Scenarios {
 
 	private final Target target;
 
+	private final List<InetSocketAddress> instances;
+
+	private final Target redis;
+
 	private final Settings settings;
 
 	private final long origin = System.nanoTime();
@@ -56,7 +61,36 @@ public final class Scenarios {
 	 * @param settings sizes and durations
 	 */
 	Scenarios(Target target, Settings settings) {
-		this.target = target;
+		this(List.of(target), settings);
+	}
+
+	/**
+	 * Creates the scenarios for a server of several instances of one application:
+	 * subscribers are spread over them, and in scenario 5 each reconnects to the
+	 * next one; the publisher posts to the first, whose process is the one
+	 * measured.
+	 * @param instances the server's instances, the first one first
+	 * @param settings sizes and durations
+	 */
+	Scenarios(List<Target> instances, Settings settings) {
+		this(instances, null, settings);
+	}
+
+	/**
+	 * Creates the scenarios for a server of one or several instances on a Redis
+	 * whose CPU time scenario 1 reports beside the server's.
+	 * @param instances the server's instances, the first one first
+	 * @param redis the Redis the server keeps its history in, or {@code null}
+	 * @param settings sizes and durations
+	 */
+	Scenarios(List<Target> instances, Target redis, Settings settings) {
+		this.target = instances.get(0);
+		this.redis = redis;
+		List<InetSocketAddress> addresses = new ArrayList<>();
+		for (Target instance : instances) {
+			addresses.add(instance.address());
+		}
+		this.instances = List.copyOf(addresses);
 		this.settings = settings;
 	}
 
@@ -80,6 +114,7 @@ public final class Scenarios {
 				long published = publisher.sent();
 				double cpu = this.target.cpuSeconds();
 				double clientCpu = this.self.cpuSeconds();
+				double redisCpu = redisCpuSeconds();
 				double writes = this.target.writeCalls();
 				double compiler = this.target.compilerCpuSeconds();
 				long start = System.nanoTime();
@@ -89,6 +124,7 @@ public final class Scenarios {
 				double clientCpuUsed = this.self.cpuSeconds() - clientCpu;
 				double writesMade = this.target.writeCalls() - writes;
 				double compilerUsed = this.target.compilerCpuSeconds() - compiler;
+				double redisCpuUsed = redisCpuSeconds() - redisCpu;
 				long deliveredInWindow = client.delivered() - delivered;
 				long publishedInWindow = publisher.sent() - published;
 				Histogram latencies = client.latencies();
@@ -101,6 +137,9 @@ public final class Scenarios {
 				result.put(Metric.CLIENT_CPU_UTILIZATION, clientCpuUsed / seconds);
 				result.put(Metric.EVENTS_PER_WRITE, deliveredInWindow / writesMade);
 				result.put(Metric.COMPILER_CPU_SHARE, compilerUsed / cpuUsed);
+				if (this.redis != null) {
+					result.put(Metric.REDIS_CPU_UTILIZATION, redisCpuUsed / seconds);
+				}
 				putLatencies(result, latencies);
 				result.put(Metric.CLOSED_BY_SERVER, (double) client.count(subscribers, (c) -> c.ended || c.failed));
 				result.put(Metric.PUBLISH_ERRORS, (double) publisher.errors());
@@ -174,7 +213,8 @@ public final class Scenarios {
 
 	/**
 	 * Scenario 5, reconnect storm: every subscriber drops at once and reconnects
-	 * with {@code Last-Event-ID} while publishing goes on.
+	 * with {@code Last-Event-ID} while publishing goes on; to another instance,
+	 * when the server has several.
 	 * @param stream a stream name not used before
 	 * @param rate events published per second
 	 * @return the time until every subscriber has caught up, and events lost and
@@ -252,6 +292,7 @@ public final class Scenarios {
 				long delivered = client.delivered();
 				double cpu = this.target.cpuSeconds();
 				double clientCpu = this.self.cpuSeconds();
+				double redisCpu = redisCpuSeconds();
 				double writes = this.target.writeCalls();
 				long start = System.nanoTime();
 				sleep(this.settings.measure());
@@ -259,6 +300,7 @@ public final class Scenarios {
 				double cpuUsed = this.target.cpuSeconds() - cpu;
 				double clientCpuUsed = this.self.cpuSeconds() - clientCpu;
 				double writesMade = this.target.writeCalls() - writes;
+				double redisCpuUsed = redisCpuSeconds() - redisCpu;
 				long deliveredInWindow = client.delivered() - delivered;
 				Histogram latencies = client.latencies();
 				publisher.stop();
@@ -274,6 +316,9 @@ public final class Scenarios {
 				result.put(Metric.CPU_UTILIZATION, cpuUsed / seconds);
 				result.put(Metric.CLIENT_CPU_UTILIZATION, clientCpuUsed / seconds);
 				result.put(Metric.EVENTS_PER_WRITE, deliveredInWindow / writesMade);
+				if (this.redis != null) {
+					result.put(Metric.REDIS_CPU_UTILIZATION, redisCpuUsed / seconds);
+				}
 				putLatencies(result, latencies);
 				result.put(Metric.DELIVERED_SHARE, (published == 0) ? 0.0 : client.delivered() / (double) published);
 				result.put(Metric.PUBLISH_ERRORS, (double) publisher.errors());
@@ -479,6 +524,10 @@ public final class Scenarios {
 		}
 	}
 
+	private double redisCpuSeconds() {
+		return (this.redis != null) ? this.redis.cpuSeconds() : Double.NaN;
+	}
+
 	private static void putLatencies(Map<String, Double> result, Histogram latencies) {
 		result.put(Metric.P50_MS, latencies.getValueAtPercentile(50) / 1000.0);
 		result.put(Metric.P99_MS, latencies.getValueAtPercentile(99) / 1000.0);
@@ -488,7 +537,7 @@ public final class Scenarios {
 	}
 
 	private LoadClient client() throws IOException {
-		return new LoadClient(this.target.address(), this.settings.workers(), this.origin);
+		return new LoadClient(this.instances, this.settings.workers(), this.origin);
 	}
 
 	private Publisher publisher(String stream) throws IOException {
@@ -519,7 +568,7 @@ public final class Scenarios {
 		long streaming = client.count(connections, (c) -> c.streaming);
 		if (streaming < count) {
 			throw new IllegalStateException(
-					"Only " + streaming + " of " + count + " connections to " + this.target.address() + " stream ("
+					"Only " + streaming + " of " + count + " connections to " + this.instances + " stream ("
 							+ client.failedCount() + " failed, " + client.endedCount() + " ended)");
 		}
 		return connections;

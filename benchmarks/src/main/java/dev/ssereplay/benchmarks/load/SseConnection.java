@@ -72,6 +72,9 @@ final class SseConnection {
 
 	Worker worker;
 
+	/** The instance of the server this connection connects to, by its index. */
+	int instance;
+
 	boolean owned;
 
 	SocketChannel channel;

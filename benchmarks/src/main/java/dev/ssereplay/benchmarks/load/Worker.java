@@ -1,7 +1,6 @@
 package dev.ssereplay.benchmarks.load;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -107,8 +106,8 @@ final class Worker implements Runnable {
 			connection.worker = this;
 			connection.channel = channel;
 			connection.resetResponse();
-			connection.request = connection.request(this.client.host());
-			boolean connected = channel.connect(this.client.address());
+			connection.request = connection.request(this.client.host(connection.instance));
+			boolean connected = channel.connect(this.client.address(connection.instance));
 			connection.key = channel.register(this.selector,
 					connected ? SelectionKey.OP_WRITE : SelectionKey.OP_CONNECT, connection);
 			if (!connection.owned) {
@@ -286,11 +285,6 @@ final class Worker implements Runnable {
 	/** The connections of this worker, for reading results once the run is over. */
 	List<SseConnection> connections() {
 		return this.connections;
-	}
-
-	/** Where the connections of this worker connect to. */
-	InetSocketAddress address() {
-		return this.client.address();
 	}
 
 }

@@ -36,6 +36,21 @@ public enum Contender {
 	SSE_REPLAY_TUNED("sse-replay-tuned", SseReplayServer.class, SseReplayServer::start, true,
 			SseReplayServer.TUNED_ARGUMENTS),
 
+	/**
+	 * sse-replay with its default settings and the Redis store, on a Redis the
+	 * harness starts for it.
+	 */
+	SSE_REPLAY_REDIS("sse-replay-redis", SseReplayServer.class, SseReplayServer::start, true,
+			List.of(SpringServers.REDIS_STORE_ARGUMENT)),
+
+	/**
+	 * Two instances of {@code sse-replay-redis} on one Redis, as behind a load
+	 * balancer: subscribers are spread over both, and each reconnects to the other
+	 * one.
+	 */
+	SSE_REPLAY_REDIS_2("sse-replay-redis-2", SseReplayServer.class, SseReplayServer::start, true,
+			List.of(SpringServers.REDIS_STORE_ARGUMENT)),
+
 	/** A CopyOnWriteArrayList of SseEmitters and a loop that sends to each. */
 	HAND_WRITTEN("hand-written", HandWrittenServer.class, HandWrittenServer::start, true, List.of()),
 
@@ -110,8 +125,8 @@ public enum Contender {
 	 * Whether this server publishes events to streams it picks at random when the
 	 * load generator asks ({@code POST /admin/publish-random}), which scenario 6
 	 * needs.
-	 * @return {@code true} for sse-replay in every variant, the hand-written loop
-	 * and the Netty limit
+	 * @return {@code true} for sse-replay in every single-instance variant, the
+	 * hand-written loop and the Netty limit
 	 */
 	public boolean publishesToRandomStreams() {
 		return generatesTokens() || this == NETTY;
@@ -121,14 +136,33 @@ public enum Contender {
 	 * Whether this server runs token generators when the load generator asks
 	 * ({@code POST /admin/tokens}): a generator per stream, each stream ending with
 	 * a final event named {@code complete}, which scenario 7 needs.
-	 * @return {@code true} for sse-replay in every variant and the hand-written
-	 * loop
+	 * @return {@code true} for sse-replay in every single-instance variant and the
+	 * hand-written loop
 	 */
 	public boolean generatesTokens() {
 		return switch (this) {
-			case SSE_REPLAY, SSE_REPLAY_BLOCKING, SSE_REPLAY_JETTY, SSE_REPLAY_TUNED, HAND_WRITTEN -> true;
+			case SSE_REPLAY, SSE_REPLAY_BLOCKING, SSE_REPLAY_JETTY, SSE_REPLAY_TUNED, SSE_REPLAY_REDIS, HAND_WRITTEN ->
+				true;
 			default -> false;
 		};
+	}
+
+	/**
+	 * Whether this server keeps its history in Redis, which the harness starts for
+	 * it and points it at.
+	 * @return {@code true} for the sse-replay variants with the Redis store
+	 */
+	public boolean usesRedis() {
+		return this == SSE_REPLAY_REDIS || this == SSE_REPLAY_REDIS_2;
+	}
+
+	/**
+	 * Returns how many instances of the application serve the clients, each a
+	 * process of its own on the next port.
+	 * @return 2 for {@code sse-replay-redis-2}, 1 for the others
+	 */
+	public int instances() {
+		return (this == SSE_REPLAY_REDIS_2) ? 2 : 1;
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.ssereplay.benchmarks.server;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,23 @@ public final class SpringServers {
 			"org.springframework.boot.jetty.autoconfigure.reactive.JettyReactiveWebServerAutoConfiguration",
 			"org.springframework.boot.jetty.autoconfigure.metrics.JettyMetricsAutoConfiguration");
 
+	/** The argument that selects sse-replay's Redis store. */
+	public static final String REDIS_STORE_ARGUMENT = "--sse.replay.store.type=redis";
+
+	/**
+	 * Spring Data Redis's auto-configurations, excluded from every contender but
+	 * those started with {@link #REDIS_STORE_ARGUMENT}: the others run as they did
+	 * before the module had Redis on its classpath, with no connection factory and
+	 * no client threads.
+	 */
+	public static final List<String> DATA_REDIS_AUTO_CONFIGURATIONS = List.of(
+			"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+			"org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration",
+			"org.springframework.boot.data.redis.autoconfigure.DataRedisRepositoriesAutoConfiguration",
+			"org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthContributorAutoConfiguration",
+			"org.springframework.boot.data.redis.autoconfigure.health.DataRedisReactiveHealthContributorAutoConfiguration",
+			"org.springframework.boot.data.redis.autoconfigure.observation.LettuceObservationAutoConfiguration");
+
 	private SpringServers() {
 	}
 
@@ -62,6 +80,9 @@ public final class SpringServers {
 		List<String> exclusions = new ArrayList<>(excluded);
 		if (!excluded.containsAll(TOMCAT_SERVLET_AUTO_CONFIGURATIONS)) {
 			exclusions.addAll(JETTY_AUTO_CONFIGURATIONS);
+		}
+		if (!Arrays.asList(arguments).contains(REDIS_STORE_ARGUMENT)) {
+			exclusions.addAll(DATA_REDIS_AUTO_CONFIGURATIONS);
 		}
 		defaults.put("spring.autoconfigure.exclude", String.join(",", exclusions));
 		defaults.put("logging.level.root", "warn");

@@ -15,7 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Checks that the harness works: every contender starts on the server it is
  * meant to run on and serves the common API, and a tiny run of each scenario
- * completes. No timing is asserted; the numbers come from the benchmark run.
+ * completes. No timing is asserted; the numbers come from the benchmark run. The
+ * Redis contenders run on a {@code redis-server} from the {@code PATH}, which
+ * the tests start; without one they fail.
  */
 class HarnessSmokeTests {
 
@@ -27,9 +29,10 @@ class HarnessSmokeTests {
 
 	private static final double RATE = 50;
 
-	@Test
-	void everyScenarioCompletesAgainstSseReplay() throws Exception {
-		try (ServerProcess server = ServerProcess.inProcess(Contender.SSE_REPLAY, ARGUMENTS)) {
+	@ParameterizedTest
+	@EnumSource(names = { "SSE_REPLAY", "SSE_REPLAY_REDIS" })
+	void everyScenarioCompletesAgainstSseReplay(Contender contender) throws Exception {
+		try (ServerProcess server = ServerProcess.inProcess(contender, ARGUMENTS)) {
 			assertThat(Target.text(server.info(), "server")).isEqualTo("TomcatWebServer");
 			Scenarios scenarios = new Scenarios(server.target(), SETTINGS);
 
@@ -53,8 +56,55 @@ class HarnessSmokeTests {
 			Map<String, Double> storm = scenarios.reconnectStorm("s5", RATE);
 			assertThat(storm.get(Metric.RECONNECTED)).isEqualTo(SETTINGS.subscribers());
 			assertThat(storm.get(Metric.CATCH_UP_SECONDS)).isFinite();
+			assertThat(storm.get(Metric.PUBLISHED)).isPositive();
 			assertThat(storm.get(Metric.LOST)).isZero();
 			assertThat(storm.get(Metric.DUPLICATED)).isZero();
+			assertThat(storm.get(Metric.RESYNCS)).isZero();
+		}
+	}
+
+	@Test
+	void subscribersOfTwoInstancesOnRedisResumeOnTheOtherOneLosingNothing() throws Exception {
+		try (ServerProcess server = ServerProcess.inProcess(Contender.SSE_REPLAY_REDIS_2, ARGUMENTS)) {
+			assertThat(server.instances()).hasSize(2);
+			assertThat(server.instances().get(0).address()).isNotEqualTo(server.instances().get(1).address());
+			for (Target instance : server.instances()) {
+				assertThat(Target.text(instance.admin("/admin/info"), "server")).isEqualTo("TomcatWebServer");
+			}
+			Scenarios scenarios = new Scenarios(server.instances(), SETTINGS);
+
+			Map<String, Double> latency = scenarios.latency("s2", RATE);
+			assertThat(latency.get(Metric.SAMPLES)).isPositive();
+			assertThat(latency.get(Metric.P99_MS)).isPositive();
+			assertThat(latency.get(Metric.CLOSED_BY_SERVER)).isZero();
+
+			server.flushStore();
+			Map<String, Double> storm = scenarios.reconnectStorm("s5", RATE);
+			assertThat(storm.get(Metric.RECONNECTED)).isEqualTo(SETTINGS.subscribers());
+			assertThat(storm.get(Metric.CATCH_UP_SECONDS)).isFinite();
+			assertThat(storm.get(Metric.PUBLISHED)).isPositive();
+			assertThat(storm.get(Metric.LOST)).isZero();
+			assertThat(storm.get(Metric.DUPLICATED)).isZero();
+			assertThat(storm.get(Metric.RESYNCS)).isZero();
+		}
+	}
+
+	@Test
+	void spreadsConnectionsOverInstancesAndReconnectsEachToTheNext() throws Exception {
+		// Nothing listens on port 1: the connections fail, and keep their instance.
+		List<java.net.InetSocketAddress> instances = List.of(new java.net.InetSocketAddress("127.0.0.1", 1),
+				new java.net.InetSocketAddress("127.0.0.1", 1));
+		try (LoadClient client = new LoadClient(instances, 2, 0)) {
+			List<SseConnection> connections = client.connect(6, (index) -> "/", 0, false, true, 6,
+					java.time.Duration.ofSeconds(10));
+			assertThat(client.count(connections, (c) -> c.instance == c.index % 2)).isEqualTo(6);
+			client.dropAndReconnect(connections, 1);
+			long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+			while (client.count(connections, (c) -> c.instance == (c.index + 1) % 2) < 6
+					&& System.nanoTime() < deadline) {
+				Thread.sleep(10);
+			}
+			assertThat(client.count(connections, (c) -> c.instance == (c.index + 1) % 2)).isEqualTo(6);
 		}
 	}
 
@@ -71,7 +121,7 @@ class HarnessSmokeTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(names = { "SSE_REPLAY", "HAND_WRITTEN", "NETTY" })
+	@EnumSource(names = { "SSE_REPLAY", "SSE_REPLAY_REDIS", "HAND_WRITTEN", "NETTY" })
 	void manyStreamsDeliverEveryEvent(Contender contender) throws Exception {
 		try (ServerProcess server = ServerProcess.inProcess(contender, ARGUMENTS)) {
 			Map<String, Double> many = new Scenarios(server.target(), SETTINGS).manyStreams("s6_");
@@ -83,9 +133,10 @@ class HarnessSmokeTests {
 		}
 	}
 
-	@Test
-	void tokenStreamsOfSseReplayLoseNothingAndEndWithTheFinalEvent() throws Exception {
-		try (ServerProcess server = ServerProcess.inProcess(Contender.SSE_REPLAY, tokenArguments())) {
+	@ParameterizedTest
+	@EnumSource(names = { "SSE_REPLAY", "SSE_REPLAY_REDIS" })
+	void tokenStreamsOfSseReplayLoseNothingAndEndWithTheFinalEvent(Contender contender) throws Exception {
+		try (ServerProcess server = ServerProcess.inProcess(contender, tokenArguments())) {
 			Map<String, Double> tokens = new Scenarios(server.target(), SETTINGS).tokenStreams("s7_");
 			int streams = SETTINGS.tokenStreams();
 			assertThat(tokens.get(Metric.COMPLETED)).isEqualTo(streams);
