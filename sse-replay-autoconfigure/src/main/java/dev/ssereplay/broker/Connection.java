@@ -31,8 +31,8 @@ public interface Connection {
 	 * when a writer run has more than one block for the connection; this default
 	 * joins them, and a connection that can write them one after the other
 	 * without the copy overrides it.
-	 * @param frames the blocks, each one or more complete blocks as UTF-8; the
-	 * array and the blocks must not be modified or kept after the call
+	 * @param frames the blocks, each one or more complete blocks as UTF-8; must
+	 * not be modified, and the array is the broker's again after the call
 	 * @param count how many of the array's first elements to write, at least one
 	 * @throws IOException when the peer is gone
 	 */
@@ -77,14 +77,7 @@ public interface Connection {
 		close();
 	}
 
-	/**
-	 * Joins blocks into one array, for a connection that writes one array at a
-	 * time.
-	 * @param frames the blocks
-	 * @param count how many of the array's first elements to join
-	 * @return the blocks, one after the other
-	 */
-	static byte[] join(byte[][] frames, int count) {
+	private static byte[] join(byte[][] frames, int count) {
 		if (count == 1) {
 			return frames[0];
 		}

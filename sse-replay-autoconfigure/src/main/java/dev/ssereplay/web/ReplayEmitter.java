@@ -202,7 +202,7 @@ final class ReplayEmitter extends SseEmitter implements Connection {
 			this.servlet.write(frames, count);
 			return;
 		}
-		write(Connection.join(frames, count));
+		Connection.super.write(frames, count);
 	}
 
 	/**
