@@ -409,6 +409,7 @@ final class Subscriber implements Subscription, Runnable {
 			// A slow close happens only while live, so the queue continues the position.
 			if (reason == CloseReason.SLOW && policy == SlowConnectionPolicy.CLOSE && this.connection.isWritable()) {
 				FrameBatch batch = this.batch;
+				batch.clear();
 				drainLive(batch);
 				write(batch);
 			}
