@@ -26,6 +26,21 @@ public interface Connection {
 	void write(byte[] frames) throws IOException;
 
 	/**
+	 * Writes several whole event-stream blocks in turn and flushes them once,
+	 * like {@link #write(byte[])} with the blocks joined. The broker calls this
+	 * when a writer run has more than one block for the connection; this default
+	 * joins them, and a connection that can write them one after the other
+	 * without the copy overrides it.
+	 * @param frames the blocks, each one or more complete blocks as UTF-8; must
+	 * not be modified, and the array is the broker's again after the call
+	 * @param count how many of the array's first elements to write, at least one
+	 * @throws IOException when the peer is gone
+	 */
+	default void write(byte[][] frames, int count) throws IOException {
+		write(join(frames, count));
+	}
+
+	/**
 	 * Whether the connection can take a write now without blocking. When it
 	 * answers {@code false}, it runs the callback given to
 	 * {@link #onWritable(Runnable)} once it can. A blocking connection is always
@@ -60,6 +75,23 @@ public interface Connection {
 	 */
 	default void close(CloseReason reason) {
 		close();
+	}
+
+	private static byte[] join(byte[][] frames, int count) {
+		if (count == 1) {
+			return frames[0];
+		}
+		int size = 0;
+		for (int i = 0; i < count; i++) {
+			size += frames[i].length;
+		}
+		byte[] joined = new byte[size];
+		int at = 0;
+		for (int i = 0; i < count; i++) {
+			System.arraycopy(frames[i], 0, joined, at, frames[i].length);
+			at += frames[i].length;
+		}
+		return joined;
 	}
 
 }

@@ -1,7 +1,6 @@
 package dev.ssereplay.broker;
 
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,6 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * write costs one parked thread until its connection times out, and the pool
  * shrinks back when the writes return. On a runtime with virtual threads the
  * auto-configuration uses a virtual thread per task instead.
+ * <p>
+ * Runs wait in a {@link WriterQueue}, so that scheduling a writer allocates
+ * nothing.
  * <p>
  * Thread-safe.
  */
@@ -42,7 +44,7 @@ public final class ElasticWriterPool implements Executor, AutoCloseable {
 		this.threads = threads;
 		this.maxExtraThreads = Math.max(0, maxExtraThreads);
 		AtomicInteger counter = new AtomicInteger();
-		this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+		this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new WriterQueue(),
 				(task) -> {
 					Thread thread = new Thread(task, "sse-replay-writer-" + counter.incrementAndGet());
 					thread.setDaemon(true);

@@ -1,11 +1,14 @@
 package dev.ssereplay.broker;
 
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
  * The frames one writer run collects for its connection, written together with
  * one flush, and what they count for: live deliveries, replayed events, a
- * heartbeat. Confined to the writer that fills it.
+ * heartbeat. Confined to the writer that fills it, and used again by its next
+ * run, so that a run allocates nothing: the frames are handed to the connection
+ * as they are, not joined.
  */
 final class FrameBatch {
 
@@ -60,10 +63,12 @@ final class FrameBatch {
 		else {
 			if (this.frames == null) {
 				this.frames = new byte[16][];
-				this.frames[0] = this.single;
 			}
 			else if (this.count == this.frames.length) {
 				this.frames = Arrays.copyOf(this.frames, this.count * 2);
+			}
+			if (this.count == 1) {
+				this.frames[0] = this.single;
 			}
 			this.frames[this.count] = frame;
 		}
@@ -110,19 +115,32 @@ final class FrameBatch {
 	}
 
 	/**
-	 * Returns the frames as one array, without copying when there is only one.
+	 * Writes the frames to a connection, in one call and with one flush.
+	 * @param connection where to write
+	 * @throws IOException when the peer is gone
 	 */
-	byte[] bytes() {
+	void writeTo(Connection connection) throws IOException {
 		if (this.count == 1) {
-			return this.single;
+			connection.write(this.single);
 		}
-		byte[] joined = new byte[this.size];
-		int at = 0;
-		for (int i = 0; i < this.count; i++) {
-			System.arraycopy(this.frames[i], 0, joined, at, this.frames[i].length);
-			at += this.frames[i].length;
+		else {
+			connection.write(this.frames, this.count);
 		}
-		return joined;
+	}
+
+	/**
+	 * Empties the batch, keeping its array and letting go of the frames.
+	 */
+	void clear() {
+		if (this.frames != null) {
+			Arrays.fill(this.frames, 0, this.count, null);
+		}
+		this.single = null;
+		this.count = 0;
+		this.size = 0;
+		this.live = 0;
+		this.replayed = 0;
+		this.heartbeat = false;
 	}
 
 }

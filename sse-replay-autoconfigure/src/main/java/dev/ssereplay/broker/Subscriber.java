@@ -94,6 +94,9 @@ final class Subscriber implements Subscription, Runnable {
 
 	private final LiveQueue queue;
 
+	// Confined to the writer, and emptied after every write.
+	private final FrameBatch batch = new FrameBatch();
+
 	// Written once, before the close request is handed to the writer.
 	private volatile CloseReason closeReason;
 
@@ -283,7 +286,9 @@ final class Subscriber implements Subscription, Runnable {
 		if (current == Phase.CLOSING || current == Phase.CLOSED) {
 			return true;
 		}
-		FrameBatch batch = new FrameBatch();
+		FrameBatch batch = this.batch;
+		// Empty unless a run failed between collecting and writing.
+		batch.clear();
 		Phase next = current;
 		if (next == Phase.NEW) {
 			next = phaseFor(this.cursor.start(this.from, this.status, this.context.options().retry(), batch));
@@ -372,17 +377,22 @@ final class Subscriber implements Subscription, Runnable {
 		if (batch.isEmpty()) {
 			return;
 		}
-		this.writeStartedNanos = System.nanoTime() | 1;
 		try {
-			this.connection.write(batch.bytes());
+			this.writeStartedNanos = System.nanoTime() | 1;
+			try {
+				batch.writeTo(this.connection);
+			}
+			finally {
+				this.writeStartedNanos = 0;
+			}
+			this.lastWriteNanos = System.nanoTime();
+			batch.countWritten(this.context.statistics());
+			this.replayed += batch.replayed();
+			this.delivered += batch.live();
 		}
 		finally {
-			this.writeStartedNanos = 0;
+			batch.clear();
 		}
-		this.lastWriteNanos = System.nanoTime();
-		batch.countWritten(this.context.statistics());
-		this.replayed += batch.replayed();
-		this.delivered += batch.live();
 	}
 
 	/**
@@ -398,7 +408,8 @@ final class Subscriber implements Subscription, Runnable {
 			SlowConnectionPolicy policy = this.slowPolicy;
 			// A slow close happens only while live, so the queue continues the position.
 			if (reason == CloseReason.SLOW && policy == SlowConnectionPolicy.CLOSE && this.connection.isWritable()) {
-				FrameBatch batch = new FrameBatch();
+				FrameBatch batch = this.batch;
+				batch.clear();
 				drainLive(batch);
 				write(batch);
 			}

@@ -14,12 +14,15 @@
  * <ul>
  * <li>{@code Subscriber}: the bounded queue, the slow-connection policy, the
  * phase, and one writer run ({@code step});</li>
+ * <li>{@code LiveQueue}: that queue, an array ring that publishers fill without
+ * a lock and that allocates nothing per event;</li>
  * <li>{@code SerialRunner}: the one hand-off between the threads that have work
  * for a connection and its writer, which runs at most once at a time and parks
  * while the connection cannot take a write;</li>
  * <li>{@code ReplayCursor}: the position, the event-name filter and every "write
  * it, skip it, or read the store" decision, confined to the writer;</li>
- * <li>{@code FrameBatch}: the frames of one run, written with one flush;</li>
+ * <li>{@code FrameBatch}: the frames of one run, written with one flush, and
+ * kept for the next run;</li>
  * <li>{@link dev.ssereplay.broker.Connection}: the transport, implemented by the
  * web layer.</li>
  * </ul>
@@ -28,6 +31,8 @@
  * connections of each stream that dispatch reads without a lock;
  * {@code ConnectionSlots}, the connection limits; {@code Housekeeping}, the
  * tick for heartbeats, blocked writes and store expiry;
+ * {@link dev.ssereplay.broker.ElasticWriterPool}, the writer threads, whose
+ * runs wait in a {@code WriterQueue};
  * {@code LifecycleNotifier}, which tells
  * {@link dev.ssereplay.broker.SubscriptionListener}s on a thread of its own; and
  * {@code CallbackFailureLog}, which counts and logs application code that threw.

@@ -1,5 +1,7 @@
 package dev.ssereplay.broker;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -171,7 +173,14 @@ class ReplayCursorTests {
 	}
 
 	private static String text(FrameBatch batch) {
-		return new String(batch.bytes(), StandardCharsets.UTF_8);
+		RecordingConnection connection = new RecordingConnection();
+		try {
+			batch.writeTo(connection);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return connection.text();
 	}
 
 }

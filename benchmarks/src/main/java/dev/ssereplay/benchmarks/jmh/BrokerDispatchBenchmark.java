@@ -1,8 +1,8 @@
 package dev.ssereplay.benchmarks.jmh;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -31,7 +31,9 @@ import dev.ssereplay.store.InMemoryReplayStore;
  * {@link Broker} fan-out to N subscribers whose connection does nothing: append,
  * dispatch to every subscriber's queue, and run every writer, on the benchmark
  * thread (the executor queues tasks, the benchmark runs them). One operation is
- * one event; divide by the subscribers for the cost of one delivery.
+ * one event; divide by the subscribers for the cost of one delivery. The
+ * executor's queue is an array, like the {@code ElasticWriterPool}'s, so that
+ * what {@code -prof gc} counts is the broker's own allocation.
  * <p>
  * {@code publishThenWrite} runs the writers after each event: one frame per
  * write, as when the writers keep up. {@code publishSixteenThenWrite} publishes
@@ -52,7 +54,7 @@ public class BrokerDispatchBenchmark {
 	@Param({ "1", "100", "1000" })
 	public int subscribers;
 
-	private final Queue<Runnable> writers = new ConcurrentLinkedQueue<>();
+	private final Queue<Runnable> writers = new ArrayDeque<>();
 
 	private InMemoryReplayStore store;
 
@@ -128,6 +130,13 @@ public class BrokerDispatchBenchmark {
 		@Override
 		public void write(byte[] frames) {
 			this.bytes += frames.length;
+		}
+
+		@Override
+		public void write(byte[][] frames, int count) {
+			for (int i = 0; i < count; i++) {
+				this.bytes += frames[i].length;
+			}
 		}
 
 		@Override
