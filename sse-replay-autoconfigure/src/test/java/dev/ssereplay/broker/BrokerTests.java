@@ -525,7 +525,8 @@ class BrokerTests {
 	void heartbeatsFindDeadConnections() throws InterruptedException {
 		broker(smallOptions(Duration.ofMillis(200), 10));
 		RecordingConnection connection = subscribe("s", null);
-		await().atMost(WAIT).until(() -> connection.writes() == 1);
+		// The priming block, and maybe a heartbeat already on a slow machine.
+		await().atMost(WAIT).until(() -> connection.writes() >= 1);
 		connection.fail();
 		assertThat(connection.awaitClosed(20)).isTrue();
 		assertThat(this.broker.connectionCount()).isZero();
