@@ -193,19 +193,6 @@ final class ReplayEmitter extends SseEmitter implements Connection {
 	}
 
 	/**
-	 * Writes the frames one after the other to the response's output stream, or
-	 * joined through the emitter when Spring MVC serves it.
-	 */
-	@Override
-	public void write(byte[][] frames, int count) throws IOException {
-		if (this.mode == Mode.SERVLET) {
-			this.servlet.write(frames, count);
-			return;
-		}
-		Connection.super.write(frames, count);
-	}
-
-	/**
 	 * Ends the response normally: its socket is closed after the close grace only
 	 * when the client is behind.
 	 */

@@ -28,11 +28,9 @@ import org.springframework.web.context.request.async.DeferredResult;
  * The stream is not touched before its listener is registered ({@link #listen}):
  * until then it is not writable, so the writer and the thread that registers
  * the listener never use the response at once. The subscriber's writer is the
- * only caller of {@link #isWritable} and {@link #write}, and the one that
- * {@link #complete completes} the response (or, when no writer runs any more,
- * the thread that ends the connection), since frames the container could not
- * take yet go with the end; the container's thread calls the listener, and any
- * thread may mark the response {@link #done}.
+ * only caller of {@link #isWritable} and {@link #write}; the container's thread
+ * calls the listener, and any thread may {@link #complete} or mark the response
+ * {@link #done}.
  */
 final class ServletOutput {
 
@@ -55,10 +53,6 @@ final class ServletOutput {
 
 	// Confined to the writer.
 	private boolean flushPending;
-
-	// Confined to the writer: the frames of a write that the container stopped
-	// taking part way, written before anything else once it can take them.
-	private byte[] unwritten;
 
 	/**
 	 * Creates the output of a response.
@@ -121,13 +115,6 @@ final class ServletOutput {
 				this.behind = true;
 				return false;
 			}
-			if (this.unwritten != null) {
-				writeUnwritten();
-				if (!this.output.isReady()) {
-					this.behind = true;
-					return false;
-				}
-			}
 			if (this.flushPending) {
 				this.flushPending = false;
 				this.output.flush();
@@ -153,82 +140,25 @@ final class ServletOutput {
 		checkNotDone();
 		try {
 			this.output.write(frames);
-			flush();
-		}
-		catch (RuntimeException ex) {
-			// Completed (timeout, client gone) between the check and the write: the
-			// container may have recycled the stream. The client resumes.
-			throw new IOException("Response already completed", ex);
-		}
-	}
-
-	/**
-	 * Writes several frames in turn and flushes them once, like
-	 * {@link #write(byte[])} with the frames joined. A container in non-blocking
-	 * mode takes no write while it is not ready: when it stops being ready part
-	 * way, the frames left are kept, joined, and written before anything else
-	 * once it is ready again, so the writer waits for the container as after any
-	 * write it could not take at once.
-	 * @param frames the frames
-	 * @param count how many of the array's first elements to write
-	 * @throws IOException when the response is already complete
-	 */
-	void write(byte[][] frames, int count) throws IOException {
-		checkNotDone();
-		try {
-			for (int i = 0; i < count; i++) {
-				if (i > 0 && this.nonBlocking && !this.output.isReady()) {
-					this.unwritten = join(frames, i, count);
-					this.flushPending = true;
-					this.behind = true;
-					return;
-				}
-				this.output.write(frames[i]);
+			if (!this.nonBlocking) {
+				this.output.flush();
 			}
-			flush();
+			else if (this.output.isReady()) {
+				this.output.flush();
+				// A non-blocking flush leaves with the container what the network did
+				// not take.
+				this.behind = !this.output.isReady();
+			}
+			else {
+				this.flushPending = true;
+				this.behind = true;
+			}
 		}
 		catch (RuntimeException ex) {
 			// Completed (timeout, client gone) between the check and the write: the
 			// container may have recycled the stream. The client resumes.
 			throw new IOException("Response already completed", ex);
 		}
-	}
-
-	private void flush() throws IOException {
-		if (!this.nonBlocking) {
-			this.output.flush();
-		}
-		else if (this.output.isReady()) {
-			this.output.flush();
-			// A non-blocking flush leaves with the container what the network did
-			// not take.
-			this.behind = !this.output.isReady();
-		}
-		else {
-			this.flushPending = true;
-			this.behind = true;
-		}
-	}
-
-	private static byte[] join(byte[][] frames, int from, int to) {
-		int size = 0;
-		for (int i = from; i < to; i++) {
-			size += frames[i].length;
-		}
-		byte[] joined = new byte[size];
-		int at = 0;
-		for (int i = from; i < to; i++) {
-			System.arraycopy(frames[i], 0, joined, at, frames[i].length);
-			at += frames[i].length;
-		}
-		return joined;
-	}
-
-	private void writeUnwritten() throws IOException {
-		byte[] frames = this.unwritten;
-		this.unwritten = null;
-		this.output.write(frames);
-		this.flushPending = true;
 	}
 
 	/**
@@ -254,7 +184,6 @@ final class ServletOutput {
 		if (this.done) {
 			return;
 		}
-		handOverUnwritten();
 		if (closeSocket) {
 			closeSocket();
 		}
@@ -264,27 +193,6 @@ final class ServletOutput {
 		catch (RuntimeException ex) {
 			// The container ended the response meanwhile (the client went away); it
 			// completes the request itself.
-		}
-	}
-
-	// Before the end: frames still waiting for the container go with the end when
-	// it can take them now. Otherwise the client is behind, its socket is closed
-	// after the grace, and it resumes after the last event it received, which the
-	// container had taken whole.
-	private void handOverUnwritten() {
-		if (this.unwritten == null) {
-			return;
-		}
-		try {
-			if (this.output.isReady()) {
-				writeUnwritten();
-			}
-			else {
-				this.unwritten = null;
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			this.unwritten = null;
 		}
 	}
 
