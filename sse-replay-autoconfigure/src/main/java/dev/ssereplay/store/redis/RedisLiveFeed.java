@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -40,11 +41,16 @@ import dev.ssereplay.store.ReplayStore;
  * subscriber that sees a hole reads it from the history, but a lost last message
  * leaves no hole, only subscribers waiting for the next event. So the feed
  * follows the streams that have subscribers in this process, with the newest
- * event the live path delivered for each, and is given each followed stream's
- * head once a housekeeping pass ({@link #checkHead}). When the live path stays
- * behind the head for two passes in a row, the feed reads the newest event from
- * the history and passes it to the listeners again, which sends subscribers that
- * are behind to the history.
+ * event the live path delivered for each and when it last saw one of their
+ * appends, and is given a followed stream's head whenever housekeeping touches
+ * it ({@link #touched}, {@link RedisHousekeeping} says when that is). When the
+ * live path stays behind the head for two checks in a row, the feed reads the
+ * newest event from the history and passes it to the listeners again, which
+ * sends subscribers that are behind to the history. Every time Redis confirms
+ * the subscription, the first time and each time Lettuce made it again after a
+ * reconnect, the feed notes that every followed stream's head must be checked
+ * ({@link #takeResubscribed()}): messages published while it was away are
+ * lost.
  * <p>
  * Thread-safe.
  */
@@ -74,6 +80,9 @@ final class RedisLiveFeed {
 	private volatile Predicate<String> inUse = (stream) -> false;
 
 	private volatile LiveSubscription subscription;
+
+	// Set each time Redis confirms the subscription.
+	private final AtomicBoolean resubscribed = new AtomicBoolean();
 
 	// Guarded by this.
 	private boolean closed;
@@ -127,7 +136,11 @@ final class RedisLiveFeed {
 	void follow(String stream, EventId head) {
 		// Only streams with subscribers here need their live path watched; the first
 		// head read is what they have at most.
-		if (!this.followed.containsKey(stream) && this.inUse.test(stream)) {
+		Tracked state = this.followed.get(stream);
+		if (state != null) {
+			state.read(head);
+		}
+		else if (this.inUse.test(stream)) {
 			this.followed.putIfAbsent(stream, new Tracked(head));
 		}
 	}
@@ -150,10 +163,68 @@ final class RedisLiveFeed {
 	}
 
 	/**
+	 * Returns the followed streams that {@code due} selects, after letting go of
+	 * those that no longer have subscribers in this process. Called from one
+	 * thread at a time.
+	 */
+	List<String> followedStreams(Predicate<Tracked> due) {
+		List<String> streams = new ArrayList<>();
+		for (Map.Entry<String, Tracked> entry : this.followed.entrySet()) {
+			String stream = entry.getKey();
+			if (!this.inUse.test(stream)) {
+				this.followed.remove(stream);
+			}
+			else if (due.test(entry.getValue())) {
+				streams.add(stream);
+			}
+		}
+		return streams;
+	}
+
+	/**
+	 * Notes that housekeeping touched a followed stream and checks its head, as
+	 * {@link #checkHead} does.
+	 * @param head the stream's head as the touch read it, or {@code null} when
+	 * the stream had no lifetime
+	 * @param at when the touch was sent, from {@link System#nanoTime()}
+	 * @param keeps how long the touch keeps the stream's keys, in nanoseconds
+	 */
+	void touched(String stream, EventId head, long at, long keeps) {
+		Tracked state = this.followed.get(stream);
+		if (state == null) {
+			return;
+		}
+		state.touched(at, keeps);
+		if (head != null) {
+			checkHead(stream, head);
+		}
+	}
+
+	/**
+	 * Notes that touching a followed stream failed: it is touched again at the
+	 * next pass.
+	 */
+	void touchFailed(String stream) {
+		Tracked state = this.followed.get(stream);
+		if (state != null) {
+			state.touchAgain();
+		}
+	}
+
+	/**
+	 * Whether Redis confirmed the subscription since the last call: the first
+	 * time, or again after Lettuce reconnected it, when messages may have been
+	 * lost.
+	 */
+	boolean takeResubscribed() {
+		return this.resubscribed.getAndSet(false);
+	}
+
+	/**
 	 * Compares a followed stream's head with what the live path delivered, and
-	 * when the live path stayed behind for two passes in a row, reads the newest
-	 * event from the history and passes it to the listeners again. Called once a
-	 * housekeeping pass per followed stream, from one thread at a time.
+	 * when the live path stayed behind for two checks in a row, reads the newest
+	 * event from the history and passes it to the listeners again. Called from
+	 * one thread at a time.
 	 * @param head the stream's head, read from Redis in this pass
 	 * @throws dev.ssereplay.store.StoreUnavailableException when the newest event
 	 * could not be read
@@ -217,7 +288,7 @@ final class RedisLiveFeed {
 			return;
 		}
 		LiveSubscription created = new LiveSubscription(this.connectionFactory, this.keys.pattern(),
-				this::received, this.commandTimeout);
+				this::received, () -> this.resubscribed.set(true), this.commandTimeout);
 		this.subscription = created;
 		try {
 			created.subscribe();
@@ -230,15 +301,16 @@ final class RedisLiveFeed {
 
 	// On Lettuce's event loop thread, which must not wait on anything.
 	private void received(Message message) {
+		long arrived = System.nanoTime();
 		try {
-			this.listenerThread.execute(() -> onMessage(message));
+			this.listenerThread.execute(() -> onMessage(message, arrived));
 		}
 		catch (RejectedExecutionException ex) {
 			// Closed meanwhile.
 		}
 	}
 
-	private void onMessage(Message message) {
+	private void onMessage(Message message, long arrived) {
 		String stream = this.keys.streamOf(message.getChannel());
 		if (stream == null) {
 			return;
@@ -255,6 +327,8 @@ final class RedisLiveFeed {
 		Tracked state = this.followed.get(stream);
 		if (state != null) {
 			state.received(event.id());
+			// Each live message is an append, which kept the stream's keys alive.
+			state.appended(arrived);
 		}
 		deliver(event);
 	}
@@ -294,18 +368,100 @@ final class RedisLiveFeed {
 	}
 
 	/**
-	 * What the live path delivered for one followed stream. {@link #received} may
-	 * be called from any thread; {@link #lagsBehind} from one thread at a time.
+	 * What the live path delivered for one followed stream, and when its keys
+	 * were last known to be kept alive. {@link #received}, {@link #appended},
+	 * {@link #read} and {@link #touchAgain} may be called from any thread; the
+	 * others from one thread at a time, the housekeeping thread's.
 	 */
 	static final class Tracked {
 
+		private static final long NEVER = Long.MIN_VALUE;
+
 		private final AtomicReference<EventId> newest;
 
-		// The head the live path had not reached at the last pass.
+		// When this process last saw an append's live message arrive, or NEVER.
+		private volatile long appendSeen = NEVER;
+
+		// Whether the stream must be touched at the next pass: it was never touched,
+		// a read saw a lifetime the live path has not, or its last touch failed.
+		private volatile boolean stale = true;
+
+		// The head the live path had not reached at the last check.
 		private EventId behind;
+
+		private long touchedAt;
+
+		private long touchKeeps;
 
 		Tracked(EventId head) {
 			this.newest = new AtomicReference<>(head);
+		}
+
+		/**
+		 * Notes the head a read or a head request answered: a lifetime the live path
+		 * has not seen (the old one expired, was flushed or lost) is touched at the
+		 * next pass, so that the new one is kept alive from then on.
+		 */
+		void read(EventId head) {
+			EventId received = this.newest.get();
+			if (received == null || !received.sameEpoch(head)) {
+				this.stale = true;
+			}
+		}
+
+		/**
+		 * Notes that an append's live message arrived.
+		 * @param at when it arrived, from {@link System#nanoTime()}
+		 */
+		void appended(long at) {
+			this.appendSeen = at;
+		}
+
+		/**
+		 * Whether housekeeping should touch the stream now: because it is stale or
+		 * was behind at the last check; because it had live messages within
+		 * {@code activeNanos}, when a lost one is likely; because it was not checked
+		 * for {@code checkNanos}; or because neither its last touch nor its last
+		 * append seen keeps its keys alive for much longer: a refresh is due once
+		 * half of what the refresh kept is over, less {@code marginNanos}. Clears
+		 * the stale mark of a stream it selects.
+		 * @param appendKeeps how long an append keeps the keys, in nanoseconds
+		 */
+		boolean due(long now, long appendKeeps, long activeNanos, long checkNanos, long marginNanos) {
+			boolean due = due(now, this.appendSeen, appendKeeps, activeNanos, checkNanos, marginNanos);
+			if (due) {
+				this.stale = false;
+			}
+			return due;
+		}
+
+		private boolean due(long now, long appended, long appendKeeps, long activeNanos, long checkNanos,
+				long marginNanos) {
+			if (this.stale || this.behind != null || now - this.touchedAt >= checkNanos) {
+				return true;
+			}
+			if (appended != NEVER && now - appended < activeNanos) {
+				return true;
+			}
+			boolean touchKeepsAlive = now - this.touchedAt < this.touchKeeps / 2 - marginNanos;
+			boolean appendKeepsAlive = appended != NEVER && now - appended < appendKeeps / 2 - marginNanos;
+			return !touchKeepsAlive && !appendKeepsAlive;
+		}
+
+		/**
+		 * Notes a touch sent at {@code at} that keeps the keys for {@code keeps}
+		 * nanoseconds.
+		 */
+		void touched(long at, long keeps) {
+			this.touchedAt = at;
+			this.touchKeeps = keeps;
+		}
+
+		/**
+		 * Marks the stream to be touched at the next pass.
+		 */
+		void touchAgain() {
+			this.stale = true;
 		}
 
 		/**
@@ -318,8 +474,9 @@ final class RedisLiveFeed {
 		}
 
 		/**
-		 * Whether the live path stayed behind the head for two passes in a row; one
-		 * pass behind is usually a message still on its way.
+		 * Whether the live path stayed behind the head for two checks in a row; one
+		 * check behind is usually a message still on its way. A stream behind is
+		 * touched, and so checked, again at the next pass.
 		 */
 		boolean lagsBehind(EventId head) {
 			EventId received = this.newest.get();

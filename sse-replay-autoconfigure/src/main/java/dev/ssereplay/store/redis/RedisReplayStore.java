@@ -53,7 +53,8 @@ import dev.ssereplay.store.StreamSummary;
  * subscriber that sees a hole reads it from the history, and a last message lost
  * on the way is passed to the listeners again, from the history, once
  * {@link #housekeep()} has found the live path behind twice in a row. The
- * subscription, the listener thread and that repair are {@link RedisLiveFeed}'s.
+ * subscription, the listener thread and that repair are {@link RedisLiveFeed}'s;
+ * when a stream's head is checked, {@link RedisHousekeeping}'s.
  * <p>
  * While Redis is unreachable, {@link #append}, {@link #head} and
  * {@link #readAfter} throw {@link StoreUnavailableException}: at once while the
@@ -150,8 +151,8 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 		this.history = new RedisStreamHistory(this.scripts, this.keys, this.liveFeed, this.asyncAppends,
 				maxEventsPerStream, timeToLive, keepEpochAcrossRestarts);
 		this.catalog = new RedisStreamCatalog(this.scripts, this.keys);
-		this.housekeeping = new RedisHousekeeping(this.scripts, this.keys, this.liveFeed,
-				RedisKeys.number(timeToLive.toMillis()), (byAge) -> this.history.countEvictions(0, byAge));
+		this.housekeeping = new RedisHousekeeping(this.scripts, this.keys, this.liveFeed, timeToLive,
+				(byAge) -> this.history.countEvictions(0, byAge));
 	}
 
 	@Override
@@ -315,7 +316,11 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	 * live message did not arrive. Other streams expire by themselves in Redis,
 	 * a time to live after their last event. Called every second by the broker;
 	 * returns at once, the work runs on the store's housekeeping thread, and a
-	 * call made while the previous one still runs is dropped.
+	 * call made while the previous one still runs is dropped. A call sends one
+	 * script for each followed stream that needs it, not for every one: one that
+	 * no append refreshed for about half the time to live, one with recent live
+	 * messages, every one after the subscription was made again or Redis came
+	 * back, and each one every 30 s (see {@link RedisHousekeeping}).
 	 */
 	@Override
 	public void housekeep() {
