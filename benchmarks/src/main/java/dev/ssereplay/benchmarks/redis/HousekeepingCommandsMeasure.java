@@ -25,11 +25,14 @@ import dev.ssereplay.store.redis.RedisReplayStore;
  * Counts the commands that two {@link RedisReplayStore} instances send to Redis
  * while each follows many idle streams, as instances whose subscribers wait on
  * quiet streams do: starts a {@code redis-server} of its own on a free port,
- * makes each store follow the streams (a listener, every stream retained, the
+ * makes each store follow the streams (every stream retained, a listener, the
  * head read as a subscriber's connect reads it), calls
  * {@link RedisReplayStore#housekeep()} every second as the broker does, and
  * prints the commands Redis ran per second over the measured time, from the
- * difference of two {@code INFO commandstats}, in total and per command.
+ * difference of two {@code INFO commandstats}, in total and per command. It
+ * also prints what following the streams cost: the channels subscribed in
+ * Redis, and per stream and instance the Redis memory ({@code used_memory}) and
+ * the heap (after {@code System.gc()}, so roughly) that reading the heads added.
  * <p>
  * Arguments, all optional, in order: the {@code redis-server} binary (default:
  * {@code redis-server} on the {@code PATH}), the streams each instance follows
@@ -71,22 +74,30 @@ public final class HousekeepingCommandsMeasure {
 				RedisReplayStore store = new RedisReplayStore(factory, "measure:", 100, Duration.ofHours(1),
 						Duration.ofSeconds(10), false);
 				stores.add(store);
+				// In the broker's order: which streams are in use, then the listener.
+				store.retainWhile((stream) -> true);
 				store.addListener((event) -> {
 				});
-				store.retainWhile((stream) -> true);
 			}
+			for (int s = 0; s < streams && withEvents; s++) {
+				stores.get(0).append("stream-" + s, SseEvent.of("history"));
+			}
+			long redisBefore = usedMemory(factories.get(0));
+			long heapBefore = usedHeap();
 			for (int s = 0; s < streams; s++) {
 				String stream = "stream-" + s;
-				if (withEvents) {
-					stores.get(0).append(stream, SseEvent.of("history"));
-				}
 				for (RedisReplayStore store : stores) {
 					EventId head = store.head(stream);
 					store.readAfter(stream, head, 10);
 				}
 			}
+			long redisFollowing = usedMemory(factories.get(0)) - redisBefore;
+			long heapFollowing = usedHeap() - heapBefore;
 			System.out.printf("redis-server %s on port %d; 2 instances follow %,d %s streams each%n",
 					version(factories.get(0)), port, streams, withEvents ? "idle" : "empty");
+			System.out.printf("following them: %,d channels subscribed in Redis; per stream and instance %,d bytes "
+					+ "of Redis memory and %,d bytes of heap%n", channels(factories.get(0)),
+					redisFollowing / (2L * streams), heapFollowing / (2L * streams));
 			long tick = System.nanoTime();
 			tick = housekeepFor(stores, warmUp, tick);
 			Map<String, Long> before = commandStats(factories.get(0));
@@ -144,6 +155,28 @@ public final class HousekeepingCommandsMeasure {
 			}
 			return calls;
 		}
+	}
+
+	private static long usedMemory(LettuceConnectionFactory factory) {
+		try (RedisConnection connection = factory.getConnection()) {
+			return Long.parseLong(connection.serverCommands().info("memory").getProperty("used_memory"));
+		}
+	}
+
+	private static long channels(LettuceConnectionFactory factory) {
+		try (RedisConnection connection = factory.getConnection()) {
+			return Long.parseLong(connection.serverCommands().info("stats").getProperty("pubsub_channels", "0"));
+		}
+	}
+
+	// The heap in use after a full collection, roughly: the JVM may not collect at once.
+	private static long usedHeap() throws InterruptedException {
+		Runtime runtime = Runtime.getRuntime();
+		for (int i = 0; i < 3; i++) {
+			System.gc();
+			Thread.sleep(200);
+		}
+		return runtime.totalMemory() - runtime.freeMemory();
 	}
 
 	private static String version(LettuceConnectionFactory factory) {

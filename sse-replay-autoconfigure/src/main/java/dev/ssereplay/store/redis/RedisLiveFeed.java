@@ -26,16 +26,24 @@ import dev.ssereplay.event.EventId;
 import dev.ssereplay.event.StoredEvent;
 import dev.ssereplay.store.ReadResult;
 import dev.ssereplay.store.ReplayStore;
+import dev.ssereplay.store.StoreUnavailableException;
 
 /**
- * The live path of a {@link RedisReplayStore}: its pub/sub subscription to the
- * channels of all streams, the thread that passes each message on to the
- * listeners, and the repair of a lost last message.
+ * The live path of a {@link RedisReplayStore}: its pub/sub subscriptions, the
+ * thread that passes each message on to the listeners, and the repair of a lost
+ * last message.
  * <p>
  * Listeners are called on one thread, one event at a time in the order the
- * messages arrive, for events appended by any instance including this one. The
- * first listener subscribes; a subscription that could not be made is made again
- * by {@link #resubscribeIfNeeded()}.
+ * messages arrive, for events appended by any instance including this one. When
+ * the feed was told which streams have subscribers here ({@link #followWhile})
+ * before its first listener, it subscribes to the channel of each such stream
+ * when the stream is first read ({@link #prepare}), and leaves it when the
+ * stream has no subscribers here any more, so that an instance receives the
+ * events of its own streams only ({@link ChannelSubscription}). Otherwise the
+ * first listener subscribes to the channels of all streams with one pattern,
+ * and listeners receive every event ({@link LiveSubscription}); a pattern
+ * subscription that could not be made is made again by
+ * {@link #resubscribeIfNeeded()}.
  * <p>
  * Pub/sub is a hint: messages are lost while the subscription is reconnecting. A
  * subscriber that sees a hole reads it from the history, but a lost last message
@@ -47,10 +55,11 @@ import dev.ssereplay.store.ReplayStore;
  * live path stays behind the head for two checks in a row, the feed reads the
  * newest event from the history and passes it to the listeners again, which
  * sends subscribers that are behind to the history. Every time Redis confirms
- * the subscription, the first time and each time Lettuce made it again after a
- * reconnect, the feed notes that every followed stream's head must be checked
- * ({@link #takeResubscribed()}): messages published while it was away are
- * lost.
+ * the pattern subscription, the first time and each time Lettuce made it again
+ * after a reconnect, the feed notes that every followed stream's head must be
+ * checked ({@link #takeResubscribed()}): messages published while it was away
+ * are lost. Each time Redis confirms a stream's channel, that stream's head is
+ * checked at the next pass.
  * <p>
  * Thread-safe.
  */
@@ -81,6 +90,11 @@ final class RedisLiveFeed {
 
 	private volatile LiveSubscription subscription;
 
+	private volatile ChannelSubscription channels;
+
+	// Whether followWhile was called: listen to the followed streams only.
+	private volatile boolean followsSome;
+
 	// Set each time Redis confirms the subscription.
 	private final AtomicBoolean resubscribed = new AtomicBoolean();
 
@@ -109,23 +123,48 @@ final class RedisLiveFeed {
 	}
 
 	/**
-	 * Registers a listener for every live event. The first listener subscribes,
-	 * waiting up to the command timeout for Redis to confirm; a failure is logged,
-	 * not thrown.
+	 * Registers a listener for every live event received. Unless
+	 * {@link #followWhile} was called before, the first listener subscribes to
+	 * all streams, waiting up to the command timeout for Redis to confirm; a
+	 * failure is logged, not thrown.
 	 */
 	void addListener(Consumer<StoredEvent> listener) {
 		this.listeners.add(listener);
-		if (this.subscription == null) {
+		if (this.subscription == null && this.channels == null) {
 			listen();
 		}
 	}
 
 	/**
 	 * Sets which streams have subscribers in this process: only those are
-	 * followed.
+	 * followed, and, when this is called before the first listener is added, only
+	 * their events are received.
 	 */
 	void followWhile(Predicate<String> inUse) {
 		this.inUse = inUse;
+		this.followsSome = true;
+	}
+
+	/**
+	 * Subscribes to the channel of a stream that has subscribers in this process,
+	 * when the feed listens to followed streams only and is not subscribed to it
+	 * yet, and returns once Redis confirmed: called before the stream's head is
+	 * read, so that every event after that head arrives live.
+	 * @throws StoreUnavailableException when Redis did not confirm the
+	 * subscription
+	 */
+	void prepare(String stream) {
+		ChannelSubscription current = this.channels;
+		if (current == null || !this.inUse.test(stream)) {
+			return;
+		}
+		try {
+			current.subscribe(stream, this.keys.channel(stream));
+		}
+		catch (RuntimeException ex) {
+			throw new StoreUnavailableException(
+					"Could not subscribe to live events of stream '" + stream + "': " + ex.getMessage(), ex);
+		}
 	}
 
 	/**
@@ -142,6 +181,17 @@ final class RedisLiveFeed {
 		}
 		else if (this.inUse.test(stream)) {
 			this.followed.putIfAbsent(stream, new Tracked(head));
+			ChannelSubscription current = this.channels;
+			if (current != null) {
+				// Subscribed already, unless the stream gained its subscribers after the
+				// read began; then the first touch finds what was missed meanwhile.
+				try {
+					current.subscribe(stream, this.keys.channel(stream));
+				}
+				catch (RuntimeException ex) {
+					// Made at the next read; the touches repair what is missed.
+				}
+			}
 		}
 	}
 
@@ -177,6 +227,10 @@ final class RedisLiveFeed {
 			else if (due.test(entry.getValue())) {
 				streams.add(stream);
 			}
+		}
+		ChannelSubscription current = this.channels;
+		if (current != null) {
+			current.unsubscribeUnless(this.inUse);
 		}
 		return streams;
 	}
@@ -254,6 +308,10 @@ final class RedisLiveFeed {
 	 * Lettuce reconnects it, it still counts.
 	 */
 	boolean isListening() {
+		ChannelSubscription perStream = this.channels;
+		if (perStream != null) {
+			return perStream.isSubscribed();
+		}
 		LiveSubscription current = this.subscription;
 		return current != null && current.isSubscribed();
 	}
@@ -270,21 +328,31 @@ final class RedisLiveFeed {
 	 */
 	void close() {
 		LiveSubscription current;
+		ChannelSubscription perStream;
 		synchronized (this) {
 			if (this.closed) {
 				return;
 			}
 			this.closed = true;
 			current = this.subscription;
+			perStream = this.channels;
 		}
 		if (current != null) {
 			current.close();
+		}
+		if (perStream != null) {
+			perStream.close();
 		}
 		this.listenerThread.shutdownNow();
 	}
 
 	private synchronized void listen() {
-		if (this.subscription != null || this.closed) {
+		if (this.subscription != null || this.channels != null || this.closed) {
+			return;
+		}
+		if (this.followsSome) {
+			this.channels = new ChannelSubscription(this.connectionFactory, this::received, this::channelSubscribed,
+					this.commandTimeout);
 			return;
 		}
 		LiveSubscription created = new LiveSubscription(this.connectionFactory, this.keys.pattern(),
@@ -296,6 +364,16 @@ final class RedisLiveFeed {
 		catch (RuntimeException ex) {
 			logger.warn("Redis replay store could not subscribe to live events yet; retrying every second: {}",
 					ex.toString());
+		}
+	}
+
+	// On Lettuce's event loop thread: messages published on the channel while it
+	// was away, after a reconnect, are lost.
+	private void channelSubscribed(byte[] channel) {
+		String stream = this.keys.streamOf(channel);
+		Tracked state = (stream != null) ? this.followed.get(stream) : null;
+		if (state != null) {
+			state.touchAgain();
 		}
 	}
 

@@ -63,11 +63,19 @@ import dev.ssereplay.store.StreamSummary;
  * may still run), and then at once for a second. Lettuce reconnects, and
  * resubscribes, by itself. Redis 6.2 or later is required.
  * <p>
+ * Told which streams have subscribers in this process ({@link #retainWhile})
+ * before its first listener is added, as the broker does, the store subscribes
+ * to the channel of each such stream when the stream is first read, before the
+ * read, and leaves it once the stream has none: an instance receives the events
+ * of its own streams only, at the cost of one channel subscription per followed
+ * stream. Otherwise its listeners receive the events of every stream, through
+ * one pattern subscription.
+ * <p>
  * On Redis Cluster (a cluster-aware connection factory) each stream lives on
  * the master of its hash tag's slot. Live events use classic pub/sub, which the
- * cluster delivers to every node, so the one pattern subscription, on whichever
- * node Lettuce chose and moved to another when that node fails, receives the
- * events of every master. A master that cannot be reached fails the calls on
+ * cluster delivers to every node, so the subscriptions, on whichever node
+ * Lettuce chose and moved to another when that node fails, receive the events
+ * of every master. A master that cannot be reached fails the calls on
  * its own streams only, and a replica that takes over is another server
  * process: its streams start new epochs, as after a restart.
  * <p>
@@ -292,10 +300,13 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	}
 
 	/**
-	 * Registers a listener for every event appended by any instance. The first
-	 * listener subscribes this store to live events; this waits up to the command
-	 * timeout for the subscription, and when Redis cannot be reached, subscribing
-	 * is retried every second by {@link #housekeep()}.
+	 * Registers a listener for every event appended by any instance, or, when
+	 * {@link #retainWhile} was called before the first listener, for every event
+	 * of the streams in use here that this store has read. Without
+	 * {@code retainWhile}, the first listener subscribes this store to the events
+	 * of all streams; this waits up to the command timeout for the subscription,
+	 * and when Redis cannot be reached, subscribing is retried every second by
+	 * {@link #housekeep()}.
 	 * @param listener called for each event, on the store's listener thread
 	 */
 	@Override
@@ -303,6 +314,14 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 		this.liveFeed.addListener(listener);
 	}
 
+	/**
+	 * Sets which streams have subscribers in this process: those are kept alive
+	 * and their live path watched. Called before the first listener is added, it
+	 * also makes the store receive the events of those streams only: reading a
+	 * stream in use subscribes to its channel first, and waits up to the command
+	 * timeout for Redis to confirm (failing with {@link StoreUnavailableException}
+	 * otherwise), so that no event after the head read is missed.
+	 */
 	@Override
 	public void retainWhile(Predicate<String> inUse) {
 		this.liveFeed.followWhile(inUse);
