@@ -18,7 +18,9 @@ import org.springframework.data.redis.connection.SubscriptionListener;
  * <p>
  * Once Redis has confirmed it, the subscription is kept by Lettuce, which
  * reconnects and subscribes again by itself when the connection drops; messages
- * published meanwhile are lost, which the {@link RedisLiveFeed} makes up for. A
+ * published meanwhile are lost, which the {@link RedisLiveFeed} makes up for:
+ * it is told each time Redis confirms the subscription, the first time and after
+ * every reconnect. A
  * subscription that could not be made is made again by the next
  * {@link #subscribe()}.
  * <p>
@@ -33,6 +35,8 @@ final class LiveSubscription implements MessageListener, SubscriptionListener {
 
 	private final Consumer<Message> handler;
 
+	private final Runnable onSubscribed;
+
 	private final long timeoutMillis;
 
 	private volatile RedisConnection connection;
@@ -41,11 +45,18 @@ final class LiveSubscription implements MessageListener, SubscriptionListener {
 
 	private boolean closed;
 
+	/**
+	 * Creates a subscription that is not made yet.
+	 * @param handler called with each message, on Lettuce's event loop thread
+	 * @param onSubscribed called each time Redis confirms the subscription, on
+	 * Lettuce's event loop thread
+	 */
 	LiveSubscription(RedisConnectionFactory connectionFactory, String pattern, Consumer<Message> handler,
-			Duration timeout) {
+			Runnable onSubscribed, Duration timeout) {
 		this.connectionFactory = connectionFactory;
 		this.pattern = RedisKeys.bytes(pattern);
 		this.handler = handler;
+		this.onSubscribed = onSubscribed;
 		this.timeoutMillis = timeout.toMillis();
 	}
 
@@ -105,6 +116,8 @@ final class LiveSubscription implements MessageListener, SubscriptionListener {
 	@Override
 	public void onPatternSubscribed(byte[] pattern, long count) {
 		this.confirmed.complete(null);
+		// Also after Lettuce subscribed again on a new connection.
+		this.onSubscribed.run();
 	}
 
 	private void release() {

@@ -9,8 +9,9 @@ import dev.ssereplay.event.StreamNames;
  * The names the store uses in Redis. Both keys of a stream share the hash tag
  * {@code {<stream>}}, so a script that touches them runs on one Redis Cluster
  * node: {@code <prefix>{orders}:meta} and {@code <prefix>{orders}:log}. Live
- * events go to the channel {@code <prefix>{orders}:live}, and every instance
- * listens to the pattern that matches the channels of all streams.
+ * events go to the channel {@code <prefix>{orders}:live}; an instance subscribes
+ * to the channels of the streams it follows, or to the pattern that matches the
+ * channels of all streams.
  */
 final class RedisKeys {
 

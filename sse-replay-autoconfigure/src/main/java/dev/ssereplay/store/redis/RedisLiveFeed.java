@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -25,26 +26,40 @@ import dev.ssereplay.event.EventId;
 import dev.ssereplay.event.StoredEvent;
 import dev.ssereplay.store.ReadResult;
 import dev.ssereplay.store.ReplayStore;
+import dev.ssereplay.store.StoreUnavailableException;
 
 /**
- * The live path of a {@link RedisReplayStore}: its pub/sub subscription to the
- * channels of all streams, the thread that passes each message on to the
- * listeners, and the repair of a lost last message.
+ * The live path of a {@link RedisReplayStore}: its pub/sub subscriptions, the
+ * thread that passes each message on to the listeners, and the repair of a lost
+ * last message.
  * <p>
  * Listeners are called on one thread, one event at a time in the order the
- * messages arrive, for events appended by any instance including this one. The
- * first listener subscribes; a subscription that could not be made is made again
- * by {@link #resubscribeIfNeeded()}.
+ * messages arrive, for events appended by any instance including this one. When
+ * the feed was told which streams have subscribers here ({@link #followWhile})
+ * before its first listener, it subscribes to the channel of each such stream
+ * when the stream is first read ({@link #prepare}), and leaves it when the
+ * stream has no subscribers here any more, so that an instance receives the
+ * events of its own streams only ({@link ChannelSubscription}). Otherwise the
+ * first listener subscribes to the channels of all streams with one pattern,
+ * and listeners receive every event ({@link LiveSubscription}); a pattern
+ * subscription that could not be made is made again by
+ * {@link #resubscribeIfNeeded()}.
  * <p>
  * Pub/sub is a hint: messages are lost while the subscription is reconnecting. A
  * subscriber that sees a hole reads it from the history, but a lost last message
  * leaves no hole, only subscribers waiting for the next event. So the feed
  * follows the streams that have subscribers in this process, with the newest
- * event the live path delivered for each, and is given each followed stream's
- * head once a housekeeping pass ({@link #checkHead}). When the live path stays
- * behind the head for two passes in a row, the feed reads the newest event from
- * the history and passes it to the listeners again, which sends subscribers that
- * are behind to the history.
+ * event the live path delivered for each and when it last saw one of their
+ * appends, and is given a followed stream's head whenever housekeeping touches
+ * it ({@link #touched}, {@link RedisHousekeeping} says when that is). When the
+ * live path stays behind the head for two checks in a row, the feed reads the
+ * newest event from the history and passes it to the listeners again, which
+ * sends subscribers that are behind to the history. Every time Redis confirms
+ * the pattern subscription, the first time and each time Lettuce made it again
+ * after a reconnect, the feed notes that every followed stream's head must be
+ * checked ({@link #takeResubscribed()}): messages published while it was away
+ * are lost. Each time Redis confirms a stream's channel, that stream's head is
+ * checked at the next pass.
  * <p>
  * Thread-safe.
  */
@@ -75,6 +90,14 @@ final class RedisLiveFeed {
 
 	private volatile LiveSubscription subscription;
 
+	private volatile ChannelSubscription channels;
+
+	// Whether followWhile was called: listen to the followed streams only.
+	private volatile boolean followsSome;
+
+	// Set each time Redis confirms the subscription.
+	private final AtomicBoolean resubscribed = new AtomicBoolean();
+
 	// Guarded by this.
 	private boolean closed;
 
@@ -100,23 +123,48 @@ final class RedisLiveFeed {
 	}
 
 	/**
-	 * Registers a listener for every live event. The first listener subscribes,
-	 * waiting up to the command timeout for Redis to confirm; a failure is logged,
-	 * not thrown.
+	 * Registers a listener for every live event received. Unless
+	 * {@link #followWhile} was called before, the first listener subscribes to
+	 * all streams, waiting up to the command timeout for Redis to confirm; a
+	 * failure is logged, not thrown.
 	 */
 	void addListener(Consumer<StoredEvent> listener) {
 		this.listeners.add(listener);
-		if (this.subscription == null) {
+		if (this.subscription == null && this.channels == null) {
 			listen();
 		}
 	}
 
 	/**
 	 * Sets which streams have subscribers in this process: only those are
-	 * followed.
+	 * followed, and, when this is called before the first listener is added, only
+	 * their events are received.
 	 */
 	void followWhile(Predicate<String> inUse) {
 		this.inUse = inUse;
+		this.followsSome = true;
+	}
+
+	/**
+	 * Subscribes to the channel of a stream that has subscribers in this process,
+	 * when the feed listens to followed streams only and is not subscribed to it
+	 * yet, and returns once Redis confirmed: called before the stream's head is
+	 * read, so that every event after that head arrives live.
+	 * @throws StoreUnavailableException when Redis did not confirm the
+	 * subscription
+	 */
+	void prepare(String stream) {
+		ChannelSubscription current = this.channels;
+		if (current == null || !this.inUse.test(stream)) {
+			return;
+		}
+		try {
+			current.subscribe(stream, this.keys.channel(stream));
+		}
+		catch (RuntimeException ex) {
+			throw new StoreUnavailableException(
+					"Could not subscribe to live events of stream '" + stream + "': " + ex.getMessage(), ex);
+		}
 	}
 
 	/**
@@ -127,8 +175,23 @@ final class RedisLiveFeed {
 	void follow(String stream, EventId head) {
 		// Only streams with subscribers here need their live path watched; the first
 		// head read is what they have at most.
-		if (!this.followed.containsKey(stream) && this.inUse.test(stream)) {
+		Tracked state = this.followed.get(stream);
+		if (state != null) {
+			state.read(head);
+		}
+		else if (this.inUse.test(stream)) {
 			this.followed.putIfAbsent(stream, new Tracked(head));
+			ChannelSubscription current = this.channels;
+			if (current != null) {
+				// Subscribed already, unless the stream gained its subscribers after the
+				// read began; then the first touch finds what was missed meanwhile.
+				try {
+					current.subscribe(stream, this.keys.channel(stream));
+				}
+				catch (RuntimeException ex) {
+					// Made at the next read; the touches repair what is missed.
+				}
+			}
 		}
 	}
 
@@ -150,10 +213,72 @@ final class RedisLiveFeed {
 	}
 
 	/**
+	 * Returns the followed streams that {@code due} selects, after letting go of
+	 * those that no longer have subscribers in this process. Called from one
+	 * thread at a time.
+	 */
+	List<String> followedStreams(Predicate<Tracked> due) {
+		List<String> streams = new ArrayList<>();
+		for (Map.Entry<String, Tracked> entry : this.followed.entrySet()) {
+			String stream = entry.getKey();
+			if (!this.inUse.test(stream)) {
+				this.followed.remove(stream);
+			}
+			else if (due.test(entry.getValue())) {
+				streams.add(stream);
+			}
+		}
+		ChannelSubscription current = this.channels;
+		if (current != null) {
+			current.unsubscribeUnless(this.inUse);
+		}
+		return streams;
+	}
+
+	/**
+	 * Notes that housekeeping touched a followed stream and checks its head, as
+	 * {@link #checkHead} does.
+	 * @param head the stream's head as the touch read it, or {@code null} when
+	 * the stream had no lifetime
+	 * @param at when the touch was sent, from {@link System#nanoTime()}
+	 * @param keeps how long the touch keeps the stream's keys, in nanoseconds
+	 */
+	void touched(String stream, EventId head, long at, long keeps) {
+		Tracked state = this.followed.get(stream);
+		if (state == null) {
+			return;
+		}
+		state.touched(at, keeps);
+		if (head != null) {
+			checkHead(stream, head);
+		}
+	}
+
+	/**
+	 * Notes that touching a followed stream failed: it is touched again at the
+	 * next pass.
+	 */
+	void touchFailed(String stream) {
+		Tracked state = this.followed.get(stream);
+		if (state != null) {
+			state.touchAgain();
+		}
+	}
+
+	/**
+	 * Whether Redis confirmed the subscription since the last call: the first
+	 * time, or again after Lettuce reconnected it, when messages may have been
+	 * lost.
+	 */
+	boolean takeResubscribed() {
+		return this.resubscribed.getAndSet(false);
+	}
+
+	/**
 	 * Compares a followed stream's head with what the live path delivered, and
-	 * when the live path stayed behind for two passes in a row, reads the newest
-	 * event from the history and passes it to the listeners again. Called once a
-	 * housekeeping pass per followed stream, from one thread at a time.
+	 * when the live path stayed behind for two checks in a row, reads the newest
+	 * event from the history and passes it to the listeners again. Called from
+	 * one thread at a time.
 	 * @param head the stream's head, read from Redis in this pass
 	 * @throws dev.ssereplay.store.StoreUnavailableException when the newest event
 	 * could not be read
@@ -183,6 +308,10 @@ final class RedisLiveFeed {
 	 * Lettuce reconnects it, it still counts.
 	 */
 	boolean isListening() {
+		ChannelSubscription perStream = this.channels;
+		if (perStream != null) {
+			return perStream.isSubscribed();
+		}
 		LiveSubscription current = this.subscription;
 		return current != null && current.isSubscribed();
 	}
@@ -199,25 +328,35 @@ final class RedisLiveFeed {
 	 */
 	void close() {
 		LiveSubscription current;
+		ChannelSubscription perStream;
 		synchronized (this) {
 			if (this.closed) {
 				return;
 			}
 			this.closed = true;
 			current = this.subscription;
+			perStream = this.channels;
 		}
 		if (current != null) {
 			current.close();
+		}
+		if (perStream != null) {
+			perStream.close();
 		}
 		this.listenerThread.shutdownNow();
 	}
 
 	private synchronized void listen() {
-		if (this.subscription != null || this.closed) {
+		if (this.subscription != null || this.channels != null || this.closed) {
+			return;
+		}
+		if (this.followsSome) {
+			this.channels = new ChannelSubscription(this.connectionFactory, this::received, this::channelSubscribed,
+					this.commandTimeout);
 			return;
 		}
 		LiveSubscription created = new LiveSubscription(this.connectionFactory, this.keys.pattern(),
-				this::received, this.commandTimeout);
+				this::received, () -> this.resubscribed.set(true), this.commandTimeout);
 		this.subscription = created;
 		try {
 			created.subscribe();
@@ -228,17 +367,28 @@ final class RedisLiveFeed {
 		}
 	}
 
+	// On Lettuce's event loop thread: messages published on the channel while it
+	// was away, after a reconnect, are lost.
+	private void channelSubscribed(byte[] channel) {
+		String stream = this.keys.streamOf(channel);
+		Tracked state = (stream != null) ? this.followed.get(stream) : null;
+		if (state != null) {
+			state.touchAgain();
+		}
+	}
+
 	// On Lettuce's event loop thread, which must not wait on anything.
 	private void received(Message message) {
+		long arrived = System.nanoTime();
 		try {
-			this.listenerThread.execute(() -> onMessage(message));
+			this.listenerThread.execute(() -> onMessage(message, arrived));
 		}
 		catch (RejectedExecutionException ex) {
 			// Closed meanwhile.
 		}
 	}
 
-	private void onMessage(Message message) {
+	private void onMessage(Message message, long arrived) {
 		String stream = this.keys.streamOf(message.getChannel());
 		if (stream == null) {
 			return;
@@ -255,6 +405,8 @@ final class RedisLiveFeed {
 		Tracked state = this.followed.get(stream);
 		if (state != null) {
 			state.received(event.id());
+			// Each live message is an append, which kept the stream's keys alive.
+			state.appended(arrived);
 		}
 		deliver(event);
 	}
@@ -294,18 +446,100 @@ final class RedisLiveFeed {
 	}
 
 	/**
-	 * What the live path delivered for one followed stream. {@link #received} may
-	 * be called from any thread; {@link #lagsBehind} from one thread at a time.
+	 * What the live path delivered for one followed stream, and when its keys
+	 * were last known to be kept alive. {@link #received}, {@link #appended},
+	 * {@link #read} and {@link #touchAgain} may be called from any thread; the
+	 * others from one thread at a time, the housekeeping thread's.
 	 */
 	static final class Tracked {
 
+		private static final long NEVER = Long.MIN_VALUE;
+
 		private final AtomicReference<EventId> newest;
 
-		// The head the live path had not reached at the last pass.
+		// When this process last saw an append's live message arrive, or NEVER.
+		private volatile long appendSeen = NEVER;
+
+		// Whether the stream must be touched at the next pass: it was never touched,
+		// a read saw a lifetime the live path has not, or its last touch failed.
+		private volatile boolean stale = true;
+
+		// The head the live path had not reached at the last check.
 		private EventId behind;
+
+		private long touchedAt;
+
+		private long touchKeeps;
 
 		Tracked(EventId head) {
 			this.newest = new AtomicReference<>(head);
+		}
+
+		/**
+		 * Notes the head a read or a head request answered: a lifetime the live path
+		 * has not seen (the old one expired, was flushed or lost) is touched at the
+		 * next pass, so that the new one is kept alive from then on.
+		 */
+		void read(EventId head) {
+			EventId received = this.newest.get();
+			if (received == null || !received.sameEpoch(head)) {
+				this.stale = true;
+			}
+		}
+
+		/**
+		 * Notes that an append's live message arrived.
+		 * @param at when it arrived, from {@link System#nanoTime()}
+		 */
+		void appended(long at) {
+			this.appendSeen = at;
+		}
+
+		/**
+		 * Whether housekeeping should touch the stream now: because it is stale or
+		 * was behind at the last check; because it had live messages within
+		 * {@code activeNanos}, when a lost one is likely; because it was not checked
+		 * for {@code checkNanos}; or because neither its last touch nor its last
+		 * append seen keeps its keys alive for much longer: a refresh is due once
+		 * half of what the refresh kept is over, less {@code marginNanos}. Clears
+		 * the stale mark of a stream it selects.
+		 * @param appendKeeps how long an append keeps the keys, in nanoseconds
+		 */
+		boolean due(long now, long appendKeeps, long activeNanos, long checkNanos, long marginNanos) {
+			boolean due = due(now, this.appendSeen, appendKeeps, activeNanos, checkNanos, marginNanos);
+			if (due) {
+				this.stale = false;
+			}
+			return due;
+		}
+
+		private boolean due(long now, long appended, long appendKeeps, long activeNanos, long checkNanos,
+				long marginNanos) {
+			if (this.stale || this.behind != null || now - this.touchedAt >= checkNanos) {
+				return true;
+			}
+			if (appended != NEVER && now - appended < activeNanos) {
+				return true;
+			}
+			boolean touchKeepsAlive = now - this.touchedAt < this.touchKeeps / 2 - marginNanos;
+			boolean appendKeepsAlive = appended != NEVER && now - appended < appendKeeps / 2 - marginNanos;
+			return !touchKeepsAlive && !appendKeepsAlive;
+		}
+
+		/**
+		 * Notes a touch sent at {@code at} that keeps the keys for {@code keeps}
+		 * nanoseconds.
+		 */
+		void touched(long at, long keeps) {
+			this.touchedAt = at;
+			this.touchKeeps = keeps;
+		}
+
+		/**
+		 * Marks the stream to be touched at the next pass.
+		 */
+		void touchAgain() {
+			this.stale = true;
 		}
 
 		/**
@@ -318,8 +552,9 @@ final class RedisLiveFeed {
 		}
 
 		/**
-		 * Whether the live path stayed behind the head for two passes in a row; one
-		 * pass behind is usually a message still on its way.
+		 * Whether the live path stayed behind the head for two checks in a row; one
+		 * check behind is usually a message still on its way. A stream behind is
+		 * touched, and so checked, again at the next pass.
 		 */
 		boolean lagsBehind(EventId head) {
 			EventId received = this.newest.get();

@@ -53,7 +53,8 @@ import dev.ssereplay.store.StreamSummary;
  * subscriber that sees a hole reads it from the history, and a last message lost
  * on the way is passed to the listeners again, from the history, once
  * {@link #housekeep()} has found the live path behind twice in a row. The
- * subscription, the listener thread and that repair are {@link RedisLiveFeed}'s.
+ * subscription, the listener thread and that repair are {@link RedisLiveFeed}'s;
+ * when a stream's head is checked, {@link RedisHousekeeping}'s.
  * <p>
  * While Redis is unreachable, {@link #append}, {@link #head} and
  * {@link #readAfter} throw {@link StoreUnavailableException}: at once while the
@@ -62,11 +63,19 @@ import dev.ssereplay.store.StreamSummary;
  * may still run), and then at once for a second. Lettuce reconnects, and
  * resubscribes, by itself. Redis 6.2 or later is required.
  * <p>
+ * Told which streams have subscribers in this process ({@link #retainWhile})
+ * before its first listener is added, as the broker does, the store subscribes
+ * to the channel of each such stream when the stream is first read, before the
+ * read, and leaves it once the stream has none: an instance receives the events
+ * of its own streams only, at the cost of one channel subscription per followed
+ * stream. Otherwise its listeners receive the events of every stream, through
+ * one pattern subscription.
+ * <p>
  * On Redis Cluster (a cluster-aware connection factory) each stream lives on
  * the master of its hash tag's slot. Live events use classic pub/sub, which the
- * cluster delivers to every node, so the one pattern subscription, on whichever
- * node Lettuce chose and moved to another when that node fails, receives the
- * events of every master. A master that cannot be reached fails the calls on
+ * cluster delivers to every node, so the subscriptions, on whichever node
+ * Lettuce chose and moved to another when that node fails, receive the events
+ * of every master. A master that cannot be reached fails the calls on
  * its own streams only, and a replica that takes over is another server
  * process: its streams start new epochs, as after a restart.
  * <p>
@@ -150,8 +159,8 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 		this.history = new RedisStreamHistory(this.scripts, this.keys, this.liveFeed, this.asyncAppends,
 				maxEventsPerStream, timeToLive, keepEpochAcrossRestarts);
 		this.catalog = new RedisStreamCatalog(this.scripts, this.keys);
-		this.housekeeping = new RedisHousekeeping(this.scripts, this.keys, this.liveFeed,
-				RedisKeys.number(timeToLive.toMillis()), (byAge) -> this.history.countEvictions(0, byAge));
+		this.housekeeping = new RedisHousekeeping(this.scripts, this.keys, this.liveFeed, timeToLive,
+				(byAge) -> this.history.countEvictions(0, byAge));
 	}
 
 	@Override
@@ -291,10 +300,13 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	}
 
 	/**
-	 * Registers a listener for every event appended by any instance. The first
-	 * listener subscribes this store to live events; this waits up to the command
-	 * timeout for the subscription, and when Redis cannot be reached, subscribing
-	 * is retried every second by {@link #housekeep()}.
+	 * Registers a listener for every event appended by any instance, or, when
+	 * {@link #retainWhile} was called before the first listener, for every event
+	 * of the streams in use here that this store has read. Without
+	 * {@code retainWhile}, the first listener subscribes this store to the events
+	 * of all streams; this waits up to the command timeout for the subscription,
+	 * and when Redis cannot be reached, subscribing is retried every second by
+	 * {@link #housekeep()}.
 	 * @param listener called for each event, on the store's listener thread
 	 */
 	@Override
@@ -302,6 +314,14 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 		this.liveFeed.addListener(listener);
 	}
 
+	/**
+	 * Sets which streams have subscribers in this process: those are kept alive
+	 * and their live path watched. Called before the first listener is added, it
+	 * also makes the store receive the events of those streams only: reading a
+	 * stream in use subscribes to its channel first, and waits up to the command
+	 * timeout for Redis to confirm (failing with {@link StoreUnavailableException}
+	 * otherwise), so that no event after the head read is missed.
+	 */
 	@Override
 	public void retainWhile(Predicate<String> inUse) {
 		this.liveFeed.followWhile(inUse);
@@ -315,7 +335,11 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	 * live message did not arrive. Other streams expire by themselves in Redis,
 	 * a time to live after their last event. Called every second by the broker;
 	 * returns at once, the work runs on the store's housekeeping thread, and a
-	 * call made while the previous one still runs is dropped.
+	 * call made while the previous one still runs is dropped. A call sends one
+	 * script for each followed stream that needs it, not for every one: one that
+	 * no append refreshed for about half the time to live, one with recent live
+	 * messages, every one after the subscription was made again or Redis came
+	 * back, and each one every 30 s (see {@link RedisHousekeeping}).
 	 */
 	@Override
 	public void housekeep() {

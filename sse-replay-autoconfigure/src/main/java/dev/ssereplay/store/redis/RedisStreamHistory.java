@@ -160,6 +160,7 @@ final class RedisStreamHistory {
 	 * it has none.
 	 */
 	StreamStatus status(String stream) {
+		this.liveFeed.prepare(stream);
 		List<Object> reply = this.scripts.run(RedisScript.HEAD, "read the head of stream '" + stream + "'",
 				this.keys.of(stream), newEpoch(), this.timeToLiveArgument, this.checkServerArgument);
 		long epoch = this.keys.epoch(stream, reply.get(0));
@@ -173,6 +174,7 @@ final class RedisStreamHistory {
 	 * Reads up to {@code limit} events after a position, or why they cannot be.
 	 */
 	ReadResult readAfter(String stream, EventId after, int limit) {
+		this.liveFeed.prepare(stream);
 		List<Object> reply = this.scripts.run(RedisScript.READ, "read stream '" + stream + "'", this.keys.of(stream),
 				newEpoch(), RedisKeys.epoch(after.epoch()), number(after.sequence()), number(limit),
 				this.timeToLiveArgument, this.checkServerArgument);

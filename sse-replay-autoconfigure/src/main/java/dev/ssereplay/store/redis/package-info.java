@@ -3,8 +3,8 @@
  * instance of an application. Each stream's history is a Redis Stream; appending
  * is one Lua script that assigns the next sequence number, stores the formatted
  * event, trims the history and publishes the event, so that the live order is
- * the stored order. Live events reach every instance through pub/sub, which is
- * a hint only: the history is the truth, and a subscriber that misses a live
+ * the stored order. Live events reach the instances that follow the stream
+ * through pub/sub, which is a hint only: the history is the truth, and a subscriber that misses a live
  * event reads it from there.
  * <p>
  * {@link dev.ssereplay.store.redis.RedisReplayStore} is the one public type; it

@@ -19,9 +19,9 @@
 -- Numbers that can exceed 2^53 (the epoch) are only ever handled as text.
 
 -- A lifetime that has had no event yet (a reader started it) is kept only this
--- long after it was last read or touched: reading a stream that does not exist
--- leaves no lasting key behind, while a subscriber's instance touches it every
--- second and so keeps its epoch.
+-- long after a read started it: reading a stream that does not exist
+-- leaves no lasting key behind, while an instance with subscribers touches it,
+-- which keeps it longer (see touch.lua), and so keeps its epoch.
 local UNUSED_LIFETIME_MILLIS = 10000
 
 local function unused_ttl(ttl)

@@ -140,6 +140,89 @@ class RedisLiveFeedTests {
 		}
 	}
 
+	@Test
+	void aNewStreamIsTouchedAtTheFirstPassAndThenOnlyWhenSomethingIsDue() {
+		RedisLiveFeed.Tracked tracked = new RedisLiveFeed.Tracked(id(3));
+		long start = 1_000 * SECOND;
+		assertThat(due(tracked, start)).isTrue();
+		tracked.touched(start, HOUR);
+		assertThat(tracked.lagsBehind(id(3))).isFalse();
+		assertThat(due(tracked, start + SECOND)).isFalse();
+		assertThat(due(tracked, start + 29 * SECOND)).isFalse();
+		assertThat(due(tracked, start + 30 * SECOND)).as("the safety check").isTrue();
+	}
+
+	@Test
+	void aStreamWithLiveMessagesIsTouchedAtEveryPassForAWhile() {
+		RedisLiveFeed.Tracked tracked = touchedAt(1_000 * SECOND);
+		long message = 1_010 * SECOND;
+		tracked.appended(message);
+		assertThat(due(tracked, message + SECOND)).isTrue();
+		tracked.touched(message + SECOND, HOUR);
+		assertThat(due(tracked, message + 2 * SECOND)).isTrue();
+		tracked.touched(message + 2 * SECOND, HOUR);
+		assertThat(due(tracked, message + 3 * SECOND)).isFalse();
+	}
+
+	@Test
+	void aStreamBehindIsTouchedAgainAtTheNextPass() {
+		RedisLiveFeed.Tracked tracked = touchedAt(1_000 * SECOND);
+		assertThat(tracked.lagsBehind(id(4))).isFalse();
+		assertThat(due(tracked, 1_001 * SECOND)).isTrue();
+	}
+
+	@Test
+	void aShortTimeToLiveIsKeptByEveryPassAndALongOneByHalfOfIt() {
+		long start = 1_000 * SECOND;
+		RedisLiveFeed.Tracked shortLived = touchedAt(start, 500 * MILLI);
+		assertThat(dueKeeping(shortLived, start + MILLI, 500 * MILLI)).isTrue();
+		RedisLiveFeed.Tracked unused = touchedAt(start, 60 * SECOND);
+		assertThat(dueKeeping(unused, start + 28 * SECOND, HOUR)).isFalse();
+		assertThat(dueKeeping(unused, start + 29 * SECOND, HOUR)).isTrue();
+		// An append seen keeps the stream for the time to live from then on.
+		unused.appended(start + 20 * SECOND);
+		unused.touched(start + 25 * SECOND, 60 * SECOND);
+		assertThat(dueKeeping(unused, start + 54 * SECOND, 80 * SECOND)).isFalse();
+		assertThat(dueKeeping(unused, start + 59 * SECOND, 80 * SECOND)).isTrue();
+	}
+
+	@Test
+	void aReadOfAnotherLifetimeOrAFailedTouchMakesTheStreamDue() {
+		RedisLiveFeed.Tracked tracked = touchedAt(1_000 * SECOND);
+		tracked.read(id(5));
+		assertThat(due(tracked, 1_001 * SECOND)).isFalse();
+		tracked.read(new EventId(EPOCH + 1, 0));
+		assertThat(due(tracked, 1_001 * SECOND)).isTrue();
+		assertThat(due(tracked, 1_001 * SECOND)).as("touched, unless that fails").isFalse();
+		tracked.touchAgain();
+		assertThat(due(tracked, 1_001 * SECOND)).isTrue();
+	}
+
+	private static final long MILLI = 1_000_000L;
+
+	private static final long SECOND = 1_000 * MILLI;
+
+	private static final long HOUR = 3_600 * SECOND;
+
+	private static RedisLiveFeed.Tracked touchedAt(long at) {
+		return touchedAt(at, HOUR);
+	}
+
+	private static RedisLiveFeed.Tracked touchedAt(long at, long keeps) {
+		RedisLiveFeed.Tracked tracked = new RedisLiveFeed.Tracked(id(3));
+		assertThat(due(tracked, at)).isTrue();
+		tracked.touched(at, keeps);
+		return tracked;
+	}
+
+	private static boolean due(RedisLiveFeed.Tracked tracked, long now) {
+		return dueKeeping(tracked, now, HOUR);
+	}
+
+	private static boolean dueKeeping(RedisLiveFeed.Tracked tracked, long now, long timeToLive) {
+		return tracked.due(now, timeToLive, 3 * SECOND, 30 * SECOND, 1_500 * MILLI);
+	}
+
 	private static EventId id(long sequence) {
 		return new EventId(EPOCH, sequence);
 	}

@@ -12,6 +12,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.ssereplay.event.EventId;
@@ -220,6 +223,91 @@ class RedisReplayStoreTests {
 		});
 		assertThat(received).extracting(StoredEvent::id).containsExactly(published.id(), silent);
 		assertThat(new String(received.get(1).frame(), StandardCharsets.UTF_8)).contains("data: silent\n");
+	}
+
+	@Test
+	void aLiveMessageLostWhileTheSubscriptionReconnectsIsPassedOnFromTheHistory() throws InterruptedException {
+		RedisReplayStore store = store(100, Duration.ofHours(1));
+		List<StoredEvent> received = new CopyOnWriteArrayList<>();
+		store.addListener(received::add);
+		store.retainWhile("s"::equals);
+		store.head("s");
+		StoredEvent published = store.append("s", SseEvent.of("published"));
+		await().atMost(WAIT).until(() -> received.size() == 1);
+		// Seconds after its last live message, the stream is touched every 30 s only:
+		// without the reconnect, the lost message would wait for that.
+		for (int i = 0; i < 20; i++) {
+			Thread.sleep(200);
+			store.housekeep();
+		}
+		EventId silent = appendWithoutPublishing(connectionFactory, store.keyPrefix(), "s", "silent");
+		assertThat(silent).isEqualTo(published.id().next());
+		assertThat(redis.command("CLIENT", "KILL", "TYPE", "pubsub")).startsWith(":");
+		await().atMost(WAIT).until(() -> {
+			store.housekeep();
+			return received.size() == 2;
+		});
+		assertThat(received).extracting(StoredEvent::id).containsExactly(published.id(), silent);
+	}
+
+	@Test
+	void aStoreToldWhichStreamsAreInUseReceivesTheirEventsOnly() {
+		RedisReplayStore store = store(100, Duration.ofHours(1));
+		List<String> inUse = new CopyOnWriteArrayList<>(List.of("a"));
+		store.retainWhile(inUse::contains);
+		List<StoredEvent> received = new CopyOnWriteArrayList<>();
+		store.addListener(received::add);
+		store.head("a");
+		store.head("b");
+		String channel = store.keyPrefix() + "{a}:live";
+		assertThat(subscribers(channel)).isEqualTo(1);
+		assertThat(subscribers(store.keyPrefix() + "{b}:live")).isZero();
+		store.append("b", SseEvent.of("not followed here"));
+		StoredEvent followed = store.append("a", SseEvent.of("followed"));
+		await().atMost(WAIT).until(() -> received.size() == 1);
+		store.append("b", SseEvent.of("not followed here either"));
+		StoredEvent later = store.append("a", SseEvent.of("later"));
+		await().atMost(WAIT).until(() -> received.size() == 2);
+		assertThat(received).extracting(StoredEvent::id).containsExactly(followed.id(), later.id());
+		// Its channel is left once the stream has no subscribers here.
+		inUse.clear();
+		await().atMost(WAIT).until(() -> {
+			store.housekeep();
+			return subscribers(channel) == 0;
+		});
+	}
+
+	private static long subscribers(String channel) {
+		RedisClient client = (RedisClient) connectionFactory.getNativeClient();
+		try (StatefulRedisConnection<String, String> connection = client.connect()) {
+			return connection.sync().pubsubNumsub(channel).get(channel);
+		}
+	}
+
+	@Test
+	void aLiveMessageLostWhileAStreamsChannelIsSubscribedAgainIsPassedOnFromTheHistory()
+			throws InterruptedException {
+		RedisReplayStore store = store(100, Duration.ofHours(1));
+		store.retainWhile("s"::equals);
+		List<StoredEvent> received = new CopyOnWriteArrayList<>();
+		store.addListener(received::add);
+		store.head("s");
+		StoredEvent published = store.append("s", SseEvent.of("published"));
+		await().atMost(WAIT).until(() -> received.size() == 1);
+		for (int i = 0; i < 20; i++) {
+			Thread.sleep(200);
+			store.housekeep();
+		}
+		EventId silent = appendWithoutPublishing(connectionFactory, store.keyPrefix(), "s", "silent");
+		assertThat(redis.command("CLIENT", "KILL", "TYPE", "pubsub")).startsWith(":");
+		await().atMost(WAIT).until(() -> {
+			store.housekeep();
+			return received.size() == 2;
+		});
+		assertThat(received).extracting(StoredEvent::id).containsExactly(published.id(), silent);
+		StoredEvent after = store.append("s", SseEvent.of("after"));
+		await().atMost(WAIT).until(() -> received.size() == 3);
+		assertThat(received.get(2).id()).isEqualTo(after.id());
 	}
 
 	@Test
