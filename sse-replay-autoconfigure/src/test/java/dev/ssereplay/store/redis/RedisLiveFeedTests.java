@@ -28,7 +28,7 @@ class RedisLiveFeedTests {
 
 	@Test
 	void aLivePathThatReachedTheHeadIsNotBehind() {
-		RedisLiveFeed.Tracked tracked = new RedisLiveFeed.Tracked(id(3));
+		FollowedStream tracked = new FollowedStream(id(3));
 		assertThat(tracked.lagsBehind(id(3))).isFalse();
 		assertThat(tracked.lagsBehind(id(3))).isFalse();
 		tracked.received(id(4));
@@ -38,14 +38,14 @@ class RedisLiveFeedTests {
 
 	@Test
 	void onePassBehindIsAMessageOnItsWayAndTwoAreALostOne() {
-		RedisLiveFeed.Tracked tracked = new RedisLiveFeed.Tracked(id(3));
+		FollowedStream tracked = new FollowedStream(id(3));
 		assertThat(tracked.lagsBehind(id(4))).isFalse();
 		assertThat(tracked.lagsBehind(id(4))).isTrue();
 	}
 
 	@Test
 	void aMessageThatArrivesBetweenTwoPassesIsNotLost() {
-		RedisLiveFeed.Tracked tracked = new RedisLiveFeed.Tracked(id(3));
+		FollowedStream tracked = new FollowedStream(id(3));
 		assertThat(tracked.lagsBehind(id(4))).isFalse();
 		tracked.received(id(4));
 		assertThat(tracked.lagsBehind(id(4))).isFalse();
@@ -53,7 +53,7 @@ class RedisLiveFeedTests {
 
 	@Test
 	void aLivePathThatMovesOnButNotToTheHeadIsBehindFromWhereItWas() {
-		RedisLiveFeed.Tracked tracked = new RedisLiveFeed.Tracked(id(3));
+		FollowedStream tracked = new FollowedStream(id(3));
 		assertThat(tracked.lagsBehind(id(4))).isFalse();
 		tracked.received(id(4));
 		// It reached what was the head at the last pass: behind for one pass only.
@@ -63,7 +63,7 @@ class RedisLiveFeedTests {
 
 	@Test
 	void afterReportingALagItWaitsTwoPassesAgain() {
-		RedisLiveFeed.Tracked tracked = new RedisLiveFeed.Tracked(id(3));
+		FollowedStream tracked = new FollowedStream(id(3));
 		tracked.lagsBehind(id(4));
 		assertThat(tracked.lagsBehind(id(4))).isTrue();
 		assertThat(tracked.lagsBehind(id(4))).isFalse();
@@ -72,7 +72,7 @@ class RedisLiveFeedTests {
 
 	@Test
 	void anOlderMessageDoesNotMoveTheLivePathBack() {
-		RedisLiveFeed.Tracked tracked = new RedisLiveFeed.Tracked(id(3));
+		FollowedStream tracked = new FollowedStream(id(3));
 		tracked.received(id(5));
 		tracked.received(id(4));
 		assertThat(tracked.lagsBehind(id(5))).isFalse();
@@ -81,7 +81,7 @@ class RedisLiveFeedTests {
 
 	@Test
 	void aNewLifetimeIsBehindUntilItsFirstMessageArrives() {
-		RedisLiveFeed.Tracked tracked = new RedisLiveFeed.Tracked(id(7));
+		FollowedStream tracked = new FollowedStream(id(7));
 		EventId other = new EventId(EPOCH + 1, 1);
 		assertThat(tracked.lagsBehind(other)).isFalse();
 		assertThat(tracked.lagsBehind(other)).isTrue();
@@ -142,7 +142,7 @@ class RedisLiveFeedTests {
 
 	@Test
 	void aNewStreamIsTouchedAtTheFirstPassAndThenOnlyWhenSomethingIsDue() {
-		RedisLiveFeed.Tracked tracked = new RedisLiveFeed.Tracked(id(3));
+		FollowedStream tracked = new FollowedStream(id(3));
 		long start = 1_000 * SECOND;
 		assertThat(due(tracked, start)).isTrue();
 		tracked.touched(start, HOUR);
@@ -154,7 +154,7 @@ class RedisLiveFeedTests {
 
 	@Test
 	void aStreamWithLiveMessagesIsTouchedAtEveryPassForAWhile() {
-		RedisLiveFeed.Tracked tracked = touchedAt(1_000 * SECOND);
+		FollowedStream tracked = touchedAt(1_000 * SECOND);
 		long message = 1_010 * SECOND;
 		tracked.appended(message);
 		assertThat(due(tracked, message + SECOND)).isTrue();
@@ -166,7 +166,7 @@ class RedisLiveFeedTests {
 
 	@Test
 	void aStreamBehindIsTouchedAgainAtTheNextPass() {
-		RedisLiveFeed.Tracked tracked = touchedAt(1_000 * SECOND);
+		FollowedStream tracked = touchedAt(1_000 * SECOND);
 		assertThat(tracked.lagsBehind(id(4))).isFalse();
 		assertThat(due(tracked, 1_001 * SECOND)).isTrue();
 	}
@@ -174,9 +174,9 @@ class RedisLiveFeedTests {
 	@Test
 	void aShortTimeToLiveIsKeptByEveryPassAndALongOneByHalfOfIt() {
 		long start = 1_000 * SECOND;
-		RedisLiveFeed.Tracked shortLived = touchedAt(start, 500 * MILLI);
+		FollowedStream shortLived = touchedAt(start, 500 * MILLI);
 		assertThat(dueKeeping(shortLived, start + MILLI, 500 * MILLI)).isTrue();
-		RedisLiveFeed.Tracked unused = touchedAt(start, 60 * SECOND);
+		FollowedStream unused = touchedAt(start, 60 * SECOND);
 		assertThat(dueKeeping(unused, start + 28 * SECOND, HOUR)).isFalse();
 		assertThat(dueKeeping(unused, start + 29 * SECOND, HOUR)).isTrue();
 		// An append seen keeps the stream for the time to live from then on.
@@ -188,7 +188,7 @@ class RedisLiveFeedTests {
 
 	@Test
 	void aReadOfAnotherLifetimeOrAFailedTouchMakesTheStreamDue() {
-		RedisLiveFeed.Tracked tracked = touchedAt(1_000 * SECOND);
+		FollowedStream tracked = touchedAt(1_000 * SECOND);
 		tracked.read(id(5));
 		assertThat(due(tracked, 1_001 * SECOND)).isFalse();
 		tracked.read(new EventId(EPOCH + 1, 0));
@@ -204,22 +204,22 @@ class RedisLiveFeedTests {
 
 	private static final long HOUR = 3_600 * SECOND;
 
-	private static RedisLiveFeed.Tracked touchedAt(long at) {
+	private static FollowedStream touchedAt(long at) {
 		return touchedAt(at, HOUR);
 	}
 
-	private static RedisLiveFeed.Tracked touchedAt(long at, long keeps) {
-		RedisLiveFeed.Tracked tracked = new RedisLiveFeed.Tracked(id(3));
+	private static FollowedStream touchedAt(long at, long keeps) {
+		FollowedStream tracked = new FollowedStream(id(3));
 		assertThat(due(tracked, at)).isTrue();
 		tracked.touched(at, keeps);
 		return tracked;
 	}
 
-	private static boolean due(RedisLiveFeed.Tracked tracked, long now) {
+	private static boolean due(FollowedStream tracked, long now) {
 		return dueKeeping(tracked, now, HOUR);
 	}
 
-	private static boolean dueKeeping(RedisLiveFeed.Tracked tracked, long now, long timeToLive) {
+	private static boolean dueKeeping(FollowedStream tracked, long now, long timeToLive) {
 		return tracked.due(now, timeToLive, 3 * SECOND, 30 * SECOND, 1_500 * MILLI);
 	}
 
