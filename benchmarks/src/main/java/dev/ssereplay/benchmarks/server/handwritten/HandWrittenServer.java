@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
@@ -101,7 +102,7 @@ public final class HandWrittenServer {
 		@PostMapping("/streams/{stream}")
 		String publish(@PathVariable String stream, @RequestBody String body) {
 			String id = Long.toString(this.ids.computeIfAbsent(stream, (key) -> new AtomicLong()).incrementAndGet());
-			send(this.emitters.get(stream), SseEmitter.event().id(id).data(body));
+			send(this.emitters.get(stream), () -> SseEmitter.event().id(id).data(body));
 			return id;
 		}
 
@@ -137,13 +138,15 @@ public final class HandWrittenServer {
 			return Integer.toString(streams);
 		}
 
-		private static void send(List<SseEmitter> list, SseEmitter.SseEventBuilder event) {
+		// A builder per emitter: a builder's build() adds to what it built before, so
+		// one builder sent to every emitter grows with each send.
+		private static void send(List<SseEmitter> list, Supplier<SseEmitter.SseEventBuilder> event) {
 			if (list == null) {
 				return;
 			}
 			for (SseEmitter emitter : list) {
 				try {
-					emitter.send(event);
+					emitter.send(event.get());
 				}
 				catch (IOException | IllegalStateException ex) {
 					list.remove(emitter);
@@ -209,18 +212,15 @@ public final class HandWrittenServer {
 			public void run() {
 				this.sent++;
 				List<SseEmitter> list = Streams.this.emitters.get(this.stream);
-				send(list, SseEmitter.event()
-					.id(Integer.toString(this.sent))
-					.name("token")
-					.data(EventData.now(this.sent, this.origin, this.bytes)));
+				String token = EventData.now(this.sent, this.origin, this.bytes);
+				String id = Integer.toString(this.sent);
+				send(list, () -> SseEmitter.event().id(id).name("token").data(token));
 				if (this.sent < this.events) {
 					schedule();
 					return;
 				}
-				send(list, SseEmitter.event()
-					.id(Integer.toString(this.sent + 1))
-					.name("complete")
-					.data("{\"reason\":\"completed\"}"));
+				String finalId = Integer.toString(this.sent + 1);
+				send(list, () -> SseEmitter.event().id(finalId).name("complete").data("{\"reason\":\"completed\"}"));
 				Streams.this.emitters.remove(this.stream);
 				if (list != null) {
 					list.forEach(SseEmitter::complete);
