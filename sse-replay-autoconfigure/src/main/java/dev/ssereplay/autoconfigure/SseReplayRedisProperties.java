@@ -20,7 +20,9 @@ public class SseReplayRedisProperties {
 
 	/**
 	 * Maximum time to wait for Redis to answer a replay store command; a publish
-	 * that takes longer fails with a StoreUnavailableException.
+	 * that takes longer fails with a StoreUnavailableException. Redis counts as
+	 * unreachable, and calls fail at once, only when a PING sent after such a
+	 * timeout is not answered within this either.
 	 */
 	private Duration commandTimeout = Duration.ofSeconds(2);
 

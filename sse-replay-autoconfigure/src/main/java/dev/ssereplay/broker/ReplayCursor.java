@@ -11,7 +11,6 @@ import dev.ssereplay.event.SseEvent;
 import dev.ssereplay.event.SseFormat;
 import dev.ssereplay.event.StoredEvent;
 import dev.ssereplay.store.ReadResult;
-import dev.ssereplay.store.ReplayStore;
 import dev.ssereplay.store.ResyncReason;
 import dev.ssereplay.store.StreamStatus;
 
@@ -119,23 +118,30 @@ final class ReplayCursor {
 	}
 
 	/**
-	 * Reads one page of history after the position and writes what the filter
-	 * accepts, or the resync event when the store cannot serve the position. A
-	 * page stops where the batch would exceed its byte bound, so that one write,
-	 * and what a connection that stops reading leaves in the container, stays
-	 * bounded however large the events; the next page starts after the last
-	 * event written.
-	 * @param store the store
+	 * Returns how many events the next page should read: as many as the last
+	 * page's events say fit the byte bound, at most the given number.
 	 * @param maxEvents the most events to read
+	 * @return the page size to ask the store for, positive
+	 */
+	int pageLimit(int maxEvents) {
+		return Math.min(maxEvents, this.pageHint);
+	}
+
+	/**
+	 * Writes one page of history read after the position (with
+	 * {@link #pageLimit}, while the position stayed where it is), or the resync
+	 * event when the store cannot serve the position. A page stops where the
+	 * batch would exceed its byte bound, so that one write, and what a connection
+	 * that stops reading leaves in the container, stays bounded however large the
+	 * events; the next page starts after the last event written.
+	 * @param result what the store answered
+	 * @param limit the page size the store was asked for
 	 * @param maxBytes the most bytes the batch may hold after this page, but for
 	 * one event when it is empty
 	 * @param batch where the frames go
 	 * @return {@link Next#LIVE} once the page reached the head
-	 * @throws RuntimeException when the store could not be read; nothing changed
 	 */
-	Next replay(ReplayStore store, int maxEvents, int maxBytes, FrameBatch batch) {
-		int limit = Math.min(maxEvents, this.pageHint);
-		ReadResult result = store.readAfter(this.stream, this.position, limit);
+	Next replay(ReadResult result, int limit, int maxBytes, FrameBatch batch) {
 		if (result instanceof ReadResult.Deleted) {
 			// Nothing of the lifetime is left to read: what the live queue holds of
 			// it decides, and then the connection ends (endDeletedLifetime).
@@ -171,8 +177,9 @@ final class ReplayCursor {
 		if (read > 0) {
 			// Read next as many events as this page's average says fit the bound, so
 			// that a store that copies events (Redis) does not fetch far more than is
-			// written.
-			this.pageHint = (int) Math.max(1, Math.min(maxEvents, maxBytes * (long) read / Math.max(1, bytesRead)));
+			// written; pageLimit caps it.
+			this.pageHint = (int) Math.max(1,
+					Math.min(Integer.MAX_VALUE, maxBytes * (long) read / Math.max(1, bytesRead)));
 		}
 		if (full) {
 			return Next.REPLAY;

@@ -29,7 +29,8 @@ import dev.ssereplay.store.StreamStatus;
  * The writer moves between the first three ({@link #step}); anyone may request
  * the end ({@link #close}), and the writer performs it ({@link #finish}). While
  * the phase is {@code NEW} or {@code REPLAYING} a full queue is not slowness: the
- * writer reads what did not fit from the store, at the client's pace.
+ * writer reads what did not fit from the store, at the client's pace, through
+ * {@link HistoryPages}, which never makes the writer wait for the store.
  * <p>
  * Where the connection is in the stream, and what to write next, is the
  * {@link ReplayCursor}'s, confined to the writer. The writer writes only to a
@@ -74,8 +75,6 @@ final class Subscriber implements Subscription, Runnable {
 	// replayed alike, so a connection pins at most this in the container.
 	private static final int MAX_BATCH_BYTES = 256 * 1024;
 
-	private static final long STORE_RETRY_NANOS = 1_000_000_000L;
-
 	private final SubscriberContext context;
 
 	private final String stream;
@@ -87,6 +86,8 @@ final class Subscriber implements Subscription, Runnable {
 	private final Client client;
 
 	private final ReplayCursor cursor;
+
+	private final HistoryPages pages;
 
 	private final SerialRunner runner;
 
@@ -105,8 +106,6 @@ final class Subscriber implements Subscription, Runnable {
 	private volatile long lastWriteNanos = this.createdNanos;
 
 	private volatile long writeStartedNanos;
-
-	private volatile long storeRetryAtNanos;
 
 	private final SlowConnectionPolicy slowPolicy;
 
@@ -134,6 +133,9 @@ final class Subscriber implements Subscription, Runnable {
 				context.statistics(), (ex) -> context.callbackFailures().failed(Callback.EVENT_FILTER, stream, ex));
 		this.runner = new SerialRunner(context.writers(), this, this::rejected);
 		this.queue = new LiveQueue(settings.queueDepth(context.options()));
+		// A read covers every live event that did not fit in the queue until it is sent.
+		this.pages = new HistoryPages(context.store(), stream, context.options().replayBatchSize(),
+				this.queue::clearMissed, this.runner::wake);
 		this.slowPolicy = settings.slowPolicy(context.options());
 		this.expiresAtNanos = (settings.expiresAt() != null)
 				? this.createdNanos + Duration.between(Instant.now(), settings.expiresAt()).toNanos() : 0;
@@ -237,9 +239,7 @@ final class Subscriber implements Subscription, Runnable {
 			close(CloseReason.EXPIRED);
 		}
 		if (current == Phase.REPLAYING || current == Phase.LIVE) {
-			long retryAt = this.storeRetryAtNanos;
-			if ((heartbeatNanos > 0 && now - this.lastWriteNanos >= heartbeatNanos)
-					|| (retryAt != 0 && now - retryAt >= 0)) {
+			if ((heartbeatNanos > 0 && now - this.lastWriteNanos >= heartbeatNanos) || this.pages.isRetryDue(now)) {
 				this.runner.wake();
 			}
 		}
@@ -346,31 +346,16 @@ final class Subscriber implements Subscription, Runnable {
 	}
 
 	private Phase replayPage(FrameBatch batch) {
-		long retryAt = this.storeRetryAtNanos;
-		if (retryAt != 0 && System.nanoTime() - retryAt < 0) {
+		ReplayCursor.Next next = this.pages.write(this.cursor, MAX_BATCH_BYTES, batch);
+		if (next == null) {
+			// Awaited, or to be tried again.
 			return Phase.REPLAYING;
 		}
-		// The read below covers every live event that did not fit so far.
-		this.queue.clearMissed();
-		ReplayCursor.Next next;
-		try {
-			next = this.cursor.replay(this.context.store(), this.context.options().replayBatchSize(), MAX_BATCH_BYTES,
-					batch);
-			this.storeRetryAtNanos = 0;
-		}
-		catch (RuntimeException ex) {
-			// The store is unavailable: keep the connection (heartbeats go on) and try
-			// again later.
-			logger.debug("Store read for stream '{}' failed; retrying", this.stream, ex);
-			this.storeRetryAtNanos = System.nanoTime() + STORE_RETRY_NANOS;
-			return Phase.REPLAYING;
-		}
-		return (next == ReplayCursor.Next.LIVE && !this.queue.hasMissed()) ? Phase.LIVE
-				: Phase.REPLAYING;
+		return (next == ReplayCursor.Next.LIVE && !this.queue.hasMissed()) ? Phase.LIVE : Phase.REPLAYING;
 	}
 
 	private boolean hasMoreHistory() {
-		return this.phase.get() == Phase.REPLAYING && this.storeRetryAtNanos == 0;
+		return this.phase.get() == Phase.REPLAYING && this.pages.canAsk();
 	}
 
 	private void write(FrameBatch batch) throws IOException {

@@ -179,6 +179,28 @@ public interface ReplayStore {
 	ReadResult readAfter(String stream, EventId after, int limit);
 
 	/**
+	 * Reads as {@link #readAfter} does, without waiting for the store where the
+	 * store can: a subscriber's writer, which serves many connections, asks for a
+	 * page and goes on with the others until it is there. The future may complete
+	 * on a thread of the store's that must not wait, so what is chained to it
+	 * should only hand the page over. The default reads at once and returns a
+	 * completed future.
+	 * @param stream a valid stream name
+	 * @param after the last position the reader has
+	 * @param limit the most events to return, positive
+	 * @return what {@link #readAfter} answers, or a future failed with
+	 * {@link StoreUnavailableException} when the store cannot be reached
+	 */
+	default CompletableFuture<ReadResult> readAfterAsync(String stream, EventId after, int limit) {
+		try {
+			return CompletableFuture.completedFuture(readAfter(stream, after, limit));
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	/**
 	 * Describes one stream, without creating it.
 	 * @param stream a valid stream name
 	 * @return the stream, or {@code null} when the store holds nothing of it

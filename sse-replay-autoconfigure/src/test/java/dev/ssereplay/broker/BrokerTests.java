@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -612,8 +614,118 @@ class BrokerTests {
 		await().atMost(WAIT).until(() -> writers.poolSize() == 1);
 	}
 
+	@Test
+	void aSlowStoreReadDelaysOnlyItsOwnConnection() throws InterruptedException {
+		SlowReadStore slow = new SlowReadStore(new InMemoryReplayStore(1000, 1 << 20, Duration.ofHours(1)), "slow");
+		// One writer thread, and no second one to make up for it.
+		ElasticWriterPool writers = new ElasticWriterPool(1, 0);
+		this.resources.add(writers);
+		this.resources.add(slow);
+		Broker broker = new Broker(slow, options(100, SlowConnectionPolicy.CLOSE), writers);
+		this.resources.add(broker);
+		StoredEvent first = slow.append("slow", SseEvent.of("first"));
+		slow.append("slow", SseEvent.of("second"));
+		RecordingConnection resuming = new RecordingConnection();
+		broker.subscribe("slow", Position.parse(first.id().toString()), null, resuming);
+		assertThat(slow.awaitRead()).isTrue();
+		RecordingConnection other = new RecordingConnection();
+		broker.subscribe("fast", null, null, other);
+		slow.append("fast", SseEvent.of("live"));
+		// While the resuming connection waits for its page, the writer serves the other.
+		await().atMost(Duration.ofSeconds(5)).until(() -> other.sequences().size() == 1);
+		assertThat(resuming.sequences()).isEmpty();
+		slow.answer();
+		await().atMost(WAIT).until(() -> resuming.sequences().size() == 1);
+		assertThat(resuming.sequences()).containsExactly(2L);
+	}
+
 	private static long last(List<Long> values) {
 		return values.get(values.size() - 1);
+	}
+
+	/**
+	 * A store whose reads of one stream are answered only when the test says so,
+	 * like a Redis that is slow to answer.
+	 */
+	private static final class SlowReadStore implements ReplayStore, AutoCloseable {
+
+		private final ReplayStore delegate;
+
+		private final String slowStream;
+
+		private final CountDownLatch asked = new CountDownLatch(1);
+
+		private final CountDownLatch answer = new CountDownLatch(1);
+
+		private final ExecutorService answering = Executors.newSingleThreadExecutor();
+
+		SlowReadStore(ReplayStore delegate, String slowStream) {
+			this.delegate = delegate;
+			this.slowStream = slowStream;
+		}
+
+		boolean awaitRead() throws InterruptedException {
+			return this.asked.await(20, TimeUnit.SECONDS);
+		}
+
+		void answer() {
+			this.answer.countDown();
+		}
+
+		@Override
+		public StoredEvent append(String stream, SseEvent event) {
+			return this.delegate.append(stream, event);
+		}
+
+		@Override
+		public EventId head(String stream) {
+			return this.delegate.head(stream);
+		}
+
+		@Override
+		public ReadResult readAfter(String stream, EventId after, int limit) {
+			if (stream.equals(this.slowStream)) {
+				this.asked.countDown();
+				try {
+					this.answer.await(60, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+			return this.delegate.readAfter(stream, after, limit);
+		}
+
+		@Override
+		public CompletableFuture<ReadResult> readAfterAsync(String stream, EventId after, int limit) {
+			if (stream.equals(this.slowStream)) {
+				return CompletableFuture.supplyAsync(() -> readAfter(stream, after, limit),
+						this.answering);
+			}
+			return this.delegate.readAfterAsync(stream, after, limit);
+		}
+
+		@Override
+		public void addListener(Consumer<StoredEvent> listener) {
+			this.delegate.addListener(listener);
+		}
+
+		@Override
+		public long eventCount() {
+			return this.delegate.eventCount();
+		}
+
+		@Override
+		public long byteCount() {
+			return this.delegate.byteCount();
+		}
+
+		@Override
+		public void close() {
+			this.answer.countDown();
+			this.answering.shutdownNow();
+		}
+
 	}
 
 	/**

@@ -52,10 +52,10 @@ class ReplayCursorTests {
 			.isEqualTo(ReplayCursor.Next.REPLAY);
 		assertThat(text(start)).isEqualTo("retry: 3000\n\n");
 		FrameBatch first = new FrameBatch();
-		assertThat(this.cursor.replay(this.store, 2, 1 << 20, first)).isEqualTo(ReplayCursor.Next.REPLAY);
+		assertThat(replay(this.cursor, 2, 1 << 20, first)).isEqualTo(ReplayCursor.Next.REPLAY);
 		assertThat(first.replayed()).isEqualTo(2);
 		FrameBatch second = new FrameBatch();
-		assertThat(this.cursor.replay(this.store, 2, 1 << 20, second)).isEqualTo(ReplayCursor.Next.LIVE);
+		assertThat(replay(this.cursor, 2, 1 << 20, second)).isEqualTo(ReplayCursor.Next.LIVE);
 		assertThat(second.replayed()).isEqualTo(2);
 		assertThat(this.cursor.position()).isEqualTo(events.get(4).id());
 	}
@@ -72,7 +72,7 @@ class ReplayCursorTests {
 		ReplayCursor.Next next;
 		do {
 			FrameBatch batch = new FrameBatch();
-			next = this.cursor.replay(this.store, 500, 64 * 1024, batch);
+			next = replay(this.cursor, 500, 64 * 1024, batch);
 			assertThat(batch.size()).isLessThanOrEqualTo(64 * 1024);
 			assertThat(batch.replayed()).isPositive();
 			written.add((long) batch.replayed());
@@ -88,7 +88,7 @@ class ReplayCursorTests {
 		List<StoredEvent> events = publish(1);
 		this.cursor.start(Position.after(new EventId(events.get(0).id().epoch(), 0)), StreamStatus.open(null), null, new FrameBatch());
 		FrameBatch batch = new FrameBatch();
-		assertThat(this.cursor.replay(this.store, 500, 1, batch)).isEqualTo(ReplayCursor.Next.LIVE);
+		assertThat(replay(this.cursor, 500, 1, batch)).isEqualTo(ReplayCursor.Next.LIVE);
 		assertThat(batch.replayed()).isEqualTo(1);
 	}
 
@@ -109,7 +109,7 @@ class ReplayCursorTests {
 		this.cursor.start(Position.after(new EventId(events.get(0).id().epoch() + 1, 3)), StreamStatus.open(null), null,
 				new FrameBatch());
 		FrameBatch batch = new FrameBatch();
-		assertThat(this.cursor.replay(this.store, 10, 1 << 20, batch)).isEqualTo(ReplayCursor.Next.LIVE);
+		assertThat(replay(this.cursor, 10, 1 << 20, batch)).isEqualTo(ReplayCursor.Next.LIVE);
 		assertThat(text(batch)).contains("\"reason\":\"other-epoch\"");
 		assertThat(this.cursor.position()).isEqualTo(events.get(0).id());
 	}
@@ -159,7 +159,7 @@ class ReplayCursorTests {
 		events.add(this.store.append("s", new SseEvent("wanted", "b")));
 		named.start(Position.after(new EventId(events.get(0).id().epoch(), 0)), StreamStatus.open(null), null, new FrameBatch());
 		FrameBatch batch = new FrameBatch();
-		named.replay(this.store, 10, 1 << 20, batch);
+		replay(named, 10, 1 << 20, batch);
 		assertThat(batch.replayed()).isEqualTo(1);
 		assertThat(named.position()).isEqualTo(events.get(1).id());
 	}
@@ -181,6 +181,13 @@ class ReplayCursorTests {
 			throw new UncheckedIOException(ex);
 		}
 		return connection.text();
+	}
+
+	// One page, read as the subscriber reads it: the size the cursor asks for,
+	// after its position.
+	private ReplayCursor.Next replay(ReplayCursor cursor, int maxEvents, int maxBytes, FrameBatch batch) {
+		int limit = cursor.pageLimit(maxEvents);
+		return cursor.replay(this.store.readAfter("s", cursor.position(), limit), limit, maxBytes, batch);
 	}
 
 }

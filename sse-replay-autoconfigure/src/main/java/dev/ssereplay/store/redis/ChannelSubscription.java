@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -115,6 +116,49 @@ final class ChannelSubscription implements MessageListener, SubscriptionListener
 		catch (TimeoutException ex) {
 			throw new IllegalStateException("Redis did not confirm the subscription within " + this.timeoutMillis
 					+ " ms", ex);
+		}
+	}
+
+	/**
+	 * Subscribes as {@link #subscribe} does, without waiting.
+	 * @return a future that completes once Redis confirmed the channel, or fails
+	 * when it did not within the timeout, or failed
+	 */
+	CompletableFuture<Void> subscribeAsync(String stream, byte[] channel) {
+		if (this.channels.containsKey(stream) && !this.failing) {
+			return CompletableFuture.completedFuture(null);
+		}
+		try {
+			return CompletableFuture.runAsync(() -> doSubscribe(stream, channel), this.thread)
+				.orTimeout(this.timeoutMillis, TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// Closed.
+			return CompletableFuture.completedFuture(null);
+		}
+	}
+
+	/**
+	 * Subscribes to a stream's channel unless subscribed already, on the
+	 * subscriptions' thread; returns at once, and a subscription that fails is
+	 * left to the next call.
+	 */
+	void subscribeLater(String stream, byte[] channel) {
+		if (this.channels.containsKey(stream) && !this.failing) {
+			return;
+		}
+		try {
+			this.thread.execute(() -> {
+				try {
+					doSubscribe(stream, channel);
+				}
+				catch (RuntimeException ex) {
+					// Marked as failing: the next subscription tries again.
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			// Closed.
 		}
 	}
 

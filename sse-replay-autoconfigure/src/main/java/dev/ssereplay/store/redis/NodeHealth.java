@@ -2,9 +2,12 @@ package dev.ssereplay.store.redis;
 
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -21,12 +24,18 @@ import dev.ssereplay.store.StoreUnavailableException;
  * Whether Redis answers, as the outcome of the store's calls tells: whether the
  * connection is up, whether Redis as a whole answers, and on Redis Cluster
  * whether each master does, judged on its own. After a failure that shows a node
- * does not answer (a timeout, a server still loading its data, a cluster that is
- * down), calls to it fail at once for a second, then one call at a time goes
- * through to find out whether it is back; a call that succeeds makes it
- * reachable again. So an outage costs callers an exception rather than a
- * timeout each. A master that fails also makes the client read the cluster's
- * topology again, so that a replica promoted in its place is used.
+ * does not answer (a server still loading its data, a cluster that is down, no
+ * connection to be had, or a timeout that a PING sent after it confirms), calls
+ * to it fail at once for a second, then one call at a time goes through to find
+ * out whether it is back; a call that succeeds makes it reachable again. So an
+ * outage costs callers an exception rather than a timeout each. A master that
+ * fails also makes the client read the cluster's topology again, so that a
+ * replica promoted in its place is used.
+ * <p>
+ * One command that times out is not an outage by itself: Redis may have been
+ * busy with that command, or with another client's, and answer the next one at
+ * once. Calls go on while a PING finds out, and only a PING that is not answered
+ * within the timeout either makes the node's calls fail fast.
  * <p>
  * Thread-safe: the state is volatile or atomic.
  */
@@ -37,6 +46,8 @@ final class NodeHealth {
 	private final Supplier<Set<String>> currentMasters;
 
 	private final Runnable masterFailed;
+
+	private final Function<String, CompletableFuture<Void>> probe;
 
 	private final LongSupplier nanoClock;
 
@@ -53,16 +64,22 @@ final class NodeHealth {
 	 * @param currentMasters the ids of the masters that hold slots, as the client
 	 * sees the cluster now; empty off a cluster
 	 * @param masterFailed called when a master is found not to answer
+	 * @param probe sends a PING to the master with the given node id, or to Redis
+	 * as a whole for {@code null}, and completes when it is answered or fails
+	 * when it is not within the timeout
 	 */
-	NodeHealth(Supplier<Set<String>> currentMasters, Runnable masterFailed) {
-		this(currentMasters, masterFailed, System::nanoTime);
+	NodeHealth(Supplier<Set<String>> currentMasters, Runnable masterFailed,
+			Function<String, CompletableFuture<Void>> probe) {
+		this(currentMasters, masterFailed, probe, System::nanoTime);
 	}
 
-	NodeHealth(Supplier<Set<String>> currentMasters, Runnable masterFailed, LongSupplier nanoClock) {
+	NodeHealth(Supplier<Set<String>> currentMasters, Runnable masterFailed,
+			Function<String, CompletableFuture<Void>> probe, LongSupplier nanoClock) {
 		this.currentMasters = currentMasters;
 		this.masterFailed = masterFailed;
+		this.probe = probe;
 		this.nanoClock = nanoClock;
-		this.server = new Node("Redis");
+		this.server = new Node("Redis", null);
 	}
 
 	/**
@@ -94,7 +111,7 @@ final class NodeHealth {
 			return this.server;
 		}
 		Node node = this.masters.computeIfAbsent(master.getNodeId(), (id) -> new Node(
-				"the Redis Cluster master " + master.getUri().getHost() + ":" + master.getUri().getPort()));
+				"the Redis Cluster master " + master.getUri().getHost() + ":" + master.getUri().getPort(), id));
 		node.enter(what);
 		return node;
 	}
@@ -126,15 +143,27 @@ final class NodeHealth {
 
 	/**
 	 * Records a failed call: when the failure shows that the node does not
-	 * answer, calls to it fail fast for a second.
+	 * answer, calls to it fail fast for a second. A timeout of a node that
+	 * answered so far shows it only once a PING is not answered either.
 	 * @param target what the failure is reported to, or {@code null} for nothing
 	 */
 	void failed(Node target, RuntimeException ex) {
-		if (target != null && makesUnavailable(ex)) {
-			target.failed(ex.getClass().getSimpleName() + ": " + ex.getMessage());
-			if (target != this.server) {
-				this.masterFailed.run();
-			}
+		if (target == null || !makesUnavailable(ex)) {
+			return;
+		}
+		String failure = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+		if (ex instanceof RedisCommandTimeoutException && target.isReachable()) {
+			target.probe(failure);
+		}
+		else {
+			unavailable(target, failure, this.nanoClock.getAsLong());
+		}
+	}
+
+	private void unavailable(Node target, String failure, long sinceNanos) {
+		target.failed(failure, sinceNanos);
+		if (target != this.server) {
+			this.masterFailed.run();
 		}
 	}
 
@@ -190,15 +219,22 @@ final class NodeHealth {
 
 		private final String name;
 
+		// The master's node id; null for Redis as a whole.
+		private final String nodeId;
+
 		// 0 while it answers; otherwise when the next call may try it again.
 		private final AtomicLong retryAtNanos = new AtomicLong();
+
+		// Whether a PING is finding out whether it answers after a timeout.
+		private final AtomicBoolean probing = new AtomicBoolean();
 
 		private volatile long unavailableSinceNanos;
 
 		private volatile String lastFailure;
 
-		private Node(String name) {
+		private Node(String name, String nodeId) {
 			this.name = name;
+			this.nodeId = nodeId;
 		}
 
 		private void enter(String what) {
@@ -222,12 +258,34 @@ final class NodeHealth {
 			}
 		}
 
-		private void failed(String failure) {
+		private void failed(String failure, long sinceNanos) {
 			this.lastFailure = failure;
 			long now = NodeHealth.this.nanoClock.getAsLong();
 			if (this.retryAtNanos.getAndSet(now + RETRY_NANOS) == 0) {
-				this.unavailableSinceNanos = now;
+				this.unavailableSinceNanos = sinceNanos;
 			}
+		}
+
+		// Sends one PING at a time after a timeout: answered, nothing changes;
+		// not answered, the node is unavailable since the timeout.
+		private void probe(String failure) {
+			if (!this.probing.compareAndSet(false, true)) {
+				return;
+			}
+			long since = NodeHealth.this.nanoClock.getAsLong();
+			CompletableFuture<Void> answered;
+			try {
+				answered = NodeHealth.this.probe.apply(this.nodeId);
+			}
+			catch (RuntimeException ex) {
+				answered = CompletableFuture.failedFuture(ex);
+			}
+			answered.whenComplete((pong, thrown) -> {
+				this.probing.set(false);
+				if (thrown != null) {
+					unavailable(this, failure + "; a PING was not answered either", since);
+				}
+			});
 		}
 
 		private boolean isReachable() {

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -167,8 +169,28 @@ final class RedisLiveFeed {
 	}
 
 	/**
+	 * Subscribes to a stream's channel as {@link #prepare} does, without waiting:
+	 * the subscription is made on the subscriptions' thread.
+	 * @return a future that completes once Redis confirmed the subscription, at
+	 * once when there is none to make, or fails with a
+	 * {@link StoreUnavailableException}
+	 */
+	CompletableFuture<Void> prepareAsync(String stream) {
+		ChannelSubscription current = this.channels;
+		if (current == null || !this.inUse.test(stream)) {
+			return CompletableFuture.completedFuture(null);
+		}
+		return current.subscribeAsync(stream, this.keys.channel(stream)).exceptionallyCompose((failure) -> {
+			Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
+					? failure.getCause() : failure;
+			return CompletableFuture.failedFuture(new StoreUnavailableException(
+					"Could not subscribe to live events of stream '" + stream + "': " + cause.getMessage(), cause));
+		});
+	}
+
+	/**
 	 * Starts following a stream that has subscribers in this process, unless
-	 * followed already.
+	 * followed already. Never waits: it may be called on Lettuce's I/O thread.
 	 * @param head the stream's head as just read
 	 */
 	void follow(String stream, EventId head) {
@@ -183,13 +205,9 @@ final class RedisLiveFeed {
 			ChannelSubscription current = this.channels;
 			if (current != null) {
 				// Subscribed already, unless the stream gained its subscribers after the
-				// read began; then the first touch finds what was missed meanwhile.
-				try {
-					current.subscribe(stream, this.keys.channel(stream));
-				}
-				catch (RuntimeException ex) {
-					// Made at the next read; the touches repair what is missed.
-				}
+				// read began; then the first touch finds what was missed meanwhile, and
+				// a subscription that fails is made at the next read.
+				current.subscribeLater(stream, this.keys.channel(stream));
 			}
 		}
 	}

@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 
@@ -113,6 +115,21 @@ final class RedisNodes {
 				&& this.connectionFactory.getNativeClient() instanceof RedisClusterClient cluster) {
 			cluster.refreshPartitionsAsync();
 		}
+	}
+
+	/**
+	 * Sends a PING to one master of a cluster, connecting to it first when
+	 * needed, without waiting.
+	 * @return a future that completes with the answer
+	 */
+	// The cluster connection, reached through a deprecated accessor, is what
+	// connects to one node without blocking.
+	@SuppressWarnings("deprecation")
+	static CompletableFuture<String> pingMaster(RedisAdvancedClusterAsyncCommands<byte[], byte[]> cluster,
+			String nodeId) {
+		return cluster.getStatefulConnection()
+			.getConnectionAsync(nodeId)
+			.thenCompose((node) -> node.async().ping().toCompletableFuture());
 	}
 
 	/**

@@ -300,6 +300,20 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	}
 
 	/**
+	 * Reads as {@link #readAfter} does, on Lettuce's asynchronous API: the future
+	 * completes on Lettuce's I/O thread, or fails with a
+	 * {@link StoreUnavailableException} as {@link #readAfter} throws it.
+	 */
+	@Override
+	public CompletableFuture<ReadResult> readAfterAsync(String stream, EventId after, int limit) {
+		StreamNames.check(stream);
+		if (limit < 1) {
+			throw new IllegalArgumentException("limit must be positive, was " + limit);
+		}
+		return this.history.readAfterAsync(stream, after, limit);
+	}
+
+	/**
 	 * Registers a listener for every event appended by any instance, or, when
 	 * {@link #retainWhile} was called before the first listener, for every event
 	 * of the streams in use here that this store has read. Without

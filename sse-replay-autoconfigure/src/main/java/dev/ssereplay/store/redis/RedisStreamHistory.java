@@ -175,9 +175,30 @@ final class RedisStreamHistory {
 	 */
 	ReadResult readAfter(String stream, EventId after, int limit) {
 		this.liveFeed.prepare(stream);
-		List<Object> reply = this.scripts.run(RedisScript.READ, "read stream '" + stream + "'", this.keys.of(stream),
-				newEpoch(), RedisKeys.epoch(after.epoch()), number(after.sequence()), number(limit),
-				this.timeToLiveArgument, this.checkServerArgument);
+		return readResult(stream, this.scripts.run(RedisScript.READ, "read stream '" + stream + "'",
+				this.keys.of(stream), readArguments(after, limit)));
+	}
+
+	/**
+	 * Reads as {@link #readAfter} does, without waiting: the subscription to the
+	 * stream's live channel, when one is to be made first, on the subscriptions'
+	 * thread, and the read on Lettuce's asynchronous API.
+	 */
+	CompletableFuture<ReadResult> readAfterAsync(String stream, EventId after, int limit) {
+		String what = "read stream '" + stream + "'";
+		byte[][] keys = this.keys.of(stream);
+		byte[][] arguments = readArguments(after, limit);
+		return this.liveFeed.prepareAsync(stream)
+			.thenCompose((subscribed) -> this.scripts.readAsync(RedisScript.READ, what, keys, arguments))
+			.thenApply((reply) -> readResult(stream, reply));
+	}
+
+	private byte[][] readArguments(EventId after, int limit) {
+		return new byte[][] { newEpoch(), RedisKeys.epoch(after.epoch()), number(after.sequence()), number(limit),
+				this.timeToLiveArgument, this.checkServerArgument };
+	}
+
+	private ReadResult readResult(String stream, List<Object> reply) {
 		EventId head = new EventId(this.keys.epoch(stream, reply.get(1)), (Long) reply.get(2));
 		countEvictions(0, (Long) reply.get(3));
 		this.liveFeed.follow(stream, head);

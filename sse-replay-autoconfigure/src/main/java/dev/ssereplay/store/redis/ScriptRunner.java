@@ -7,8 +7,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.LettuceFutures;
@@ -63,7 +66,7 @@ final class ScriptRunner {
 
 	ScriptRunner(LettuceConnectionFactory connectionFactory, Duration timeout) {
 		this.nodes = new RedisNodes(connectionFactory);
-		this.health = new NodeHealth(this.nodes::masterIds, this.nodes::refreshTopology);
+		this.health = new NodeHealth(this.nodes::masterIds, this.nodes::refreshTopology, this::probe);
 		this.timeoutNanos = timeout.toNanos();
 	}
 
@@ -107,7 +110,6 @@ final class ScriptRunner {
 	 * {@link StoreUnavailableException}
 	 */
 	CompletableFuture<List<Object>> runAsync(RedisScript script, String what, byte[][] keys, byte[]... args) {
-		CompletableFuture<List<Object>> reply = new CompletableFuture<>();
 		RedisFuture<List<Object>> sent;
 		NodeHealth.Node target = this.health.server();
 		try {
@@ -123,10 +125,99 @@ final class ScriptRunner {
 			}
 		}
 		catch (RuntimeException ex) {
-			reply.completeExceptionally(failed(what, ex, target));
-			return reply;
+			return CompletableFuture.failedFuture(failed(what, ex, target));
 		}
 		NodeHealth.Node sentTo = target;
+		return answerAsync(sent, sent, what, sentTo, (failure) -> failedAsync(script, what, failure, sentTo));
+	}
+
+	/**
+	 * Runs a script that only reads, without waiting for its reply: a script that
+	 * Redis no longer has is sent again by its text, as {@link #run} does, since
+	 * the order of reads does not matter. Where the factory does not share one
+	 * connection, the script runs at once, as {@link #run} runs it.
+	 * @param what what the call does, for messages: "read stream 'orders'"
+	 * @return the script's reply, or a future failed with a
+	 * {@link StoreUnavailableException}; it completes on Lettuce's I/O thread, or
+	 * on the JDK's delay thread when Redis did not answer within the timeout
+	 */
+	CompletableFuture<List<Object>> readAsync(RedisScript script, String what, byte[][] keys, byte[]... args) {
+		if (!sharesConnection()) {
+			try {
+				return CompletableFuture.completedFuture(run(script, what, keys, args));
+			}
+			catch (RuntimeException ex) {
+				return CompletableFuture.failedFuture(ex);
+			}
+		}
+		RedisFuture<List<Object>> sent;
+		CompletableFuture<List<Object>> answered;
+		NodeHealth.Node target = this.health.server();
+		try {
+			this.health.enter(what);
+			try (RedisConnection connection = this.nodes.connection()) {
+				RedisClusterAsyncCommands<byte[], byte[]> commands = connected(connection, what);
+				target = this.health.enter(what, this.nodes.masterOf(keys[0]));
+				sent = evalsha(commands, script, keys, args);
+				// The shared connection outlives the connection handle closed here.
+				answered = sent.toCompletableFuture().exceptionallyCompose((failure) -> {
+					Throwable cause = unwrap(failure);
+					if (cause instanceof RedisNoScriptException) {
+						return commands.<List<Object>>eval(script.text(), ScriptOutputType.MULTI, keys, args)
+							.toCompletableFuture();
+					}
+					return CompletableFuture.failedFuture(cause);
+				});
+			}
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(failed(what, ex, target));
+		}
+		NodeHealth.Node sentTo = target;
+		return answerAsync(answered, sent, what, sentTo, (failure) -> {
+			Throwable cause = unwrap(failure);
+			return (cause instanceof RuntimeException ex) ? failed(what, ex, sentTo)
+					: new StoreUnavailableException("Could not " + what + " in Redis: " + cause, cause);
+		});
+	}
+
+	/**
+	 * Sends a PING to Redis, or on Redis Cluster to one master, without waiting
+	 * for its answer, whatever the recent failures; reports nothing to the
+	 * health, which asks for it.
+	 * @param nodeId the master's node id, or {@code null} for Redis as a whole
+	 * @return a future that completes when Redis answered, or fails when it did
+	 * not within the timeout
+	 */
+	CompletableFuture<Void> probe(String nodeId) {
+		CompletableFuture<?> answered;
+		try (RedisConnection connection = this.nodes.connection()) {
+			RedisClusterAsyncCommands<byte[], byte[]> commands = RedisNodes.commands(connection);
+			if (nodeId != null && commands instanceof RedisAdvancedClusterAsyncCommands<byte[], byte[]> cluster) {
+				answered = RedisNodes.pingMaster(cluster, nodeId);
+			}
+			else {
+				answered = commands.ping().toCompletableFuture();
+			}
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		return answered.orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS).thenApply((pong) -> null);
+	}
+
+	/**
+	 * Completes a future with a command's answer, or fails it when Redis did not
+	 * answer within the timeout (cancelling the command unless it was written
+	 * already), and reports the outcome to the health.
+	 * @param answer what completes with the answer
+	 * @param sent the command, cancelled on a timeout
+	 * @param failure turns a failure into the exception the caller gets, and
+	 * reports it
+	 */
+	private <T> CompletableFuture<T> answerAsync(CompletionStage<T> answer, Future<?> sent, String what,
+			NodeHealth.Node target, Function<Throwable, StoreUnavailableException> failure) {
+		CompletableFuture<T> reply = new CompletableFuture<>();
 		// Cancelled, and so removed from the JDK's delay queue, when Redis answers.
 		CompletableFuture<Void> timer = new CompletableFuture<Void>().orTimeout(this.timeoutNanos,
 				TimeUnit.NANOSECONDS);
@@ -135,20 +226,20 @@ final class ScriptRunner {
 				sent.cancel(false);
 				RedisCommandTimeoutException ex = new RedisCommandTimeoutException(
 						"Command timed out after " + TimeUnit.NANOSECONDS.toMillis(this.timeoutNanos) + " ms");
-				reply.completeExceptionally(failed(what, ex, sentTo));
+				reply.completeExceptionally(failed(what, ex, target));
 			}
 		});
-		sent.whenComplete((value, failure) -> {
+		answer.whenComplete((value, thrown) -> {
 			timer.complete(null);
 			if (reply.isDone()) {
 				return;
 			}
-			if (failure == null) {
-				this.health.reachable(sentTo);
+			if (thrown == null) {
+				this.health.reachable(target);
 				reply.complete(value);
 			}
 			else {
-				reply.completeExceptionally(failedAsync(script, what, failure, sentTo));
+				reply.completeExceptionally(failure.apply(thrown));
 			}
 		});
 		return reply;
@@ -337,8 +428,7 @@ final class ScriptRunner {
 
 	private StoreUnavailableException failedAsync(RedisScript script, String what, Throwable failure,
 			NodeHealth.Node target) {
-		Throwable cause = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
-				: failure;
+		Throwable cause = unwrap(failure);
 		if (cause instanceof RedisNoScriptException) {
 			this.loaded.remove(script);
 			return new StoreUnavailableException("Could not " + what + ": Redis did not have the store's script "
@@ -369,6 +459,10 @@ final class ScriptRunner {
 			return LettuceFutures.awaitOrCancel(eval, Math.max(1, deadline - System.nanoTime()),
 					TimeUnit.NANOSECONDS);
 		}
+	}
+
+	private static Throwable unwrap(Throwable failure) {
+		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
 	}
 
 	private static RedisFuture<List<Object>> evalsha(RedisClusterAsyncCommands<byte[], byte[]> commands,

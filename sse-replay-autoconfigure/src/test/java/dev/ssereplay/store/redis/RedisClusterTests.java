@@ -173,25 +173,24 @@ class RedisClusterTests {
 		store.append("chat", SseEvent.of("1"));
 		int stalled = cluster.masterOf(store.keyPrefix() + "{orders}:meta");
 		assertThat(cluster.masterOf(store.keyPrefix() + "{chat}:meta")).isNotEqualTo(stalled);
-		// Holds back the scripts of every client of that master, as a master too
-		// busy to answer would.
-		assertThat(RedisTestCluster.call(stalled, "CLIENT", "PAUSE", "60000", "WRITE")).isEqualTo("OK");
-		try {
-			assertThatExceptionOfType(StoreUnavailableException.class)
-				.isThrownBy(() -> store.append("orders", SseEvent.of("2")))
-				.withMessageContaining("append to stream 'orders'");
-			assertThatExceptionOfType(StoreUnavailableException.class)
-				.isThrownBy(() -> store.append("orders", SseEvent.of("3")))
-				.withMessageContaining("append to stream 'orders'");
-			assertThat(store.isReachable()).isFalse();
-			// The other masters answer as before.
-			assertThat(store.append("chat", SseEvent.of("2")).sequence()).isEqualTo(2);
-			assertThat(store.readAfter("chat", new EventId(store.head("chat").epoch(), 0), 10))
-				.isInstanceOf(ReadResult.Events.class);
-		}
-		finally {
-			RedisTestCluster.call(stalled, "CLIENT", "UNPAUSE");
-		}
+		// Holds back every command of every client of that master for a few
+		// seconds, PINGs included, as a master too busy to answer would.
+		assertThat(RedisTestCluster.call(stalled, "CLIENT", "PAUSE", "4000", "ALL")).isEqualTo("OK");
+		assertThatExceptionOfType(StoreUnavailableException.class)
+			.isThrownBy(() -> store.append("orders", SseEvent.of("2")))
+			.withMessageContaining("append to stream 'orders'");
+		// A PING sent after the timeout is not answered either: the calls on its
+		// slots fail at once.
+		await().atMost(WAIT).until(() -> !store.isReachable());
+		assertThatExceptionOfType(StoreUnavailableException.class)
+			.isThrownBy(() -> store.append("orders", SseEvent.of("3")))
+			.withMessageContaining("append to stream 'orders'")
+			.withMessageContaining("has been unreachable");
+		// The other masters answer as before.
+		assertThat(store.append("chat", SseEvent.of("2")).sequence()).isEqualTo(2);
+		assertThat(store.readAfter("chat", new EventId(store.head("chat").epoch(), 0), 10))
+			.isInstanceOf(ReadResult.Events.class);
+		// Once the pause is over, the master answers again.
 		StoredEvent after = await().atMost(WAIT)
 			.ignoreException(StoreUnavailableException.class)
 			.until(() -> store.append("orders", SseEvent.of("after")), (event) -> event != null);

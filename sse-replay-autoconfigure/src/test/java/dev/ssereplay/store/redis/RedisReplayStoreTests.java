@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
@@ -44,6 +46,11 @@ class RedisReplayStoreTests {
 	private static final Duration WAIT = Duration.ofSeconds(20);
 
 	private static final AtomicInteger prefixes = new AtomicInteger();
+
+	// Keeps Redis busy for ARGV[1] milliseconds, as one slow command does.
+	private static final String BUSY_SCRIPT = "local t = redis.call('TIME') "
+			+ "local stop = t[1] * 1000000 + t[2] + tonumber(ARGV[1]) * 1000 "
+			+ "repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] >= stop return 1";
 
 	private static RedisTestServer redis;
 
@@ -380,6 +387,46 @@ class RedisReplayStoreTests {
 			return received.stream().anyMatch((event) -> event.id().equals(appended.id())) ? appended : null;
 		}, (event) -> event != null);
 		assertThat(received).extracting(StoredEvent::id).contains(before.id()).contains(later.id());
+	}
+
+	@Test
+	void oneSlowCommandDoesNotFailTheCallsAfterIt() throws Exception {
+		RedisReplayStore store = new RedisReplayStore(connectionFactory, "slow-" + prefixes.incrementAndGet() + ":",
+				100, Duration.ofHours(1), Duration.ofSeconds(1), false);
+		this.stores.add(store);
+		EventId start = store.head("s");
+		// Another client's script keeps Redis busy for 1.5 s: longer than the
+		// store's timeout, shorter than two.
+		CompletableFuture<String> busy = CompletableFuture
+			.supplyAsync(() -> redis.command("EVAL", BUSY_SCRIPT, "0", "1500"));
+		Thread.sleep(200);
+		assertThatExceptionOfType(StoreUnavailableException.class)
+			.isThrownBy(() -> store.append("s", SseEvent.of("timed out")))
+			.withMessageContaining("did not answer within 1000 ms");
+		assertThat(busy.get(20, TimeUnit.SECONDS)).isEqualTo(":1");
+		// Redis answers again, and so do the calls: at once, not a second after the
+		// timeout.
+		StoredEvent after = store.append("s", SseEvent.of("after"));
+		ReadResult history = store.readAfter("s", start, 10);
+		assertThat(((ReadResult.Events) history).events()).extracting(StoredEvent::id).endsWith(after.id());
+		assertThat(store.isReachable()).isTrue();
+	}
+
+	@Test
+	void anAsynchronousReadAnswersAsAReadAndSendsAScriptRedisLostAgain() throws Exception {
+		RedisReplayStore store = store(100, Duration.ofHours(1));
+		EventId start = store.head("s");
+		StoredEvent first = store.append("s", SseEvent.of("a"));
+		StoredEvent second = store.append("s", SseEvent.of("b"));
+		ReadResult page = store.readAfterAsync("s", start, 10).get(20, TimeUnit.SECONDS);
+		assertThat(((ReadResult.Events) page).events()).extracting(StoredEvent::id)
+			.containsExactly(first.id(), second.id());
+		assertThat(((ReadResult.Events) page).head()).isEqualTo(second.id());
+		assertThat(redis.command("SCRIPT", "FLUSH")).isEqualTo("+OK");
+		ReadResult afterFlush = store.readAfterAsync("s", first.id(), 10).get(20, TimeUnit.SECONDS);
+		assertThat(((ReadResult.Events) afterFlush).events()).extracting(StoredEvent::id).containsExactly(second.id());
+		assertThat(store.readAfterAsync("s", new EventId(first.id().epoch() + 1, 1), 10).get(20, TimeUnit.SECONDS))
+			.isEqualTo(new ReadResult.CannotServe(ResyncReason.OTHER_EPOCH, second.id()));
 	}
 
 	@Test
