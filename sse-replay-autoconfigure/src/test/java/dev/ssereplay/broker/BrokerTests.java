@@ -647,9 +647,7 @@ class BrokerTests {
 	 * A store whose reads of one stream are answered only when the test says so,
 	 * like a Redis that is slow to answer.
 	 */
-	private static final class SlowReadStore implements ReplayStore, AutoCloseable {
-
-		private final ReplayStore delegate;
+	private static final class SlowReadStore extends DelegatingStore implements AutoCloseable {
 
 		private final String slowStream;
 
@@ -660,7 +658,7 @@ class BrokerTests {
 		private final ExecutorService answering = Executors.newSingleThreadExecutor();
 
 		SlowReadStore(ReplayStore delegate, String slowStream) {
-			this.delegate = delegate;
+			super(delegate);
 			this.slowStream = slowStream;
 		}
 
@@ -670,16 +668,6 @@ class BrokerTests {
 
 		void answer() {
 			this.answer.countDown();
-		}
-
-		@Override
-		public StoredEvent append(String stream, SseEvent event) {
-			return this.delegate.append(stream, event);
-		}
-
-		@Override
-		public EventId head(String stream) {
-			return this.delegate.head(stream);
 		}
 
 		@Override
@@ -693,31 +681,15 @@ class BrokerTests {
 					Thread.currentThread().interrupt();
 				}
 			}
-			return this.delegate.readAfter(stream, after, limit);
+			return super.readAfter(stream, after, limit);
 		}
 
 		@Override
 		public CompletableFuture<ReadResult> readAfterAsync(String stream, EventId after, int limit) {
 			if (stream.equals(this.slowStream)) {
-				return CompletableFuture.supplyAsync(() -> readAfter(stream, after, limit),
-						this.answering);
+				return CompletableFuture.supplyAsync(() -> readAfter(stream, after, limit), this.answering);
 			}
-			return this.delegate.readAfterAsync(stream, after, limit);
-		}
-
-		@Override
-		public void addListener(Consumer<StoredEvent> listener) {
-			this.delegate.addListener(listener);
-		}
-
-		@Override
-		public long eventCount() {
-			return this.delegate.eventCount();
-		}
-
-		@Override
-		public long byteCount() {
-			return this.delegate.byteCount();
+			return super.readAfterAsync(stream, after, limit);
 		}
 
 		@Override
@@ -732,16 +704,14 @@ class BrokerTests {
 	 * A store that does not pass one appended event to its listeners, like a lost
 	 * pub/sub message.
 	 */
-	private static final class LossyStore implements ReplayStore {
-
-		private final ReplayStore delegate;
+	private static final class LossyStore extends DelegatingStore {
 
 		private final long lostSequence;
 
 		private final List<Consumer<StoredEvent>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
 		LossyStore(ReplayStore delegate, long lostSequence) {
-			this.delegate = delegate;
+			super(delegate);
 			this.lostSequence = lostSequence;
 			delegate.addListener((event) -> {
 				if (event.sequence() != this.lostSequence) {
@@ -751,33 +721,8 @@ class BrokerTests {
 		}
 
 		@Override
-		public StoredEvent append(String stream, SseEvent event) {
-			return this.delegate.append(stream, event);
-		}
-
-		@Override
-		public EventId head(String stream) {
-			return this.delegate.head(stream);
-		}
-
-		@Override
-		public ReadResult readAfter(String stream, EventId after, int limit) {
-			return this.delegate.readAfter(stream, after, limit);
-		}
-
-		@Override
 		public void addListener(Consumer<StoredEvent> listener) {
 			this.listeners.add(listener);
-		}
-
-		@Override
-		public long eventCount() {
-			return this.delegate.eventCount();
-		}
-
-		@Override
-		public long byteCount() {
-			return this.delegate.byteCount();
 		}
 
 	}

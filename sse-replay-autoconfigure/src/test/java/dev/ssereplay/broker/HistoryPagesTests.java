@@ -1,13 +1,10 @@
 package dev.ssereplay.broker;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 
@@ -57,7 +54,7 @@ class HistoryPagesTests {
 		this.store.answer(0);
 		assertThat(this.answers).hasValue(1);
 		assertThat(this.pages.write(this.cursor, 1 << 20, batch)).isEqualTo(ReplayCursor.Next.LIVE);
-		assertThat(text(batch)).contains("id: " + events.get(1).id()).contains("id: " + events.get(2).id());
+		assertThat(RecordingConnection.textOf(batch)).contains("id: " + events.get(1).id()).contains("id: " + events.get(2).id());
 		assertThat(this.cursor.position()).isEqualTo(events.get(2).id());
 		assertThat(this.pages.canAsk()).isTrue();
 	}
@@ -85,7 +82,7 @@ class HistoryPagesTests {
 		this.store.answerAtOnce = true;
 		FrameBatch batch = new FrameBatch();
 		assertThat(this.pages.write(this.cursor, 1 << 20, batch)).isEqualTo(ReplayCursor.Next.LIVE);
-		assertThat(text(batch)).contains("id: " + events.get(1).id());
+		assertThat(RecordingConnection.textOf(batch)).contains("id: " + events.get(1).id());
 		assertThat(this.answers).hasValue(0);
 	}
 
@@ -100,23 +97,10 @@ class HistoryPagesTests {
 		return events;
 	}
 
-	private static String text(FrameBatch batch) {
-		RecordingConnection connection = new RecordingConnection();
-		try {
-			batch.writeTo(connection);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		return connection.text();
-	}
-
 	/**
 	 * Reads from an in-memory store, answered when the test says so.
 	 */
-	private static final class AnsweringStore implements ReplayStore {
-
-		private final ReplayStore delegate;
+	private static final class AnsweringStore extends DelegatingStore {
 
 		private final List<CompletableFuture<ReadResult>> reads = new ArrayList<>();
 
@@ -125,7 +109,7 @@ class HistoryPagesTests {
 		private boolean answerAtOnce;
 
 		AnsweringStore(ReplayStore delegate) {
-			this.delegate = delegate;
+			super(delegate);
 		}
 
 		void answer(int read) {
@@ -141,36 +125,6 @@ class HistoryPagesTests {
 			this.reads.add(read);
 			this.answers.add(() -> read.complete(readAfter(stream, after, limit)));
 			return read;
-		}
-
-		@Override
-		public ReadResult readAfter(String stream, EventId after, int limit) {
-			return this.delegate.readAfter(stream, after, limit);
-		}
-
-		@Override
-		public StoredEvent append(String stream, SseEvent event) {
-			return this.delegate.append(stream, event);
-		}
-
-		@Override
-		public EventId head(String stream) {
-			return this.delegate.head(stream);
-		}
-
-		@Override
-		public void addListener(Consumer<StoredEvent> listener) {
-			this.delegate.addListener(listener);
-		}
-
-		@Override
-		public long eventCount() {
-			return this.delegate.eventCount();
-		}
-
-		@Override
-		public long byteCount() {
-			return this.delegate.byteCount();
 		}
 
 	}

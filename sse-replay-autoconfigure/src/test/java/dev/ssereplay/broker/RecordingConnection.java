@@ -2,6 +2,7 @@ package dev.ssereplay.broker;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -162,6 +163,20 @@ final class RecordingConnection implements Connection {
 			}
 		}
 		return sequences;
+	}
+
+	/**
+	 * Returns the text of a batch's frames, as a connection receives them.
+	 */
+	static String textOf(FrameBatch batch) {
+		RecordingConnection connection = new RecordingConnection();
+		try {
+			batch.writeTo(connection);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return connection.text();
 	}
 
 }

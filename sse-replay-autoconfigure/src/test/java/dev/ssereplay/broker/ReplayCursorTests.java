@@ -1,7 +1,5 @@
 package dev.ssereplay.broker;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +38,7 @@ class ReplayCursorTests {
 		FrameBatch batch = new FrameBatch();
 		assertThat(this.cursor.start(Position.FRESH, StreamStatus.open(events.get(1).id()), this.retry, batch))
 			.isEqualTo(ReplayCursor.Next.LIVE);
-		assertThat(text(batch)).isEqualTo("retry: 3000\nid: " + events.get(1).id() + "\n\n");
+		assertThat(RecordingConnection.textOf(batch)).isEqualTo("retry: 3000\nid: " + events.get(1).id() + "\n\n");
 		assertThat(this.cursor.position()).isEqualTo(events.get(1).id());
 	}
 
@@ -50,7 +48,7 @@ class ReplayCursorTests {
 		FrameBatch start = new FrameBatch();
 		assertThat(this.cursor.start(Position.after(events.get(0).id()), StreamStatus.open(null), this.retry, start))
 			.isEqualTo(ReplayCursor.Next.REPLAY);
-		assertThat(text(start)).isEqualTo("retry: 3000\n\n");
+		assertThat(RecordingConnection.textOf(start)).isEqualTo("retry: 3000\n\n");
 		FrameBatch first = new FrameBatch();
 		assertThat(replay(this.cursor, 2, 1 << 20, first)).isEqualTo(ReplayCursor.Next.REPLAY);
 		assertThat(first.replayed()).isEqualTo(2);
@@ -98,7 +96,7 @@ class ReplayCursorTests {
 		FrameBatch batch = new FrameBatch();
 		assertThat(this.cursor.start(Position.MALFORMED, StreamStatus.open(events.get(0).id()), null, batch))
 			.isEqualTo(ReplayCursor.Next.LIVE);
-		assertThat(text(batch)).isEqualTo("id: " + events.get(0).id()
+		assertThat(RecordingConnection.textOf(batch)).isEqualTo("id: " + events.get(0).id()
 				+ "\nevent: resync\ndata: {\"reason\":\"malformed\",\"head\":\"" + events.get(0).id() + "\"}\n\n");
 		assertThat(this.statistics.getResyncs(ResyncReason.MALFORMED)).isEqualTo(1);
 	}
@@ -110,7 +108,7 @@ class ReplayCursorTests {
 				new FrameBatch());
 		FrameBatch batch = new FrameBatch();
 		assertThat(replay(this.cursor, 10, 1 << 20, batch)).isEqualTo(ReplayCursor.Next.LIVE);
-		assertThat(text(batch)).contains("\"reason\":\"other-epoch\"");
+		assertThat(RecordingConnection.textOf(batch)).contains("\"reason\":\"other-epoch\"");
 		assertThat(this.cursor.position()).isEqualTo(events.get(0).id());
 	}
 
@@ -141,7 +139,7 @@ class ReplayCursorTests {
 		this.cursor.start(Position.FRESH, StreamStatus.open(events.get(0).id()), null, new FrameBatch());
 		FrameBatch batch = new FrameBatch();
 		assertThat(this.cursor.live(events.get(3), events.get(2).id(), batch)).isEqualTo(ReplayCursor.Next.LIVE);
-		assertThat(text(batch)).contains("id: " + events.get(2).id() + "\nevent: resync\n")
+		assertThat(RecordingConnection.textOf(batch)).contains("id: " + events.get(2).id() + "\nevent: resync\n")
 			.contains("\"reason\":\"dropped\"")
 			.endsWith(new String(events.get(3).frame(), StandardCharsets.UTF_8));
 		FrameBatch after = new FrameBatch();
@@ -172,16 +170,6 @@ class ReplayCursorTests {
 		return events;
 	}
 
-	private static String text(FrameBatch batch) {
-		RecordingConnection connection = new RecordingConnection();
-		try {
-			batch.writeTo(connection);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		return connection.text();
-	}
 
 	// One page, read as the subscriber reads it: the size the cursor asks for,
 	// after its position.
