@@ -2,20 +2,12 @@ package dev.ssereplay.store;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.Supplier;
 
 import dev.ssereplay.event.EventId;
 import dev.ssereplay.event.IdempotencyKey;
@@ -43,37 +35,20 @@ import dev.ssereplay.event.StreamNames;
  * one lock, taken only in {@link #locked(java.util.function.Supplier)};
  * formatting happens before it and listeners are called after it. The critical
  * sections are a few array and pointer updates and, for a read, copying at most
- * {@code limit} references.
+ * {@code limit} references. What happens under the lock, the lifetimes and the
+ * bounds, is {@code StreamHistories}'s; this class checks arguments, formats,
+ * dates, locks and tells listeners.
  */
 public final class InMemoryReplayStore implements ReplayStore {
-
-	private static final Logger logger = LoggerFactory.getLogger(InMemoryReplayStore.class);
-
-	private static final long LIMIT_LOG_INTERVAL_MILLIS = 60_000;
-
-	private final int maxEventsPerStream;
-
-	private final long maxBytes;
-
-	private final long timeToLiveMillis;
 
 	private final Clock clock;
 
 	private final ReentrantLock lock = new ReentrantLock();
 
-	private final Map<String, StreamHistory> streams = new HashMap<>();
+	// Guarded by lock, except its counts and retainWhile, which need none.
+	private final StreamHistories histories;
 
-	private final List<Consumer<StoredEvent>> listeners = new CopyOnWriteArrayList<>();
-
-	private volatile Predicate<String> inUse = (stream) -> false;
-
-	private final RetainedEvents retained = new RetainedEvents();
-
-	private final AtomicLong listenerFailures = new AtomicLong();
-
-	private final AtomicLong[] evictions = { new AtomicLong(), new AtomicLong(), new AtomicLong() };
-
-	private long lastLimitLog;
+	private final StoreListeners listeners = new StoreListeners();
 
 	/**
 	 * Creates a store.
@@ -92,9 +67,7 @@ public final class InMemoryReplayStore implements ReplayStore {
 		if (timeToLive.isNegative() || timeToLive.isZero()) {
 			throw new IllegalArgumentException("timeToLive must be positive, was " + timeToLive);
 		}
-		this.maxEventsPerStream = maxEventsPerStream;
-		this.maxBytes = maxBytes;
-		this.timeToLiveMillis = timeToLive.toMillis();
+		this.histories = new StreamHistories(maxEventsPerStream, maxBytes, timeToLive.toMillis());
 		this.clock = clock;
 	}
 
@@ -121,7 +94,7 @@ public final class InMemoryReplayStore implements ReplayStore {
 	@Override
 	public IdempotentAppend appendOnce(String stream, SseEvent event, IdempotencyKey key) {
 		Objects.requireNonNull(key, "key");
-		Appended appended = append(stream, event, false, null, key);
+		StreamHistories.Appended appended = append(stream, event, false, null, key);
 		return (appended.stored() != null) ? new IdempotentAppend(appended.stored().id(), false)
 				: new IdempotentAppend(appended.repeated(), true);
 	}
@@ -141,102 +114,24 @@ public final class InMemoryReplayStore implements ReplayStore {
 	public StoredEvent delete(String stream, SseEvent finalEvent) {
 		StreamNames.check(stream);
 		byte[] body = SseFormat.body(finalEvent);
-		StoredEvent ending = locked(() -> {
-			StreamHistory history = this.streams.get(stream);
-			if (history == null || history.deleted) {
-				return null;
-			}
-			this.retained.unlinkAll(history);
-			long now = this.clock.millis();
-			history.deleted = true;
-			history.lastUsedMillis = now;
-			history.removeAtMillis = 0;
-			if (history.endSequence != 0) {
-				return null;
-			}
-			EventId id = new EventId(history.epoch, history.lastSequence + 1);
-			history.lastSequence = id.sequence();
-			history.endSequence = id.sequence();
-			return new StoredEvent(stream, id, finalEvent.name(), SseFormat.frame(id, body), now, true);
-		});
+		StoredEvent ending = locked(() -> this.histories.delete(stream, finalEvent, body, this.clock.millis()));
 		if (ending != null) {
-			notifyListeners(ending);
+			this.listeners.notifyOf(ending);
 		}
 		return ending;
 	}
 
-	// What an append did: stored an event, or found its key used.
-	private record Appended(StoredEvent stored, EventId repeated) {
-
-	}
-
-	private Appended append(String stream, SseEvent event, boolean ends, Duration keepFor, IdempotencyKey key) {
+	private StreamHistories.Appended append(String stream, SseEvent event, boolean ends, Duration keepFor,
+			IdempotencyKey key) {
 		StreamNames.check(stream);
 		byte[] body = SseFormat.body(event);
-		// The id line is at most 40 bytes more than the body.
-		long needed = RetainedEvents.size(body.length + 40, event.name()) + RetainedEvents.streamSize(stream);
-		if (needed > this.maxBytes) {
-			throw new IllegalArgumentException("Event of " + body.length + " bytes cannot fit in a store of "
-					+ this.maxBytes + " bytes (sse.replay.store.max-bytes)");
-		}
-		Appended outcome = locked(() -> {
-			long now = this.clock.millis();
-			expire(now);
-			StreamHistory history = history(stream);
-			if (key != null) {
-				this.retained.count(-history.forgetKeys(now - this.timeToLiveMillis, Integer.MAX_VALUE));
-				long first = history.sequenceOf(key.value());
-				if (first != 0) {
-					// Stored before, maybe even before the stream ended or was deleted.
-					return new Appended(null, new EventId(history.epoch, first));
-				}
-			}
-			if (history.deleted) {
-				// A deleted lifetime is over: the stream starts again, in a new epoch.
-				remove(history);
-				history = history(stream);
-			}
-			else if (history.endSequence != 0) {
-				throw new StreamCompletedException(stream);
-			}
-			EventId id = new EventId(history.epoch, history.lastSequence + 1);
-			StoredEvent appended = new StoredEvent(stream, id, event.name(), SseFormat.frame(id, body), now, ends);
-			if (history.size == this.maxEventsPerStream) {
-				evict(history.oldest(), EvictionReason.COUNT);
-			}
-			history.add(this.retained.link(new StreamHistory.Node(appended, history)));
-			if (ends) {
-				history.endSequence = id.sequence();
-				if (keepFor != null && keepFor.toMillis() < this.timeToLiveMillis) {
-					history.removeAtMillis = now + Math.max(0, keepFor.toMillis());
-				}
-			}
-			if (key != null) {
-				// The oldest key makes room, beyond the bound.
-				this.retained.count(-history.forgetKeys(now - this.timeToLiveMillis, this.maxEventsPerStream - 1));
-				this.retained.count(history.remember(key.value(), id.sequence(), now));
-			}
-			while (this.retained.bytes() > this.maxBytes && this.retained.oldest() != null) {
-				evict(this.retained.oldest(), EvictionReason.BYTES);
-			}
-			return new Appended(appended, null);
-		});
+		this.histories.requireFits(stream, event, body);
+		StreamHistories.Appended outcome = locked(
+				() -> this.histories.append(stream, event, body, ends, keepFor, key, this.clock.millis()));
 		if (outcome.stored() != null) {
-			notifyListeners(outcome.stored());
+			this.listeners.notifyOf(outcome.stored());
 		}
 		return outcome;
-	}
-
-	private void notifyListeners(StoredEvent stored) {
-		for (Consumer<StoredEvent> listener : this.listeners) {
-			try {
-				listener.accept(stored);
-			}
-			catch (RuntimeException ex) {
-				this.listenerFailures.incrementAndGet();
-				logger.warn("Listener failed for event {} of stream '{}'", stored.id(), stored.stream(), ex);
-			}
-		}
 	}
 
 	/**
@@ -251,13 +146,13 @@ public final class InMemoryReplayStore implements ReplayStore {
 	@Override
 	public EventId head(String stream) {
 		StreamNames.check(stream);
-		return locked(() -> history(stream).head());
+		return locked(() -> this.histories.history(stream).head());
 	}
 
 	@Override
 	public StreamStatus status(String stream) {
 		StreamNames.check(stream);
-		return locked(() -> history(stream).status());
+		return locked(() -> this.histories.history(stream).status());
 	}
 
 	@Override
@@ -266,19 +161,13 @@ public final class InMemoryReplayStore implements ReplayStore {
 		if (limit < 1) {
 			throw new IllegalArgumentException("limit must be positive, was " + limit);
 		}
-		return locked(() -> {
-			expire(this.clock.millis());
-			return history(stream).read(after, limit);
-		});
+		return locked(() -> this.histories.readAfter(stream, after, limit, this.clock.millis()));
 	}
 
 	@Override
 	public StreamSummary summary(String stream) {
 		StreamNames.check(stream);
-		return locked(() -> {
-			StreamHistory history = this.streams.get(stream);
-			return (history != null) ? history.summary() : null;
-		});
+		return locked(() -> this.histories.summary(stream));
 	}
 
 	/**
@@ -290,23 +179,14 @@ public final class InMemoryReplayStore implements ReplayStore {
 		if (limit < 1) {
 			throw new IllegalArgumentException("limit must be positive, was " + limit);
 		}
-		String[] names = locked(() -> this.streams.keySet().toArray(new String[0]));
+		String[] names = locked(this.histories::names);
 		List<String> selected = StreamPage.namesAfter(names, from, limit + 1);
 		boolean more = selected.size() > limit;
 		if (more) {
 			selected = selected.subList(0, limit);
 		}
 		List<String> chosen = selected;
-		List<StreamSummary> summaries = locked(() -> {
-			List<StreamSummary> found = new ArrayList<>(chosen.size());
-			for (String name : chosen) {
-				StreamHistory history = this.streams.get(name);
-				if (history != null) {
-					found.add(history.summary());
-				}
-			}
-			return found;
-		});
+		List<StreamSummary> summaries = locked(() -> this.histories.summaries(chosen));
 		return new StreamPage(summaries, more ? chosen.get(chosen.size() - 1) : null);
 	}
 
@@ -317,7 +197,7 @@ public final class InMemoryReplayStore implements ReplayStore {
 
 	@Override
 	public void retainWhile(Predicate<String> inUse) {
-		this.inUse = inUse;
+		this.histories.retainWhile(inUse);
 	}
 
 	/**
@@ -331,51 +211,29 @@ public final class InMemoryReplayStore implements ReplayStore {
 	@Override
 	public void housekeep() {
 		locked(() -> {
-			long now = this.clock.millis();
-			expire(now);
-			Iterator<StreamHistory> histories = this.streams.values().iterator();
-			while (histories.hasNext()) {
-				StreamHistory history = histories.next();
-				this.retained.count(-history.forgetKeys(now - this.timeToLiveMillis, this.maxEventsPerStream));
-				if (history.removeAtMillis != 0 && now >= history.removeAtMillis) {
-					this.retained.unlinkAll(history);
-					histories.remove();
-					this.retained.count(-history.retainedWithoutEvents());
-				}
-				else if (this.inUse.test(history.stream)) {
-					history.lastUsedMillis = now;
-				}
-				else if (history.size == 0 && (history.lastSequence == 0
-								|| now - history.lastUsedMillis >= this.timeToLiveMillis
-						|| this.retained.bytes() > this.maxBytes)) {
-					// Under the byte bound's pressure, an unused stream's position goes
-					// first: a client that comes back gets a resync.
-					histories.remove();
-					this.retained.count(-history.retainedWithoutEvents());
-				}
-			}
+			this.histories.housekeep(this.clock.millis());
 			return null;
 		});
 	}
 
 	@Override
 	public long eventCount() {
-		return this.retained.events();
+		return this.histories.eventCount();
 	}
 
 	@Override
 	public long byteCount() {
-		return this.retained.bytes();
+		return this.histories.byteCount();
 	}
 
 	@Override
 	public long listenerFailures() {
-		return this.listenerFailures.get();
+		return this.listeners.failures();
 	}
 
 	@Override
 	public long evictions(EvictionReason reason) {
-		return this.evictions[reason.ordinal()].get();
+		return this.histories.evictions(reason);
 	}
 
 	/**
@@ -383,66 +241,16 @@ public final class InMemoryReplayStore implements ReplayStore {
 	 * @return streams
 	 */
 	public int streamCount() {
-		return locked(this.streams::size);
+		return locked(this.histories::size);
 	}
 
-	private <T> T locked(java.util.function.Supplier<T> action) {
+	private <T> T locked(Supplier<T> action) {
 		this.lock.lock();
 		try {
 			return action.get();
 		}
 		finally {
 			this.lock.unlock();
-		}
-	}
-
-	// The methods below run with the lock held.
-
-	private StreamHistory history(String stream) {
-		StreamHistory history = this.streams.get(stream);
-		if (history == null) {
-			history = new StreamHistory(stream, EventId.newEpoch(), this.maxEventsPerStream);
-			this.streams.put(stream, history);
-			this.retained.count(RetainedEvents.streamSize(stream));
-		}
-		return history;
-	}
-
-	private void expire(long now) {
-		long cutoff = now - this.timeToLiveMillis;
-		while (this.retained.oldest() != null && this.retained.oldest().event.timestamp() <= cutoff) {
-			evict(this.retained.oldest(), EvictionReason.EXPIRED);
-		}
-	}
-
-	private void evict(StreamHistory.Node node, EvictionReason reason) {
-		StreamHistory history = node.history;
-		this.retained.unlink(node);
-		if (reason == EvictionReason.EXPIRED) {
-			history.expiredThrough = node.event.sequence();
-		}
-		this.evictions[reason.ordinal()].incrementAndGet();
-		if (reason == EvictionReason.BYTES) {
-			logLimit();
-			if (history.size == 0 && !this.inUse.test(history.stream) && this.streams.remove(history.stream) != null) {
-				this.retained.count(-history.retainedWithoutEvents());
-			}
-		}
-	}
-
-	private void remove(StreamHistory history) {
-		this.retained.unlinkAll(history);
-		if (this.streams.remove(history.stream, history)) {
-			this.retained.count(-history.retainedWithoutEvents());
-		}
-	}
-
-	private void logLimit() {
-		long now = this.clock.millis();
-		if (now - this.lastLimitLog >= LIMIT_LOG_INTERVAL_MILLIS) {
-			this.lastLimitLog = now;
-			logger.warn("Replay store holds its maximum of {} bytes (sse.replay.store.max-bytes); the oldest events "
-					+ "are being removed, and clients that resume from them will get a resync", this.maxBytes);
 		}
 	}
 
