@@ -11,7 +11,8 @@ import dev.ssereplay.event.StoredEvent;
 
 /**
  * One lifetime of a stream's history: a ring that grows up to the per-stream
- * bound. Guarded by the lock of the {@link InMemoryReplayStore} that holds it.
+ * bound. Guarded by the lock of the {@link InMemoryReplayStore} whose
+ * {@link StreamHistories} hold it.
  */
 final class StreamHistory {
 
