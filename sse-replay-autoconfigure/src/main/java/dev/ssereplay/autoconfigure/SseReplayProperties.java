@@ -72,6 +72,8 @@ public class SseReplayProperties {
 
 	private final Tomcat tomcat = new Tomcat();
 
+	private final Jetty jetty = new Jetty();
+
 	public Duration getRetry() {
 		return this.retry;
 	}
@@ -185,6 +187,10 @@ public class SseReplayProperties {
 
 	public Tomcat getTomcat() {
 		return this.tomcat;
+	}
+
+	public Jetty getJetty() {
+		return this.jetty;
 	}
 
 	static void requirePositive(String property, long value) {
@@ -559,6 +565,59 @@ public class SseReplayProperties {
 
 		boolean isSet() {
 			return this.socketReadBuffer != null || this.socketWriteBuffer != null || this.responseBuffer != null;
+		}
+
+	}
+
+	/**
+	 * Each response's output buffer on an embedded Jetty, for applications that
+	 * hold many idle event streams. A response keeps its buffer from its first
+	 * aggregated write until it ends, so with Jetty's defaults every open stream
+	 * keeps 32 KB of direct memory; unset, Jetty's defaults stay. They apply to
+	 * every response of the server, not only to event streams.
+	 */
+	public static class Jetty {
+
+		/**
+		 * Size of each response's output buffer (Jetty's 'outputBufferSize'). A write
+		 * larger than it goes to the network in pieces of this size. Setting it also
+		 * sets the aggregation size to a quarter of it unless response-aggregation is
+		 * set.
+		 */
+		private DataSize responseBuffer;
+
+		/**
+		 * Largest write that is copied into the response's output buffer rather than
+		 * written to the network at once (Jetty's 'outputAggregationSize'); 0 writes
+		 * every write at once, so that an open event stream holds no buffer; every
+		 * response whose length the application does not set is then sent in chunks
+		 * rather than with a Content-Length.
+		 */
+		private DataSize responseAggregation;
+
+		public DataSize getResponseBuffer() {
+			return this.responseBuffer;
+		}
+
+		public void setResponseBuffer(DataSize responseBuffer) {
+			this.responseBuffer = requireBufferSize("sse.replay.jetty.response-buffer", responseBuffer);
+		}
+
+		public DataSize getResponseAggregation() {
+			return this.responseAggregation;
+		}
+
+		public void setResponseAggregation(DataSize responseAggregation) {
+			if (responseAggregation != null
+					&& (responseAggregation.toBytes() < 0 || responseAggregation.toBytes() > Integer.MAX_VALUE)) {
+				throw new IllegalArgumentException(
+						"sse.replay.jetty.response-aggregation must be between 0B and 2GB, was " + responseAggregation);
+			}
+			this.responseAggregation = responseAggregation;
+		}
+
+		boolean isSet() {
+			return this.responseBuffer != null || this.responseAggregation != null;
 		}
 
 	}

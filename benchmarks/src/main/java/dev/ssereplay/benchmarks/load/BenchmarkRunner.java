@@ -485,6 +485,8 @@ public final class BenchmarkRunner {
 				+ String.join(" ", words(option("server-jvm-flags", ""))));
 		environment.put("Server arguments (all)", String.join(" ", ServerProcess.COMMON_ARGUMENTS));
 		environment.put("sse-replay-tuned arguments", String.join(" ", Contender.SSE_REPLAY_TUNED.arguments()));
+		environment.put("sse-replay-jetty-tuned arguments",
+				String.join(" ", Contender.SSE_REPLAY_JETTY_TUNED.arguments()));
 		if (configurations.stream().anyMatch((configuration) -> configuration.contender().usesRedis())) {
 			Path binary = redisServer();
 			String redis = (binary != null) ? binary.toString() : "redis-server";

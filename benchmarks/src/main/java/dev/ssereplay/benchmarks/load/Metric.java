@@ -98,6 +98,9 @@ public final class Metric {
 	/** Server resident memory per idle connection, kilobytes. */
 	public static final String RSS_KB_PER_CONNECTION = "rssKbPerConnection";
 
+	/** Server direct buffers (the JVM's count) per idle connection, kilobytes. */
+	public static final String DIRECT_KB_PER_CONNECTION = "directKbPerConnection";
+
 	/** File descriptors the server held with the idle connections open. */
 	public static final String SERVER_FDS = "serverFds";
 

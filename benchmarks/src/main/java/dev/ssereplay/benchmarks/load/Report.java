@@ -130,6 +130,7 @@ final class Report {
 				column("connected", (c) -> format(m(c, Scenario.S3, Metric.IDLE_CONNECTED), 0)),
 				column("heap KB / conn", (c) -> format(m(c, Scenario.S3, Metric.HEAP_KB_PER_CONNECTION), 1)),
 				column("RSS KB / conn", (c) -> format(m(c, Scenario.S3, Metric.RSS_KB_PER_CONNECTION), 1)),
+				column("direct KB / conn", (c) -> format(m(c, Scenario.S3, Metric.DIRECT_KB_PER_CONNECTION), 1)),
 				column("server fds", (c) -> format(m(c, Scenario.S3, Metric.SERVER_FDS), 0)),
 				column("server threads", (c) -> format(m(c, Scenario.S3, Metric.SERVER_THREADS), 0)),
 				column("got a heartbeat", (c) -> format(m(c, Scenario.S3, Metric.HEARTBEAT_SHARE), 3))));

@@ -489,6 +489,8 @@ public final class Scenarios {
 			result.put(Metric.HEAP_KB_PER_CONNECTION, (liveAfter - liveBefore) / added / 1024);
 			result.put(Metric.RSS_KB_PER_CONNECTION,
 					(Target.number(after, "rss") - Target.number(before, "rss")) / added / 1024);
+			result.put(Metric.DIRECT_KB_PER_CONNECTION,
+					(Target.number(after, "direct") - Target.number(before, "direct")) / added / 1024);
 			result.put(Metric.SERVER_FDS, Target.number(after, "fds"));
 			result.put(Metric.SERVER_THREADS, Target.number(after, "threads"));
 			client.close(connections);

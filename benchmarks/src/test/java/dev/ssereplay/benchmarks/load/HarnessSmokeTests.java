@@ -109,7 +109,7 @@ class HarnessSmokeTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(names = { "SSE_REPLAY_TUNED", "SSE_REPLAY_JETTY", "HAND_WRITTEN", "SSE_EVENTBUS", "WEBFLUX", "NETTY" })
+	@EnumSource(names = { "SSE_REPLAY_TUNED", "SSE_REPLAY_JETTY", "SSE_REPLAY_JETTY_TUNED", "HAND_WRITTEN", "SSE_EVENTBUS", "WEBFLUX", "NETTY" })
 	void contenderServesTheApiOnItsServer(Contender contender) throws Exception {
 		try (ServerProcess server = ServerProcess.inProcess(contender, ARGUMENTS)) {
 			String expected = contender.webServer();

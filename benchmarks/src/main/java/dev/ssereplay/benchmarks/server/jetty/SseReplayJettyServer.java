@@ -1,5 +1,7 @@
 package dev.ssereplay.benchmarks.server.jetty;
 
+import java.util.List;
+
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Import;
@@ -17,6 +19,14 @@ import dev.ssereplay.benchmarks.server.replay.SseReplayServer;
 @SpringBootApplication(proxyBeanMethods = false)
 @Import({ AdminController.class, SseReplayServer.Streams.class, SseReplayServer.Generators.class })
 public final class SseReplayJettyServer {
+
+	/**
+	 * The settings of the tuned variant, measured in BENCHMARKS.md: the README's
+	 * profile for many idle connections on Jetty. Every write goes to the network
+	 * at once instead of into the response's output buffer, which a response keeps
+	 * until it ends (32 KB of direct memory for each open stream by default).
+	 */
+	public static final List<String> TUNED_ARGUMENTS = List.of("--sse.replay.jetty.response-aggregation=0");
 
 	/**
 	 * Starts the server.
