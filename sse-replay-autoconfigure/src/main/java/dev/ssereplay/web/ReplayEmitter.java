@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;
 
 import org.springframework.http.MediaType;
@@ -112,11 +113,13 @@ final class ReplayEmitter extends SseEmitter implements Connection {
 	 * Starts writing to the response, once asynchronous processing has started.
 	 * @param output the response's output stream
 	 * @param result the request's asynchronous result
+	 * @param asyncContext the request's asynchronous context
 	 * @param closeSocketAfterGrace what closes the socket after the close grace,
 	 * from {@link SocketCloser#prepare}
 	 */
-	void attach(ServletOutputStream output, DeferredResult<Object> result, Runnable closeSocketAfterGrace) {
-		ServletOutput attached = new ServletOutput(output, result, closeSocketAfterGrace);
+	void attach(ServletOutputStream output, DeferredResult<Object> result, AsyncContext asyncContext,
+			Runnable closeSocketAfterGrace) {
+		ServletOutput attached = new ServletOutput(output, result, asyncContext, closeSocketAfterGrace);
 		boolean endNow;
 		synchronized (this.lock) {
 			this.servlet = attached;

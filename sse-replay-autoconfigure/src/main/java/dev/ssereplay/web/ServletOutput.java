@@ -3,6 +3,7 @@ package dev.ssereplay.web;
 import java.io.IOException;
 import java.util.function.Consumer;
 
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 
@@ -40,6 +41,8 @@ final class ServletOutput {
 
 	private final DeferredResult<Object> result;
 
+	private final AsyncContext asyncContext;
+
 	private final Runnable closeSocketAfterGrace;
 
 	private volatile boolean listening;
@@ -58,12 +61,16 @@ final class ServletOutput {
 	 * Creates the output of a response.
 	 * @param output the response's output stream
 	 * @param result the request's asynchronous result, which ends it
+	 * @param asyncContext the request's asynchronous context, which ends it
+	 * after a failed write
 	 * @param closeSocketAfterGrace what closes the socket after the close grace,
 	 * from {@link SocketCloser#prepare}
 	 */
-	ServletOutput(ServletOutputStream output, DeferredResult<Object> result, Runnable closeSocketAfterGrace) {
+	ServletOutput(ServletOutputStream output, DeferredResult<Object> result, AsyncContext asyncContext,
+			Runnable closeSocketAfterGrace) {
 		this.output = output;
 		this.result = result;
+		this.asyncContext = asyncContext;
 		this.closeSocketAfterGrace = closeSocketAfterGrace;
 	}
 
@@ -72,6 +79,12 @@ final class ServletOutput {
 	 * a mock) without non-blocking output. Either way the caller then runs the
 	 * writer once: a {@code onWritePossible} that arrived before this returned
 	 * found the output not yet writable.
+	 * <p>
+	 * A write that failed (the client is gone) is reported to the listener's
+	 * {@code onError}, after which the request is the application's to end: Jetty
+	 * holds it, and its socket, until it is completed. So it is completed there,
+	 * after {@code onError} ran; a container that ends it itself (Tomcat) finds it
+	 * completed.
 	 * @param onWritable what to run when the container can take more
 	 * @param onError what to run when the container reports an error
 	 */
@@ -86,7 +99,12 @@ final class ServletOutput {
 
 				@Override
 				public void onError(Throwable ex) {
-					onError.accept(ex);
+					try {
+						onError.accept(ex);
+					}
+					finally {
+						completeAfterFailure();
+					}
 				}
 
 			});
@@ -96,6 +114,16 @@ final class ServletOutput {
 			this.nonBlocking = false;
 		}
 		this.listening = true;
+	}
+
+	private void completeAfterFailure() {
+		try {
+			this.asyncContext.complete();
+		}
+		catch (RuntimeException ex) {
+			// Completed already, by the container or meanwhile.
+			logger.debug("The request of a failed event stream was completed already", ex);
+		}
 	}
 
 	/**

@@ -134,7 +134,8 @@ public final class SseReplayReturnValueHandler implements HandlerMethodReturnVal
 			WebAsyncUtils.getAsyncManager(webRequest).startDeferredResultProcessing(result, mavContainer);
 			started = true;
 			response.flushBuffer();
-			emitter.attach(response.getOutputStream(), result, this.socketCloser.prepare(response));
+			emitter.attach(response.getOutputStream(), result, request.getAsyncContext(),
+					this.socketCloser.prepare(response));
 		}
 		catch (Exception | Error ex) {
 			emitter.abandon();

@@ -8,10 +8,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.mock.web.MockAsyncContext;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.web.context.request.async.DeferredResult;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -39,6 +44,9 @@ class ReplayEmitterTests {
 	private final FakeOutput output = new FakeOutput();
 
 	private final DeferredResult<Object> result = new DeferredResult<>();
+
+	private final MockAsyncContext asyncContext = new MockAsyncContext(new MockHttpServletRequest(),
+			new MockHttpServletResponse());
 
 	// How many times the socket was to be closed after the grace.
 	private final AtomicInteger closeSocket = new AtomicInteger();
@@ -236,10 +244,43 @@ class ReplayEmitterTests {
 			throw new IllegalStateException("broken callback");
 		});
 		reporting.prepare(this.result);
-		reporting.attach(this.output, this.result, this.closeSocket::incrementAndGet);
+		reporting.attach(this.output, this.result, this.asyncContext, this.closeSocket::incrementAndGet);
 		this.output.listener.onError(new IOException("Broken pipe"));
 		assertThat(reported).singleElement().extracting(Throwable::getMessage).isEqualTo("broken callback");
 		assertThat(this.subscription.disconnected).hasValue(1);
+	}
+
+	@Test
+	void aFailedWriteCompletesTheRequestAfterTheApplicationsCallback() {
+		List<String> order = new ArrayList<>();
+		this.emitter.onError((ex) -> order.add("callback"));
+		attach();
+		this.asyncContext.addListener(new AsyncListener() {
+
+			@Override
+			public void onComplete(AsyncEvent event) {
+				order.add("completed");
+			}
+
+			@Override
+			public void onTimeout(AsyncEvent event) {
+			}
+
+			@Override
+			public void onError(AsyncEvent event) {
+			}
+
+			@Override
+			public void onStartAsync(AsyncEvent event) {
+			}
+
+		});
+		this.output.listener.onError(new IOException("Broken pipe"));
+		assertThat(order).containsExactly("callback", "completed");
+		assertThat(this.subscription.disconnected).hasValue(1);
+		// Completing it once more, as a container that ends it itself does, is harmless.
+		this.emitter.close();
+		assertThat(order).containsExactly("callback", "completed");
 	}
 
 	@Test
@@ -269,7 +310,7 @@ class ReplayEmitterTests {
 
 	private void attach() {
 		this.emitter.prepare(this.result);
-		this.emitter.attach(this.output, this.result, this.closeSocket::incrementAndGet);
+		this.emitter.attach(this.output, this.result, this.asyncContext, this.closeSocket::incrementAndGet);
 	}
 
 	private static byte[] bytes(String text) {
