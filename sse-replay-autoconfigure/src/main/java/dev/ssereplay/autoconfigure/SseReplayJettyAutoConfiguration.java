@@ -1,7 +1,9 @@
 package dev.ssereplay.autoconfigure;
 
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -16,10 +18,10 @@ import org.springframework.util.unit.DataSize;
 import dev.ssereplay.web.jetty.JettyResponseBuffers;
 
 /**
- * Auto-configuration of what sse-replay does with Jetty: each response's output
- * buffer from {@code sse.replay.jetty.*}, applied through
- * {@link JettyResponseBuffers}, which changes nothing unless one of those
- * properties is set.
+ * Auto-configuration of what sse-replay does with Jetty, from
+ * {@code sse.replay.jetty.*}: each response's output buffer, applied through
+ * {@link JettyResponseBuffers}, and the connectors' accept queue; nothing
+ * changes unless one of those properties is set.
  */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -56,6 +58,18 @@ public final class SseReplayJettyAutoConfiguration {
 			}
 			JettyResponseBuffers buffers = responseBuffers();
 			factory.addServerCustomizers(buffers::applyTo);
+			Integer acceptQueueSize = this.jetty.getAcceptQueueSize();
+			if (acceptQueueSize != null) {
+				factory.addServerCustomizers((server) -> acceptQueueSize(server, acceptQueueSize));
+			}
+		}
+
+		private static void acceptQueueSize(Server server, int size) {
+			for (Connector connector : server.getConnectors()) {
+				if (connector instanceof ServerConnector network) {
+					network.setAcceptQueueSize(size);
+				}
+			}
 		}
 
 		JettyResponseBuffers responseBuffers() {

@@ -595,6 +595,16 @@ public class SseReplayProperties {
 		 */
 		private DataSize responseAggregation;
 
+		/**
+		 * Maximum number of connections the operating system holds for the server to
+		 * accept (the listen backlog, Jetty's 'acceptQueueSize'); Jetty's default
+		 * leaves it to the JDK, which asks for 50. When every client of an instance
+		 * reconnects at once, the connections beyond it are refused and retried by
+		 * the clients' TCP a second or more later. The kernel caps it at
+		 * net.core.somaxconn.
+		 */
+		private Integer acceptQueueSize;
+
 		public DataSize getResponseBuffer() {
 			return this.responseBuffer;
 		}
@@ -616,8 +626,20 @@ public class SseReplayProperties {
 			this.responseAggregation = responseAggregation;
 		}
 
+		public Integer getAcceptQueueSize() {
+			return this.acceptQueueSize;
+		}
+
+		public void setAcceptQueueSize(Integer acceptQueueSize) {
+			if (acceptQueueSize != null && acceptQueueSize < 1) {
+				throw new IllegalArgumentException(
+						"sse.replay.jetty.accept-queue-size must be positive, was " + acceptQueueSize);
+			}
+			this.acceptQueueSize = acceptQueueSize;
+		}
+
 		boolean isSet() {
-			return this.responseBuffer != null || this.responseAggregation != null;
+			return this.responseBuffer != null || this.responseAggregation != null || this.acceptQueueSize != null;
 		}
 
 	}

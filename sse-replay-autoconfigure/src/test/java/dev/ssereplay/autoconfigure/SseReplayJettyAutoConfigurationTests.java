@@ -83,6 +83,28 @@ class SseReplayJettyAutoConfigurationTests {
 	}
 
 	@Test
+	void setsTheAcceptQueueOfEveryNetworkConnectorAndLeavesTheBuffers() {
+		this.contextRunner.withPropertyValues("sse.replay.jetty.accept-queue-size=2048").run((context) -> {
+			Server server = customizedServer(context);
+			assertThat(server.getConnectors()).allSatisfy(
+					(connector) -> assertThat(((ServerConnector) connector).getAcceptQueueSize()).isEqualTo(2048));
+			HttpConfiguration configuration = httpConfigurations(server)[0];
+			assertThat(configuration.getOutputBufferSize()).isEqualTo(new HttpConfiguration().getOutputBufferSize());
+			assertThat(configuration.getOutputAggregationSize())
+				.isEqualTo(new HttpConfiguration().getOutputAggregationSize());
+		});
+	}
+
+	@Test
+	void failsOnAnAcceptQueueOfZero() {
+		this.contextRunner.withPropertyValues("sse.replay.jetty.accept-queue-size=0").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("sse.replay.jetty.accept-queue-size must be positive, was 0");
+		});
+	}
+
+	@Test
 	void leavesJettyAloneWhenNothingIsSet() {
 		this.contextRunner.run((context) -> {
 			JettyServletWebServerFactory factory = new JettyServletWebServerFactory();

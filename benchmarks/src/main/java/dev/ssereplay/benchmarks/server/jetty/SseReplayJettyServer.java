@@ -24,9 +24,11 @@ public final class SseReplayJettyServer {
 	 * The settings of the tuned variant, measured in BENCHMARKS.md: the README's
 	 * profile for many idle connections on Jetty. Every write goes to the network
 	 * at once instead of into the response's output buffer, which a response keeps
-	 * until it ends (32 KB of direct memory for each open stream by default).
+	 * until it ends (32 KB of direct memory for each open stream by default), and
+	 * the listen backlog holds a reconnect storm (the JDK asks for 50 by default).
 	 */
-	public static final List<String> TUNED_ARGUMENTS = List.of("--sse.replay.jetty.response-aggregation=0");
+	public static final List<String> TUNED_ARGUMENTS = List.of("--sse.replay.jetty.response-aggregation=0",
+			"--sse.replay.jetty.accept-queue-size=2048");
 
 	/**
 	 * Starts the server.
