@@ -54,7 +54,7 @@ public final class SseReplayAutoConfiguration {
 	Broker sseReplayBroker(ReplayStore store, SseReplayProperties properties,
 			@org.springframework.beans.factory.annotation.Qualifier(WRITER_EXECUTOR_BEAN_NAME) Executor writers,
 			ObjectProvider<SubscriptionListener> listeners) {
-		SseReplayProperties.Connection connection = properties.getConnection();
+		SseReplayConnectionProperties connection = properties.getConnection();
 		BrokerOptions options = BrokerOptions.builder()
 			.queueDepth(connection.getQueueDepth())
 			.slowPolicy(connection.getSlowPolicy())
@@ -111,7 +111,7 @@ public final class SseReplayAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(ReplayStore.class)
 		InMemoryReplayStore sseReplayStore(SseReplayProperties properties) {
-			SseReplayProperties.Store store = properties.getStore();
+			SseReplayStoreProperties store = properties.getStore();
 			return new InMemoryReplayStore(store.getMaxEventsPerStream(), store.getMaxBytes().toBytes(),
 					store.getTimeToLive());
 		}
@@ -131,7 +131,7 @@ public final class SseReplayAutoConfiguration {
 		@Bean(name = WRITER_EXECUTOR_BEAN_NAME, destroyMethod = "close")
 		@ConditionalOnThreading(Threading.PLATFORM)
 		ElasticWriterPool sseReplayWriterExecutor(SseReplayProperties properties) {
-			SseReplayProperties.Writer writer = properties.getWriter();
+			SseReplayWriterProperties writer = properties.getWriter();
 			int threads = (writer.getThreads() > 0) ? writer.getThreads()
 					: Math.max(2, Runtime.getRuntime().availableProcessors());
 			return new ElasticWriterPool(threads, writer.getMaxExtraThreads());

@@ -45,9 +45,9 @@ public final class SseReplayJettyAutoConfiguration {
 	 */
 	static final class JettyBuffersCustomizer implements WebServerFactoryCustomizer<JettyServletWebServerFactory> {
 
-		private final SseReplayProperties.Jetty jetty;
+		private final SseReplayJettyProperties jetty;
 
-		JettyBuffersCustomizer(SseReplayProperties.Jetty jetty) {
+		JettyBuffersCustomizer(SseReplayJettyProperties jetty) {
 			this.jetty = jetty;
 		}
 

@@ -44,7 +44,7 @@ public final class SseReplayRedisAutoConfiguration {
 						+ ".", "Set spring.data.redis.client-type to 'lettuce' and put io.lettuce:lettuce-core on the "
 								+ "class path, or set " + STORE_TYPE_PROPERTY + " to 'memory'.");
 			}
-			SseReplayProperties.Store store = properties.getStore();
+			SseReplayStoreProperties store = properties.getStore();
 			return new RedisReplayStore(lettuce, redis.getKeyPrefix(), store.getMaxEventsPerStream(),
 					store.getTimeToLive(), redis.getCommandTimeout(), redis.isKeepEpochAcrossRestarts(),
 					redis.getMaxInFlightAppends());

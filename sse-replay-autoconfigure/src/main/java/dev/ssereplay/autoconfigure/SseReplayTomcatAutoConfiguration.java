@@ -53,9 +53,9 @@ public final class SseReplayTomcatAutoConfiguration {
 	 */
 	static final class TomcatBuffersCustomizer implements WebServerFactoryCustomizer<TomcatServletWebServerFactory> {
 
-		private final SseReplayProperties.Tomcat tomcat;
+		private final SseReplayTomcatProperties tomcat;
 
-		TomcatBuffersCustomizer(SseReplayProperties.Tomcat tomcat) {
+		TomcatBuffersCustomizer(SseReplayTomcatProperties tomcat) {
 			this.tomcat = tomcat;
 		}
 
