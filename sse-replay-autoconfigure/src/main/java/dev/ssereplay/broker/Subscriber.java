@@ -2,7 +2,6 @@ package dev.ssereplay.broker;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
@@ -40,8 +39,8 @@ import dev.ssereplay.store.StreamStatus;
  * connection's callback unparks it.
  * <p>
  * Thread-safe. Every hand-off between threads goes through the
- * {@link SerialRunner}; the fields other threads read are the phase, the queue
- * and the few times below, each atomic or volatile.
+ * {@link SerialRunner}; what other threads read is the phase, the queue and the
+ * {@link ConnectionTimes}, each atomic or volatile.
  */
 final class Subscriber implements Subscription, Runnable {
 
@@ -101,23 +100,12 @@ final class Subscriber implements Subscription, Runnable {
 	// Written once, before the close request is handed to the writer.
 	private volatile CloseReason closeReason;
 
-	private final long createdNanos = System.nanoTime();
-
-	private volatile long lastWriteNanos = this.createdNanos;
-
-	private volatile long writeStartedNanos;
+	private final ConnectionTimes times;
 
 	private final SlowConnectionPolicy slowPolicy;
 
-	// When the connection's authorization ends, on the nanoTime scale; 0 for never.
-	private final long expiresAtNanos;
-
 	// Confined to the writer: what was written, for the lifecycle listeners.
-	private long replayed;
-
-	private long delivered;
-
-	private boolean caughtUp;
+	private final LifecycleReport report;
 
 	// Confined to the writer: the stream's status read at registration.
 	private StreamStatus status;
@@ -137,8 +125,8 @@ final class Subscriber implements Subscription, Runnable {
 		this.pages = new HistoryPages(context.store(), stream, context.options().replayBatchSize(),
 				this.queue::clearMissed, this.runner::wake);
 		this.slowPolicy = settings.slowPolicy(context.options());
-		this.expiresAtNanos = (settings.expiresAt() != null)
-				? this.createdNanos + Duration.between(Instant.now(), settings.expiresAt()).toNanos() : 0;
+		this.times = new ConnectionTimes(System.nanoTime(), settings.expiresAt());
+		this.report = new LifecycleReport(context.lifecycle(), stream, client, from);
 	}
 
 	@Override
@@ -228,23 +216,21 @@ final class Subscriber implements Subscription, Runnable {
 	 */
 	boolean tick(long now, long heartbeatNanos, long stallNanos) {
 		Phase current = this.phase.get();
-		if (current == Phase.NEW && now - this.createdNanos >= this.context.options().startTimeout().toNanos()
-				&& close(CloseReason.UNSERVED)) {
+		Duration startTimeout = this.context.options().startTimeout();
+		if (current == Phase.NEW && this.times.isStartOverdue(now, startTimeout) && close(CloseReason.UNSERVED)) {
 			logger.warn("A connection to stream '{}' was not served within {} and was released: return the emitter "
 					+ "of SseReplay.subscribe from a request handler, and check access before subscribing",
-					this.stream, this.context.options().startTimeout());
+					this.stream, startTimeout);
 		}
-		if (this.expiresAtNanos != 0 && current != Phase.CLOSING && current != Phase.CLOSED
-				&& now - this.expiresAtNanos >= 0) {
+		if (current != Phase.CLOSING && current != Phase.CLOSED && this.times.isExpired(now)) {
 			close(CloseReason.EXPIRED);
 		}
 		if (current == Phase.REPLAYING || current == Phase.LIVE) {
-			if ((heartbeatNanos > 0 && now - this.lastWriteNanos >= heartbeatNanos) || this.pages.isRetryDue(now)) {
+			if (this.times.isHeartbeatDue(now, heartbeatNanos) || this.pages.isRetryDue(now)) {
 				this.runner.wake();
 			}
 		}
-		long writing = this.writeStartedNanos;
-		return writing != 0 && now - writing >= stallNanos;
+		return this.times.isStalled(now, stallNanos);
 	}
 
 	/**
@@ -305,8 +291,7 @@ final class Subscriber implements Subscription, Runnable {
 				next = Phase.LIVE;
 			}
 		}
-		long heartbeat = this.context.options().heartbeatInterval().toNanos();
-		if (heartbeat > 0 && System.nanoTime() - this.lastWriteNanos >= heartbeat) {
+		if (this.times.isHeartbeatDue(System.nanoTime(), this.context.options().heartbeatInterval().toNanos())) {
 			batch.addHeartbeatIfEmpty(HEARTBEAT);
 		}
 		write(batch);
@@ -314,11 +299,7 @@ final class Subscriber implements Subscription, Runnable {
 			// What the replay or the priming covered does not count against a
 			// connection that has caught up.
 			this.queue.dropWritten(this.cursor);
-			if (!this.caughtUp) {
-				this.caughtUp = true;
-				this.context.lifecycle().started(new SubscriptionListener.Started(this.stream,
-						this.client.principal(), this.from instanceof Position.After, this.replayed));
-			}
+			this.report.caughtUp();
 		}
 		// Only once the history is written may a full queue count as slowness; fails
 		// when the end was requested meanwhile.
@@ -363,17 +344,16 @@ final class Subscriber implements Subscription, Runnable {
 			return;
 		}
 		try {
-			this.writeStartedNanos = System.nanoTime() | 1;
+			this.times.writeStarted(System.nanoTime());
 			try {
 				batch.writeTo(this.connection);
 			}
 			finally {
-				this.writeStartedNanos = 0;
+				this.times.writeEnded();
 			}
-			this.lastWriteNanos = System.nanoTime();
+			this.times.written(System.nanoTime());
 			batch.countWritten(this.context.statistics());
-			this.replayed += batch.replayed();
-			this.delivered += batch.live();
+			this.report.written(batch);
 		}
 		finally {
 			batch.clear();
@@ -411,8 +391,7 @@ final class Subscriber implements Subscription, Runnable {
 	}
 
 	private void reportEnded(CloseReason reason) {
-		this.context.lifecycle().ended(new SubscriptionListener.Ended(this.stream, this.client.principal(), reason,
-				this.replayed, this.delivered, (System.nanoTime() - this.createdNanos) / 1_000_000));
+		this.report.ended(reason, this.times.ageMillis(System.nanoTime()));
 	}
 
 	private void overflow(StoredEvent event, Phase current) {
