@@ -1,6 +1,5 @@
 package dev.ssereplay.store.redis;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,19 +7,13 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import dev.ssereplay.event.EventId;
@@ -31,8 +24,8 @@ import dev.ssereplay.store.StoreUnavailableException;
 
 /**
  * The live path of a {@link RedisReplayStore}: its pub/sub subscriptions, the
- * thread that passes each message on to the listeners, and the repair of a lost
- * last message.
+ * thread that passes each message on to the listeners ({@link LiveListeners}),
+ * and the repair of a lost last message.
  * <p>
  * Listeners are called on one thread, one event at a time in the order the
  * messages arrive, for events appended by any instance including this one. When
@@ -78,14 +71,9 @@ final class RedisLiveFeed {
 
 	private final ReplayStore history;
 
-	private final List<Consumer<StoredEvent>> listeners = new CopyOnWriteArrayList<>();
-
-	private final AtomicLong listenerFailures = new AtomicLong();
-
-	// Runs listeners, one event at a time in the order received.
-	private final ExecutorService listenerThread;
-
 	private final Map<String, FollowedStream> followed = new ConcurrentHashMap<>();
+
+	private final LiveListeners listeners;
 
 	private volatile Predicate<String> inUse = (stream) -> false;
 
@@ -116,11 +104,7 @@ final class RedisLiveFeed {
 		this.keys = keys;
 		this.commandTimeout = commandTimeout;
 		this.history = history;
-		this.listenerThread = Executors.newSingleThreadExecutor((task) -> {
-			Thread thread = new Thread(task, "sse-replay-redis-listener");
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.listeners = new LiveListeners(keys, this.followed::get);
 	}
 
 	/**
@@ -337,7 +321,7 @@ final class RedisLiveFeed {
 	 * Returns how many times a listener threw.
 	 */
 	long listenerFailures() {
-		return this.listenerFailures.get();
+		return this.listeners.failures();
 	}
 
 	/**
@@ -360,7 +344,7 @@ final class RedisLiveFeed {
 		if (perStream != null) {
 			perStream.close();
 		}
-		this.listenerThread.shutdownNow();
+		this.listeners.close();
 	}
 
 	private synchronized void listen() {
@@ -368,12 +352,12 @@ final class RedisLiveFeed {
 			return;
 		}
 		if (this.followsSome) {
-			this.channels = new ChannelSubscription(this.connectionFactory, this::received, this::channelSubscribed,
-					this.commandTimeout);
+			this.channels = new ChannelSubscription(this.connectionFactory, this.listeners::received,
+					this::channelSubscribed, this.commandTimeout);
 			return;
 		}
 		LiveSubscription created = new LiveSubscription(this.connectionFactory, this.keys.pattern(),
-				this::received, () -> this.resubscribed.set(true), this.commandTimeout);
+				this.listeners::received, () -> this.resubscribed.set(true), this.commandTimeout);
 		this.subscription = created;
 		try {
 			created.subscribe();
@@ -394,40 +378,6 @@ final class RedisLiveFeed {
 		}
 	}
 
-	// On Lettuce's event loop thread, which must not wait on anything.
-	private void received(Message message) {
-		long arrived = System.nanoTime();
-		try {
-			this.listenerThread.execute(() -> onMessage(message, arrived));
-		}
-		catch (RejectedExecutionException ex) {
-			// Closed meanwhile.
-		}
-	}
-
-	private void onMessage(Message message, long arrived) {
-		String stream = this.keys.streamOf(message.getChannel());
-		if (stream == null) {
-			return;
-		}
-		StoredEvent event;
-		try {
-			event = RedisFrames.message(stream, message.getBody());
-		}
-		catch (IllegalStateException ex) {
-			logger.warn("Ignoring a message on channel {} that this store did not publish: {}",
-					new String(message.getChannel(), StandardCharsets.UTF_8), ex.getMessage());
-			return;
-		}
-		FollowedStream state = this.followed.get(stream);
-		if (state != null) {
-			state.received(event.id());
-			// Each live message is an append, which kept the stream's keys alive.
-			state.appended(arrived);
-		}
-		deliver(event);
-	}
-
 	private void redeliverNewest(String stream, EventId head) {
 		if (head.sequence() == 0) {
 			return;
@@ -441,24 +391,7 @@ final class RedisLiveFeed {
 			if (state != null) {
 				state.received(newest.id());
 			}
-			try {
-				this.listenerThread.execute(() -> deliver(newest));
-			}
-			catch (RejectedExecutionException ex) {
-				// Closed meanwhile.
-			}
-		}
-	}
-
-	private void deliver(StoredEvent event) {
-		for (Consumer<StoredEvent> listener : this.listeners) {
-			try {
-				listener.accept(event);
-			}
-			catch (RuntimeException ex) {
-				this.listenerFailures.incrementAndGet();
-				logger.warn("Listener failed for event {} of stream '{}'", event.id(), event.stream(), ex);
-			}
+			this.listeners.redeliver(newest);
 		}
 	}
 

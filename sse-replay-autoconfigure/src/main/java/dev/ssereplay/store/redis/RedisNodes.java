@@ -1,5 +1,6 @@
 package dev.ssereplay.store.redis;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -22,7 +23,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * The store's way to Redis through the application's connection factory: the
  * asynchronous commands of the factory's shared connection and whether it is up,
  * and on Redis Cluster, which master holds a key and which masters hold slots,
- * as the client last saw the cluster, and reading the cluster's topology again.
+ * as the client last saw the cluster, and reading the cluster's topology again;
+ * also the PING that finds whether Redis, or one master, answers again.
  * <p>
  * Thread-safe.
  */
@@ -118,6 +120,32 @@ final class RedisNodes {
 	}
 
 	/**
+	 * Sends a PING to Redis, or on Redis Cluster to one master, without waiting
+	 * for its answer, whatever the recent failures; reports nothing to the
+	 * health, which asks for it.
+	 * @param nodeId the master's node id, or {@code null} for Redis as a whole
+	 * @param timeout how long Redis has to answer
+	 * @return a future that completes when Redis answered, or fails when it did
+	 * not within the timeout
+	 */
+	CompletableFuture<Void> probe(String nodeId, Duration timeout) {
+		CompletableFuture<?> answered;
+		try (RedisConnection connection = connection()) {
+			RedisClusterAsyncCommands<byte[], byte[]> commands = commands(connection);
+			if (nodeId != null && commands instanceof RedisAdvancedClusterAsyncCommands<byte[], byte[]> cluster) {
+				answered = pingMaster(cluster, nodeId);
+			}
+			else {
+				answered = commands.ping().toCompletableFuture();
+			}
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		return answered.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).thenApply((pong) -> null);
+	}
+
+	/**
 	 * Sends a PING to one master of a cluster, connecting to it first when
 	 * needed, without waiting.
 	 * @return a future that completes with the answer
@@ -125,7 +153,7 @@ final class RedisNodes {
 	// The cluster connection, reached through a deprecated accessor, is what
 	// connects to one node without blocking.
 	@SuppressWarnings("deprecation")
-	static CompletableFuture<String> pingMaster(RedisAdvancedClusterAsyncCommands<byte[], byte[]> cluster,
+	private static CompletableFuture<String> pingMaster(RedisAdvancedClusterAsyncCommands<byte[], byte[]> cluster,
 			String nodeId) {
 		return cluster.getStatefulConnection()
 			.getConnectionAsync(nodeId)

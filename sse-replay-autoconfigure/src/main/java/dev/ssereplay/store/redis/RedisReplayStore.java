@@ -140,26 +140,16 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	 */
 	public RedisReplayStore(LettuceConnectionFactory connectionFactory, String keyPrefix, int maxEventsPerStream,
 			Duration timeToLive, Duration commandTimeout, boolean keepEpochAcrossRestarts, int maxInFlightAppends) {
-		if (maxEventsPerStream < 1) {
-			throw new IllegalArgumentException("maxEventsPerStream must be positive, was " + maxEventsPerStream);
-		}
-		if (timeToLive.toMillis() < 1) {
-			throw new IllegalArgumentException("timeToLive must be at least a millisecond, was " + timeToLive);
-		}
-		if (commandTimeout.isNegative() || commandTimeout.isZero()) {
-			throw new IllegalArgumentException("commandTimeout must be positive, was " + commandTimeout);
-		}
-		if (maxInFlightAppends < 1) {
-			throw new IllegalArgumentException("maxInFlightAppends must be positive, was " + maxInFlightAppends);
-		}
+		RedisStoreSettings settings = new RedisStoreSettings(maxEventsPerStream, timeToLive, commandTimeout,
+				keepEpochAcrossRestarts, maxInFlightAppends);
 		this.keys = new RedisKeys(keyPrefix);
-		this.scripts = new ScriptRunner(connectionFactory, commandTimeout);
-		this.liveFeed = new RedisLiveFeed(connectionFactory, this.keys, commandTimeout, this);
-		this.asyncAppends = new AsyncAppends(maxInFlightAppends, commandTimeout);
+		this.scripts = new ScriptRunner(connectionFactory, settings.commandTimeout());
+		this.liveFeed = new RedisLiveFeed(connectionFactory, this.keys, settings.commandTimeout(), this);
+		this.asyncAppends = new AsyncAppends(settings.maxInFlightAppends(), settings.commandTimeout());
 		this.history = new RedisStreamHistory(this.scripts, this.keys, this.liveFeed, this.asyncAppends,
-				maxEventsPerStream, timeToLive, keepEpochAcrossRestarts);
+				settings.maxEventsPerStream(), settings.timeToLive(), settings.keepEpochAcrossRestarts());
 		this.catalog = new RedisStreamCatalog(this.scripts, this.keys);
-		this.housekeeping = new RedisHousekeeping(this.scripts, this.keys, this.liveFeed, timeToLive,
+		this.housekeeping = new RedisHousekeeping(this.scripts, this.keys, this.liveFeed, settings.timeToLive(),
 				(byAge) -> this.history.countEvictions(0, byAge));
 	}
 

@@ -7,16 +7,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScanArgs;
@@ -46,28 +42,28 @@ import dev.ssereplay.store.StoreUnavailableException;
  * (see {@link RedisNodes}), so a master that does not answer, or whose
  * connection is down (which shows as a timeout there, since Lettuce holds a
  * master's commands while it reconnects), fails the calls on the streams it
- * holds, not those on the others.
+ * holds, not those on the others. The connection check, the timeout and the
+ * failure's translation and report are {@link RedisCalls}'s.
  * <p>
  * Thread-safe: the connection factory's shared connection is thread-safe, and
  * so is the health.
  */
 final class ScriptRunner {
 
-	private static final String TIMEOUT_PROPERTY = "sse.replay.redis.command-timeout";
-
 	private final RedisNodes nodes;
 
 	private final NodeHealth health;
 
-	private final long timeoutNanos;
+	private final RedisCalls calls;
 
 	// Scripts that runAsync may send by digest: loaded into Redis, as far as known.
 	private final Set<RedisScript> loaded = ConcurrentHashMap.newKeySet();
 
 	ScriptRunner(LettuceConnectionFactory connectionFactory, Duration timeout) {
 		this.nodes = new RedisNodes(connectionFactory);
-		this.health = new NodeHealth(this.nodes::masterIds, this.nodes::refreshTopology, this::probe);
-		this.timeoutNanos = timeout.toNanos();
+		this.health = new NodeHealth(this.nodes::masterIds, this.nodes::refreshTopology,
+				(nodeId) -> this.nodes.probe(nodeId, timeout));
+		this.calls = new RedisCalls(this.health, timeout);
 	}
 
 	/**
@@ -80,15 +76,15 @@ final class ScriptRunner {
 		this.health.enter(what);
 		NodeHealth.Node target = this.health.server();
 		try (RedisConnection connection = this.nodes.connection()) {
-			RedisClusterAsyncCommands<byte[], byte[]> commands = connected(connection, what);
+			RedisClusterAsyncCommands<byte[], byte[]> commands = this.calls.connected(connection, what);
 			target = this.health.enter(what, this.nodes.masterOf(keys[0]));
 			List<Object> reply = await(script, commands, evalsha(commands, script, keys, args), keys, args,
-					System.nanoTime() + this.timeoutNanos);
+					this.calls.deadline());
 			this.health.reachable(target);
 			return reply;
 		}
 		catch (RuntimeException ex) {
-			throw failed(what, ex, target);
+			throw this.calls.failed(what, ex, target);
 		}
 	}
 
@@ -115,20 +111,21 @@ final class ScriptRunner {
 		try {
 			this.health.enter(what);
 			try (RedisConnection connection = this.nodes.connection()) {
-				RedisClusterAsyncCommands<byte[], byte[]> commands = connected(connection, what);
+				RedisClusterAsyncCommands<byte[], byte[]> commands = this.calls.connected(connection, what);
 				target = this.health.enter(what, this.nodes.masterOf(keys[0]));
 				if (!this.loaded.contains(script)) {
-					answer(commands.scriptLoad(script.text()));
+					this.calls.answer(commands.scriptLoad(script.text()));
 					this.loaded.add(script);
 				}
 				sent = evalsha(commands, script, keys, args);
 			}
 		}
 		catch (RuntimeException ex) {
-			return CompletableFuture.failedFuture(failed(what, ex, target));
+			return CompletableFuture.failedFuture(this.calls.failed(what, ex, target));
 		}
 		NodeHealth.Node sentTo = target;
-		return answerAsync(sent, sent, what, sentTo, (failure) -> failedAsync(script, what, failure, sentTo));
+		return this.calls.answerAsync(sent, sent, what, sentTo,
+				(failure) -> failedAsync(script, what, failure, sentTo));
 	}
 
 	/**
@@ -156,7 +153,7 @@ final class ScriptRunner {
 		try {
 			this.health.enter(what);
 			try (RedisConnection connection = this.nodes.connection()) {
-				RedisClusterAsyncCommands<byte[], byte[]> commands = connected(connection, what);
+				RedisClusterAsyncCommands<byte[], byte[]> commands = this.calls.connected(connection, what);
 				target = this.health.enter(what, this.nodes.masterOf(keys[0]));
 				sent = evalsha(commands, script, keys, args);
 				// The shared connection outlives the connection handle closed here.
@@ -171,78 +168,14 @@ final class ScriptRunner {
 			}
 		}
 		catch (RuntimeException ex) {
-			return CompletableFuture.failedFuture(failed(what, ex, target));
+			return CompletableFuture.failedFuture(this.calls.failed(what, ex, target));
 		}
 		NodeHealth.Node sentTo = target;
-		return answerAsync(answered, sent, what, sentTo, (failure) -> {
+		return this.calls.answerAsync(answered, sent, what, sentTo, (failure) -> {
 			Throwable cause = unwrap(failure);
-			return (cause instanceof RuntimeException ex) ? failed(what, ex, sentTo)
+			return (cause instanceof RuntimeException ex) ? this.calls.failed(what, ex, sentTo)
 					: new StoreUnavailableException("Could not " + what + " in Redis: " + cause, cause);
 		});
-	}
-
-	/**
-	 * Sends a PING to Redis, or on Redis Cluster to one master, without waiting
-	 * for its answer, whatever the recent failures; reports nothing to the
-	 * health, which asks for it.
-	 * @param nodeId the master's node id, or {@code null} for Redis as a whole
-	 * @return a future that completes when Redis answered, or fails when it did
-	 * not within the timeout
-	 */
-	CompletableFuture<Void> probe(String nodeId) {
-		CompletableFuture<?> answered;
-		try (RedisConnection connection = this.nodes.connection()) {
-			RedisClusterAsyncCommands<byte[], byte[]> commands = RedisNodes.commands(connection);
-			if (nodeId != null && commands instanceof RedisAdvancedClusterAsyncCommands<byte[], byte[]> cluster) {
-				answered = RedisNodes.pingMaster(cluster, nodeId);
-			}
-			else {
-				answered = commands.ping().toCompletableFuture();
-			}
-		}
-		catch (RuntimeException ex) {
-			return CompletableFuture.failedFuture(ex);
-		}
-		return answered.orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS).thenApply((pong) -> null);
-	}
-
-	/**
-	 * Completes a future with a command's answer, or fails it when Redis did not
-	 * answer within the timeout (cancelling the command unless it was written
-	 * already), and reports the outcome to the health.
-	 * @param answer what completes with the answer
-	 * @param sent the command, cancelled on a timeout
-	 * @param failure turns a failure into the exception the caller gets, and
-	 * reports it
-	 */
-	private <T> CompletableFuture<T> answerAsync(CompletionStage<T> answer, Future<?> sent, String what,
-			NodeHealth.Node target, Function<Throwable, StoreUnavailableException> failure) {
-		CompletableFuture<T> reply = new CompletableFuture<>();
-		// Cancelled, and so removed from the JDK's delay queue, when Redis answers.
-		CompletableFuture<Void> timer = new CompletableFuture<Void>().orTimeout(this.timeoutNanos,
-				TimeUnit.NANOSECONDS);
-		timer.whenComplete((ignored, timeout) -> {
-			if (timeout != null && !reply.isDone()) {
-				sent.cancel(false);
-				RedisCommandTimeoutException ex = new RedisCommandTimeoutException(
-						"Command timed out after " + TimeUnit.NANOSECONDS.toMillis(this.timeoutNanos) + " ms");
-				reply.completeExceptionally(failed(what, ex, target));
-			}
-		});
-		answer.whenComplete((value, thrown) -> {
-			timer.complete(null);
-			if (reply.isDone()) {
-				return;
-			}
-			if (thrown == null) {
-				this.health.reachable(target);
-				reply.complete(value);
-			}
-			else {
-				reply.completeExceptionally(failure.apply(thrown));
-			}
-		});
-		return reply;
 	}
 
 	/**
@@ -256,7 +189,7 @@ final class ScriptRunner {
 		this.health.enter(what);
 		NodeHealth.Node server = this.health.server();
 		try (RedisConnection connection = this.nodes.connection()) {
-			RedisClusterAsyncCommands<byte[], byte[]> commands = connected(connection, what);
+			RedisClusterAsyncCommands<byte[], byte[]> commands = this.calls.connected(connection, what);
 			List<NodeHealth.Node> targets = new ArrayList<>(keys.size());
 			// Per set of keys, the command sent, or why it was not.
 			List<Object> sent = new ArrayList<>(keys.size());
@@ -271,7 +204,7 @@ final class ScriptRunner {
 					sent.add(ex);
 				}
 			}
-			long deadline = System.nanoTime() + this.timeoutNanos;
+			long deadline = this.calls.deadline();
 			List<Object> replies = new ArrayList<>(keys.size());
 			StoreUnavailableException unavailable = null;
 			boolean answered = false;
@@ -292,7 +225,7 @@ final class ScriptRunner {
 				catch (RuntimeException ex) {
 					if (NodeHealth.makesUnavailable(ex) && target != server) {
 						// One master of a cluster: the others' replies still count.
-						StoreUnavailableException failure = failed(what, ex, target);
+						StoreUnavailableException failure = this.calls.failed(what, ex, target);
 						replies.add(failure);
 						unavailable = (unavailable != null) ? unavailable : failure;
 					}
@@ -312,7 +245,7 @@ final class ScriptRunner {
 			return replies;
 		}
 		catch (RuntimeException ex) {
-			throw failed(what, ex, server);
+			throw this.calls.failed(what, ex, server);
 		}
 	}
 
@@ -329,7 +262,7 @@ final class ScriptRunner {
 		this.health.enter(what);
 		NodeHealth.Node target = this.health.server();
 		try (RedisConnection connection = this.nodes.connection()) {
-			RedisClusterAsyncCommands<byte[], byte[]> commands = connected(connection, what);
+			RedisClusterAsyncCommands<byte[], byte[]> commands = this.calls.connected(connection, what);
 			ScanArgs args = ScanArgs.Builder.matches(pattern).limit(count);
 			Map.Entry<String, List<byte[]>> step;
 			if (commands instanceof RedisAdvancedClusterAsyncCommands<byte[], byte[]> cluster) {
@@ -337,12 +270,13 @@ final class ScriptRunner {
 				// place in a cursor object, which a cursor passed on as text cannot carry.
 				ListingCursor.OnCluster at = ListingCursor.onCluster(cursor, this.nodes.masters());
 				target = this.health.enter(what, at.master());
-				KeyScanCursor<byte[]> keys = answer(
+				KeyScanCursor<byte[]> keys = this.calls.answer(
 						cluster.getConnection(at.master().getNodeId()).scan(ScanCursor.of(at.cursor()), args));
 				step = Map.entry(at.after(keys), keys.getKeys());
 			}
 			else {
-				KeyScanCursor<byte[]> keys = answer(commands.scan(ScanCursor.of(ListingCursor.onServer(cursor)), args));
+				KeyScanCursor<byte[]> keys = this.calls
+					.answer(commands.scan(ScanCursor.of(ListingCursor.onServer(cursor)), args));
 				step = Map.entry(ListingCursor.afterServer(keys), keys.getKeys());
 			}
 			this.health.reachable(target);
@@ -352,7 +286,7 @@ final class ScriptRunner {
 			throw ex;
 		}
 		catch (RuntimeException ex) {
-			throw failed(what, ex, target);
+			throw this.calls.failed(what, ex, target);
 		}
 	}
 
@@ -364,13 +298,13 @@ final class ScriptRunner {
 	Duration ping() {
 		long start = System.nanoTime();
 		try (RedisConnection connection = this.nodes.connection()) {
-			answer(connected(connection, "ping Redis").ping());
+			this.calls.answer(this.calls.connected(connection, "ping Redis").ping());
 			this.health.reachable(this.health.server());
 			return Duration.ofNanos(System.nanoTime() - start);
 		}
 		catch (RuntimeException ex) {
 			// On a cluster the ping goes to one node, which says nothing of the others.
-			throw failed("ping Redis", ex, this.nodes.isCluster() ? null : this.health.server());
+			throw this.calls.failed("ping Redis", ex, this.nodes.isCluster() ? null : this.health.server());
 		}
 	}
 
@@ -389,43 +323,6 @@ final class ScriptRunner {
 		return this.health.isReachable();
 	}
 
-	/**
-	 * Returns the commands of a connection that is up; see
-	 * {@link RedisNodes#isOpen}.
-	 */
-	private RedisClusterAsyncCommands<byte[], byte[]> connected(RedisConnection connection, String what) {
-		RedisClusterAsyncCommands<byte[], byte[]> commands = RedisNodes.commands(connection);
-		if (!RedisNodes.isOpen(commands)) {
-			this.health.connectionDown();
-			throw new StoreUnavailableException("Could not " + what + ": the connection to Redis is down and "
-					+ "reconnecting; nothing was sent", null);
-		}
-		return commands;
-	}
-
-	/**
-	 * Turns a failure into the exception the caller gets, and reports it to the
-	 * health, which makes the calls that follow fail fast when it shows that
-	 * Redis (or a master) cannot be reached.
-	 * @param target what the failure is reported to, or {@code null} for nothing
-	 */
-	private StoreUnavailableException failed(String what, RuntimeException ex, NodeHealth.Node target) {
-		if (ex instanceof StoreUnavailableException unavailable) {
-			return unavailable;
-		}
-		String message;
-		if (ex instanceof RedisCommandTimeoutException) {
-			message = "Could not " + what + ": Redis did not answer within "
-					+ TimeUnit.NANOSECONDS.toMillis(this.timeoutNanos) + " ms (" + TIMEOUT_PROPERTY
-					+ "); a command already sent may still run";
-		}
-		else {
-			message = "Could not " + what + " in Redis: " + ex.getMessage();
-		}
-		this.health.failed(target, ex);
-		return new StoreUnavailableException(message, ex);
-	}
-
 	private StoreUnavailableException failedAsync(RedisScript script, String what, Throwable failure,
 			NodeHealth.Node target) {
 		Throwable cause = unwrap(failure);
@@ -436,14 +333,9 @@ final class ScriptRunner {
 					+ "the script is loaded again before the next call", cause);
 		}
 		if (cause instanceof RuntimeException ex) {
-			return failed(what, ex, target);
+			return this.calls.failed(what, ex, target);
 		}
 		return new StoreUnavailableException("Could not " + what + " in Redis: " + cause, cause);
-	}
-
-	// Waits for one command's answer, at most the timeout, and cancels it otherwise.
-	private <T> T answer(RedisFuture<T> future) {
-		return LettuceFutures.awaitOrCancel(future, this.timeoutNanos, TimeUnit.NANOSECONDS);
 	}
 
 	private List<Object> await(RedisScript script, RedisClusterAsyncCommands<byte[], byte[]> commands,
