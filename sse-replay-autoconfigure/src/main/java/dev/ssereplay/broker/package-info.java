@@ -21,6 +21,14 @@
  * while the connection cannot take a write;</li>
  * <li>{@code ReplayCursor}: the position, the event-name filter and every "write
  * it, skip it, or read the store" decision, confined to the writer;</li>
+ * <li>{@code HistoryPages}: the pages of history the writer asks the store for
+ * ({@code ReplayStore.readAfterAsync}), one at a time and never waited for, so
+ * that a slow store delays only the connection that asked;</li>
+ * <li>{@code ConnectionTimes}: when the connection was created, when its
+ * authorization ends, when it was last written, and whether a write is under
+ * way: what the housekeeping tick decides from;</li>
+ * <li>{@code LifecycleReport}: what the connection replayed and delivered, and
+ * its start and end as {@code SubscriptionListener}s are told them;</li>
  * <li>{@code FrameBatch}: the frames of one run, written with one flush, and
  * kept for the next run;</li>
  * <li>{@link dev.ssereplay.broker.Connection}: the transport, implemented by the

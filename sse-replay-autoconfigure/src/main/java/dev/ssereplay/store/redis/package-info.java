@@ -13,12 +13,16 @@
  * <li>{@code RedisStreamHistory} appends to, reads and deletes one stream, and
  * {@code AsyncAppends} bounds the appends sent without waiting;</li>
  * <li>{@code RedisStreamCatalog} describes and lists streams;</li>
- * <li>{@code RedisLiveFeed} receives live events and repairs a lost one, and
- * {@code RedisHousekeeping} runs its periodic work;</li>
- * <li>{@code ScriptRunner} runs every command with the store's timeout, through
- * the connection and cluster topology of {@code RedisNodes}, and
+ * <li>{@code RedisLiveFeed} follows streams through {@code ChannelSubscription}
+ * and repairs a lost live event, {@code LiveListeners} hands what arrives to the
+ * store's listeners on a thread of its own, and {@code RedisHousekeeping} runs
+ * the periodic work;</li>
+ * <li>{@code ScriptRunner} runs the store's scripts, synchronously or without
+ * waiting, through {@code RedisCalls} (the store's timeout and the translation
+ * of failures) and the connection and cluster topology of {@code RedisNodes};
  * {@code NodeHealth} makes calls fail fast while Redis or a master does not
- * answer.</li>
+ * answer, which after a timeout a PING must confirm;</li>
+ * <li>{@code RedisStoreSettings} checks the store's settings once.</li>
  * </ul>
  */
 package dev.ssereplay.store.redis;
