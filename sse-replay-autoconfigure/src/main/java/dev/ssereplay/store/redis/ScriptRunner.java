@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -106,26 +107,7 @@ final class ScriptRunner {
 	 * {@link StoreUnavailableException}
 	 */
 	CompletableFuture<List<Object>> runAsync(RedisScript script, String what, byte[][] keys, byte[]... args) {
-		RedisFuture<List<Object>> sent;
-		NodeHealth.Node target = this.health.server();
-		try {
-			this.health.enter(what);
-			try (RedisConnection connection = this.nodes.connection()) {
-				RedisClusterAsyncCommands<byte[], byte[]> commands = this.calls.connected(connection, what);
-				target = this.health.enter(what, this.nodes.masterOf(keys[0]));
-				if (!this.loaded.contains(script)) {
-					this.calls.answer(commands.scriptLoad(script.text()));
-					this.loaded.add(script);
-				}
-				sent = evalsha(commands, script, keys, args);
-			}
-		}
-		catch (RuntimeException ex) {
-			return CompletableFuture.failedFuture(this.calls.failed(what, ex, target));
-		}
-		NodeHealth.Node sentTo = target;
-		return this.calls.answerAsync(sent, sent, what, sentTo,
-				(failure) -> failedAsync(script, what, failure, sentTo));
+		return sendAsync(script, what, false, keys, args);
 	}
 
 	/**
@@ -147,17 +129,32 @@ final class ScriptRunner {
 				return CompletableFuture.failedFuture(ex);
 			}
 		}
+		return sendAsync(script, what, true, keys, args);
+	}
+
+	/**
+	 * Sends a script without waiting for its reply.
+	 * @param resendLost whether a script that Redis no longer has is sent again by
+	 * its text (for reads, whose order does not matter), rather than loaded before
+	 * it is sent
+	 */
+	private CompletableFuture<List<Object>> sendAsync(RedisScript script, String what, boolean resendLost,
+			byte[][] keys, byte[][] args) {
 		RedisFuture<List<Object>> sent;
-		CompletableFuture<List<Object>> answered;
+		CompletionStage<List<Object>> answered;
 		NodeHealth.Node target = this.health.server();
 		try {
 			this.health.enter(what);
 			try (RedisConnection connection = this.nodes.connection()) {
 				RedisClusterAsyncCommands<byte[], byte[]> commands = this.calls.connected(connection, what);
 				target = this.health.enter(what, this.nodes.masterOf(keys[0]));
+				if (!resendLost && !this.loaded.contains(script)) {
+					this.calls.answer(commands.scriptLoad(script.text()));
+					this.loaded.add(script);
+				}
 				sent = evalsha(commands, script, keys, args);
 				// The shared connection outlives the connection handle closed here.
-				answered = sent.toCompletableFuture().exceptionallyCompose((failure) -> {
+				answered = !resendLost ? sent : sent.toCompletableFuture().exceptionallyCompose((failure) -> {
 					Throwable cause = unwrap(failure);
 					if (cause instanceof RedisNoScriptException) {
 						return commands.<List<Object>>eval(script.text(), ScriptOutputType.MULTI, keys, args)
@@ -171,11 +168,8 @@ final class ScriptRunner {
 			return CompletableFuture.failedFuture(this.calls.failed(what, ex, target));
 		}
 		NodeHealth.Node sentTo = target;
-		return this.calls.answerAsync(answered, sent, what, sentTo, (failure) -> {
-			Throwable cause = unwrap(failure);
-			return (cause instanceof RuntimeException ex) ? this.calls.failed(what, ex, sentTo)
-					: new StoreUnavailableException("Could not " + what + " in Redis: " + cause, cause);
-		});
+		return this.calls.answerAsync(answered, sent, what, sentTo,
+				(failure) -> failedAsync(script, what, failure, sentTo));
 	}
 
 	/**

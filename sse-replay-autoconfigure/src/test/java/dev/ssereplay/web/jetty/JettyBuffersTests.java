@@ -123,7 +123,7 @@ class JettyBuffersTests {
 		}
 	}
 
-	private static Socket openStream(ConfigurableApplicationContext context, String stream) throws IOException {
+	static Socket openStream(ConfigurableApplicationContext context, String stream) throws IOException {
 		URI uri = URI.create("http://127.0.0.1:" + port(context) + "/streams/" + stream);
 		Socket socket = new Socket(uri.getHost(), uri.getPort());
 		socket.setSoTimeout(READ_TIMEOUT_MILLIS);
@@ -131,7 +131,7 @@ class JettyBuffersTests {
 		return socket;
 	}
 
-	private static void awaitFirstBlock(Socket socket) throws IOException {
+	static void awaitFirstBlock(Socket socket) throws IOException {
 		InputStream in = socket.getInputStream();
 		assertThat(RawHttp.readUntil(in, "\r\n\r\n")).isTrue();
 		assertThat(RawHttp.readUntil(in, "\n\n")).isTrue();

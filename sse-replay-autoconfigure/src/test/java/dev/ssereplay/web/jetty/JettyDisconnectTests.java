@@ -1,9 +1,6 @@
 package dev.ssereplay.web.jetty;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +15,6 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.ssereplay.broker.Broker;
-import dev.ssereplay.test.RawHttp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -45,10 +41,10 @@ class JettyDisconnectTests {
 				.getWebServer()).getServer().getConnectors()[0];
 			List<Socket> streams = new ArrayList<>();
 			for (int i = 0; i < STREAMS; i++) {
-				streams.add(openStream(context, "gone-" + i));
+				streams.add(JettyBuffersTests.openStream(context, "gone-" + i));
 			}
 			for (Socket stream : streams) {
-				awaitFirstBlock(stream);
+				JettyBuffersTests.awaitFirstBlock(stream);
 			}
 			assertThat(broker.connectionCount()).isEqualTo(STREAMS);
 			for (Socket stream : streams) {
@@ -57,21 +53,6 @@ class JettyDisconnectTests {
 			await().atMost(WAIT).until(() -> broker.connectionCount() == 0);
 			await().atMost(WAIT).until(() -> connector.getConnectedEndPoints().isEmpty());
 		}
-	}
-
-	private static Socket openStream(ConfigurableApplicationContext context, String stream) throws IOException {
-		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-		URI uri = URI.create("http://127.0.0.1:" + port + "/streams/" + stream);
-		Socket socket = new Socket(uri.getHost(), uri.getPort());
-		socket.setSoTimeout(30_000);
-		RawHttp.requestStream(socket, uri);
-		return socket;
-	}
-
-	private static void awaitFirstBlock(Socket socket) throws IOException {
-		InputStream in = socket.getInputStream();
-		assertThat(RawHttp.readUntil(in, "\r\n\r\n")).isTrue();
-		assertThat(RawHttp.readUntil(in, "\n\n")).isTrue();
 	}
 
 }
