@@ -268,15 +268,7 @@ final class ChannelSubscription implements MessageListener, SubscriptionListener
 	private void release() {
 		RedisConnection current = this.connection;
 		this.connection = null;
-		if (current != null) {
-			try {
-				// Ends the subscription and releases its connection.
-				current.close();
-			}
-			catch (RuntimeException ex) {
-				// The connection is gone already.
-			}
-		}
+		RedisNodes.closeSubscription(current);
 	}
 
 }

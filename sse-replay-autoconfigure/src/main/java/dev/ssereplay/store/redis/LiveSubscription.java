@@ -123,15 +123,7 @@ final class LiveSubscription implements MessageListener, SubscriptionListener {
 	private void release() {
 		RedisConnection current = this.connection;
 		this.connection = null;
-		if (current != null) {
-			try {
-				// Ends the subscription and releases its connection.
-				current.close();
-			}
-			catch (RuntimeException ex) {
-				// The connection is gone already.
-			}
-		}
+		RedisNodes.closeSubscription(current);
 	}
 
 }

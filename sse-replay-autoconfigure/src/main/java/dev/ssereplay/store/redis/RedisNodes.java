@@ -161,6 +161,23 @@ final class RedisNodes {
 	}
 
 	/**
+	 * Closes a subscribing connection, which ends its subscription and releases
+	 * it, unless it is gone already.
+	 * @param connection the connection, or {@code null} for none
+	 */
+	static void closeSubscription(RedisConnection connection) {
+		if (connection == null) {
+			return;
+		}
+		try {
+			connection.close();
+		}
+		catch (RuntimeException ex) {
+			// The connection is gone already.
+		}
+	}
+
+	/**
 	 * Returns the asynchronous commands of a connection, keyed by bytes: a
 	 * LettuceConnection's native connection is the asynchronous API of the
 	 * factory's shared connection, or of a cluster connection.
