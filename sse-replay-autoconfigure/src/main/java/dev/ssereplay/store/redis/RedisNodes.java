@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 
 import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
@@ -204,6 +206,16 @@ final class RedisNodes {
 			return standalone.getStatefulConnection().isOpen();
 		}
 		return true;
+	}
+
+	/**
+	 * Reads the {@code server} section of {@code INFO}: from the one server, or
+	 * from every node of a cluster, each node's keys prefixed by its address.
+	 */
+	static Properties serverInfo(RedisConnectionFactory connectionFactory) {
+		try (RedisConnection connection = connectionFactory.getConnection()) {
+			return connection.serverCommands().info("server");
+		}
 	}
 
 }

@@ -147,7 +147,8 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 		this.liveFeed = new RedisLiveFeed(connectionFactory, this.keys, settings.commandTimeout(), this);
 		this.asyncAppends = new AsyncAppends(settings.maxInFlightAppends(), settings.commandTimeout());
 		this.history = new RedisStreamHistory(this.scripts, this.keys, this.liveFeed, this.asyncAppends,
-				settings.maxEventsPerStream(), settings.timeToLive(), settings.keepEpochAcrossRestarts());
+				settings.maxEventsPerStream(), settings.timeToLive(), settings.keepEpochAcrossRestarts(),
+				new PubSubMode(RedisPubSub.CLASSIC, () -> RedisNodes.serverInfo(connectionFactory)));
 		this.catalog = new RedisStreamCatalog(this.scripts, this.keys);
 		this.housekeeping = new RedisHousekeeping(this.scripts, this.keys, this.liveFeed, settings.timeToLive(),
 				(byAge) -> this.history.countEvictions(0, byAge));

@@ -72,10 +72,12 @@ final class RedisStreamHistory {
 
 	private final byte[] checkServerArgument;
 
+	private final PubSubMode pubSub;
+
 	private final AtomicLong[] evictions = { new AtomicLong(), new AtomicLong(), new AtomicLong() };
 
 	RedisStreamHistory(ScriptRunner scripts, RedisKeys keys, RedisLiveFeed liveFeed, AsyncAppends asyncAppends,
-			int maxEventsPerStream, Duration timeToLive, boolean keepEpochAcrossRestarts) {
+			int maxEventsPerStream, Duration timeToLive, boolean keepEpochAcrossRestarts, PubSubMode pubSub) {
 		this.scripts = scripts;
 		this.keys = keys;
 		this.liveFeed = liveFeed;
@@ -84,6 +86,7 @@ final class RedisStreamHistory {
 		this.timeToLive = timeToLive;
 		this.timeToLiveArgument = number(timeToLive.toMillis());
 		this.checkServerArgument = RedisKeys.bytes(keepEpochAcrossRestarts ? "" : "1");
+		this.pubSub = pubSub;
 	}
 
 	StoredEvent append(String stream, SseEvent event) {
@@ -147,7 +150,8 @@ final class RedisStreamHistory {
 	StoredEvent delete(String stream, SseEvent finalEvent) {
 		byte[] body = SseFormat.body(finalEvent);
 		List<Object> reply = this.scripts.run(RedisScript.DELETE, "delete stream '" + stream + "'",
-				this.keys.of(stream), body, this.timeToLiveArgument, this.keys.channel(stream));
+				this.keys.of(stream), body, this.timeToLiveArgument, this.keys.channel(stream),
+				this.pubSub.publishCommand());
 		if (reply.size() < 3) {
 			return null;
 		}
@@ -247,7 +251,8 @@ final class RedisStreamHistory {
 		boolean ends = keepFor != null;
 		return new byte[][] { newEpoch(), body, this.maxEventsArgument, this.timeToLiveArgument,
 				this.keys.channel(stream), this.checkServerArgument, RedisKeys.bytes(ends ? "1" : ""),
-				ends ? number(Math.max(1, keepFor.toMillis())) : this.timeToLiveArgument };
+				ends ? number(Math.max(1, keepFor.toMillis())) : this.timeToLiveArgument,
+				this.pubSub.publishCommand() };
 	}
 
 	private IdempotentAppend appendedOnce(String stream, SseEvent event, byte[] body, List<Object> reply) {

@@ -10,7 +10,7 @@
 -- in milliseconds, ARGV[5] channel to publish on, or '' for none, ARGV[6] '1'
 -- to start a new lifetime when the server process changed, ARGV[7] '1' when the
 -- event is the stream's final one, ARGV[8] how long to keep an ended stream in
--- milliseconds, at most the time to live
+-- milliseconds, at most the time to live, ARGV[9] 'PUBLISH' or 'SPUBLISH'
 -- Returns {epoch, sequence, time, evicted by count, removed for age, 0}, or
 -- {epoch, sequence of the final event, 0, 0, 0, 1} when the stream has ended,
 -- or {epoch, sequence, 0, 0, 0, 2} when an append of this lifetime already used
@@ -66,7 +66,5 @@ local evicted = redis.call('XTRIM', log, 'MAXLEN', max_events)
 local aged = trim_aged(meta, log, ttl, now)
 redis.call('PEXPIRE', meta, keep)
 redis.call('PEXPIRE', log, keep)
-if ARGV[5] ~= '' then
-  redis.call('PUBLISH', ARGV[5], int(now) .. mark .. '\n' .. frame)
-end
+publish_live(ARGV[9], ARGV[5], int(now) .. mark .. '\n' .. frame)
 return {epoch, sequence, now, evicted, aged, 0}

@@ -6,7 +6,8 @@
 --
 -- KEYS[1] meta, KEYS[2] log
 -- ARGV[1] the final event's formatted body, ARGV[2] time to live in
--- milliseconds, ARGV[3] channel to publish on, or '' for none
+-- milliseconds, ARGV[3] channel to publish on, or '' for none, ARGV[4] 'PUBLISH'
+-- or 'SPUBLISH'
 -- Returns {} when nothing was ended, {epoch} when the stream had ended already,
 -- else {epoch, sequence of the final event, time}
 
@@ -25,7 +26,5 @@ local sequence = tonumber(redis.call('HGET', meta, 'seq')) + 1
 local now = now_millis()
 local frame = 'id: ' .. epoch .. '-' .. int(sequence) .. '\n' .. ARGV[1] .. '\n'
 redis.call('HSET', meta, 'seq', int(sequence), 'end', int(sequence))
-if ARGV[3] ~= '' then
-  redis.call('PUBLISH', ARGV[3], int(now) .. 'e\n' .. frame)
-end
+publish_live(ARGV[4], ARGV[3], int(now) .. 'e\n' .. frame)
 return {epoch, sequence, now}

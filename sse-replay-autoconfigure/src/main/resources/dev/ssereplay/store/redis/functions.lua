@@ -17,6 +17,8 @@
 -- Live messages are the append time in milliseconds, 'e' for a final event, a
 -- line feed and the frame.
 -- Numbers that can exceed 2^53 (the epoch) are only ever handled as text.
+-- Live messages go out with PUBLISH (classic pub/sub) or SPUBLISH (sharded, on
+-- the node that holds the stream's slot only), as every instance is set to.
 
 -- A lifetime that has had no event yet (a reader started it) is kept only this
 -- long after a read started it: reading a stream that does not exist
@@ -65,6 +67,18 @@ local function lifetime(meta, log, new_epoch, ttl, check_server)
   redis.call('HSET', meta, 'epoch', new_epoch, 'seq', 0, 'aged', 0, 'server', server)
   redis.call('PEXPIRE', meta, ttl)
   return new_epoch
+end
+
+-- Publishes a live message on a stream's channel, with 'PUBLISH' or 'SPUBLISH'
+-- as the caller says; an empty channel publishes nothing.
+local function publish_live(command, channel, message)
+  if channel == '' then
+    return
+  end
+  if command ~= 'PUBLISH' and command ~= 'SPUBLISH' then
+    error('unknown publish command: ' .. tostring(command))
+  end
+  redis.call(command, channel, message)
 end
 
 -- Removes the oldest entries that have outlived the time to live, and records

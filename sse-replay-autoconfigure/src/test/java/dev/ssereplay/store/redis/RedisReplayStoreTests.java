@@ -506,7 +506,8 @@ class RedisReplayStoreTests {
 		List<Object> reply = new ScriptRunner(connectionFactory, Duration.ofSeconds(10)).run(RedisScript.APPEND,
 				"append without publishing", keys.of(stream), RedisKeys.bytes(Long.toString(EventId.newEpoch(), 36)),
 				SseFormat.body(SseEvent.of(data)), RedisKeys.bytes("1000"), RedisKeys.bytes("3600000"),
-				RedisKeys.bytes("nobody-listens"), RedisKeys.bytes(""));
+				RedisKeys.bytes("nobody-listens"), RedisKeys.bytes(""), RedisKeys.bytes(""), RedisKeys.bytes("3600000"),
+				RedisKeys.bytes("PUBLISH"));
 		return new EventId(Long.parseLong(new String((byte[]) reply.get(0), StandardCharsets.US_ASCII), 36),
 				(Long) reply.get(1));
 	}
