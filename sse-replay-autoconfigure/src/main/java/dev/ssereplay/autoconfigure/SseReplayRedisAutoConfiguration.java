@@ -45,9 +45,15 @@ public final class SseReplayRedisAutoConfiguration {
 								+ "class path, or set " + STORE_TYPE_PROPERTY + " to 'memory'.");
 			}
 			SseReplayStoreProperties store = properties.getStore();
-			return new RedisReplayStore(lettuce, redis.getKeyPrefix(), store.getMaxEventsPerStream(),
-					store.getTimeToLive(), redis.getCommandTimeout(), redis.isKeepEpochAcrossRestarts(),
-					redis.getMaxInFlightAppends());
+			return RedisReplayStore.builder(lettuce)
+					.keyPrefix(redis.getKeyPrefix())
+					.maxEventsPerStream(store.getMaxEventsPerStream())
+					.timeToLive(store.getTimeToLive())
+					.commandTimeout(redis.getCommandTimeout())
+					.keepEpochAcrossRestarts(redis.isKeepEpochAcrossRestarts())
+					.maxInFlightAppends(redis.getMaxInFlightAppends())
+					.pubSub(redis.getPubSub())
+					.build();
 		}
 
 	}

@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import dev.ssereplay.store.redis.RedisPubSub;
+
 /**
  * Configuration properties of the Redis replay store, used when
  * {@code sse.replay.store.type} is {@code redis}. The connection itself is the
@@ -39,6 +41,23 @@ public class SseReplayRedisProperties {
 	 * new epoch and its clients get a resync.
 	 */
 	private boolean keepEpochAcrossRestarts = false;
+
+	/**
+	 * How live events travel between instances: 'sharded' (SPUBLISH and
+	 * SSUBSCRIBE; on Redis Cluster a message goes to its stream's node only),
+	 * 'classic' (PUBLISH and SUBSCRIBE; on Redis Cluster every message goes to
+	 * every node), or 'auto', sharded when the Redis servers are 7.0 or later.
+	 * Every instance must use the same kind.
+	 */
+	private RedisPubSub pubSub = RedisPubSub.CLASSIC;
+
+	public RedisPubSub getPubSub() {
+		return this.pubSub;
+	}
+
+	public void setPubSub(RedisPubSub pubSub) {
+		this.pubSub = pubSub;
+	}
 
 	public String getKeyPrefix() {
 		return this.keyPrefix;

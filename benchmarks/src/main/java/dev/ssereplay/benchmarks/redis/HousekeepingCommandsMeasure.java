@@ -71,8 +71,12 @@ public final class HousekeepingCommandsMeasure {
 				factory.start();
 				factories.add(factory);
 				awaitRedis(factory);
-				RedisReplayStore store = new RedisReplayStore(factory, "measure:", 100, Duration.ofHours(1),
-						Duration.ofSeconds(10), false);
+				RedisReplayStore store = RedisReplayStore.builder(factory)
+						.keyPrefix("measure:")
+						.maxEventsPerStream(100)
+						.timeToLive(Duration.ofHours(1))
+						.commandTimeout(Duration.ofSeconds(10))
+						.build();
 				stores.add(store);
 				// In the broker's order: which streams are in use, then the listener.
 				store.retainWhile((stream) -> true);

@@ -101,54 +101,24 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	private final RedisHousekeeping housekeeping;
 
 	/**
-	 * Creates a store. It does not connect until it is first used, and subscribes
-	 * to live events when the first listener is added.
-	 * @param connectionFactory the connection to Redis, shared with the application
-	 * @param keyPrefix what every key and channel name starts with; no curly
-	 * braces, which would change the Redis Cluster hash tag
-	 * @param maxEventsPerStream the most events kept per stream, positive
-	 * @param timeToLive how long an event is kept, at least a millisecond
-	 * @param commandTimeout how long a command may take before it fails, positive
-	 * @param keepEpochAcrossRestarts whether a stream keeps its epoch when the
-	 * Redis server restarts or another one takes over; safe only when Redis never
-	 * loses a write it acknowledged, otherwise sequence numbers of lost events
-	 * would be given again in the same epoch and clients that saw them would miss
-	 * their replacements without being told
+	 * Starts building a store with the defaults of the {@code sse.replay.*}
+	 * properties.
+	 * @param connectionFactory the connection to Redis, shared with the
+	 * application
+	 * @return a builder
 	 */
-	public RedisReplayStore(LettuceConnectionFactory connectionFactory, String keyPrefix, int maxEventsPerStream,
-			Duration timeToLive, Duration commandTimeout, boolean keepEpochAcrossRestarts) {
-		this(connectionFactory, keyPrefix, maxEventsPerStream, timeToLive, commandTimeout, keepEpochAcrossRestarts,
-				DEFAULT_MAX_IN_FLIGHT_APPENDS);
+	public static RedisReplayStoreBuilder builder(LettuceConnectionFactory connectionFactory) {
+		return new RedisReplayStoreBuilder(connectionFactory);
 	}
 
-	/**
-	 * Creates a store. It does not connect until it is first used, and subscribes
-	 * to live events when the first listener is added.
-	 * @param connectionFactory the connection to Redis, shared with the application
-	 * @param keyPrefix what every key and channel name starts with; no curly
-	 * braces, which would change the Redis Cluster hash tag
-	 * @param maxEventsPerStream the most events kept per stream, positive
-	 * @param timeToLive how long an event is kept, at least a millisecond
-	 * @param commandTimeout how long a command may take before it fails, positive
-	 * @param keepEpochAcrossRestarts whether a stream keeps its epoch when the
-	 * Redis server restarts or another one takes over; safe only when Redis never
-	 * loses a write it acknowledged, otherwise sequence numbers of lost events
-	 * would be given again in the same epoch and clients that saw them would miss
-	 * their replacements without being told
-	 * @param maxInFlightAppends the most {@link #appendAsync} calls sent to Redis
-	 * and not answered yet, positive; a call beyond it waits
-	 */
-	public RedisReplayStore(LettuceConnectionFactory connectionFactory, String keyPrefix, int maxEventsPerStream,
-			Duration timeToLive, Duration commandTimeout, boolean keepEpochAcrossRestarts, int maxInFlightAppends) {
-		RedisStoreSettings settings = new RedisStoreSettings(maxEventsPerStream, timeToLive, commandTimeout,
-				keepEpochAcrossRestarts, maxInFlightAppends);
+	RedisReplayStore(LettuceConnectionFactory connectionFactory, String keyPrefix, RedisStoreSettings settings) {
 		this.keys = new RedisKeys(keyPrefix);
 		this.scripts = new ScriptRunner(connectionFactory, settings.commandTimeout());
+		PubSubMode pubSub = new PubSubMode(settings.pubSub(), () -> RedisNodes.serverInfo(connectionFactory));
 		this.liveFeed = new RedisLiveFeed(connectionFactory, this.keys, settings.commandTimeout(), this);
 		this.asyncAppends = new AsyncAppends(settings.maxInFlightAppends(), settings.commandTimeout());
 		this.history = new RedisStreamHistory(this.scripts, this.keys, this.liveFeed, this.asyncAppends,
-				settings.maxEventsPerStream(), settings.timeToLive(), settings.keepEpochAcrossRestarts(),
-				new PubSubMode(RedisPubSub.CLASSIC, () -> RedisNodes.serverInfo(connectionFactory)));
+				settings.maxEventsPerStream(), settings.timeToLive(), settings.keepEpochAcrossRestarts(), pubSub);
 		this.catalog = new RedisStreamCatalog(this.scripts, this.keys);
 		this.housekeeping = new RedisHousekeeping(this.scripts, this.keys, this.liveFeed, settings.timeToLive(),
 				(byAge) -> this.history.countEvictions(0, byAge));

@@ -16,9 +16,10 @@ import java.time.Duration;
  * Redis server restarts or another one takes over
  * @param maxInFlightAppends the most asynchronous appends sent to Redis and not
  * answered yet, positive
+ * @param pubSub how live events travel between instances
  */
 record RedisStoreSettings(int maxEventsPerStream, Duration timeToLive, Duration commandTimeout,
-		boolean keepEpochAcrossRestarts, int maxInFlightAppends) {
+		boolean keepEpochAcrossRestarts, int maxInFlightAppends, RedisPubSub pubSub) {
 
 	/**
 	 * Checks the settings.

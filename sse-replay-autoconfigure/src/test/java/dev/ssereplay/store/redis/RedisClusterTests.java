@@ -236,7 +236,12 @@ class RedisClusterTests {
 	}
 
 	private RedisReplayStore store(LettuceConnectionFactory factory, String prefix, Duration commandTimeout) {
-		RedisReplayStore store = new RedisReplayStore(factory, prefix, 100, Duration.ofHours(1), commandTimeout, false);
+		RedisReplayStore store = RedisReplayStore.builder(factory)
+				.keyPrefix(prefix)
+				.maxEventsPerStream(100)
+				.timeToLive(Duration.ofHours(1))
+				.commandTimeout(commandTimeout)
+				.build();
 		this.stores.add(store);
 		return store;
 	}

@@ -62,8 +62,12 @@ public final class RedisLatencyBenchmark {
 			try {
 				for (String path : new String[] { "listener", "broker" }) {
 					InMemoryReplayStore memory = new InMemoryReplayStore(1000, 64L << 20, Duration.ofHours(1));
-					RedisReplayStore shared = new RedisReplayStore(connectionFactory, "bench-" + path + ":", 1000,
-							Duration.ofHours(1), Duration.ofSeconds(2), false);
+					RedisReplayStore shared = RedisReplayStore.builder(connectionFactory)
+							.keyPrefix("bench-" + path + ":")
+							.maxEventsPerStream(1000)
+							.timeToLive(Duration.ofHours(1))
+							.commandTimeout(Duration.ofSeconds(2))
+							.build();
 					try {
 						long[] inMemory = measure(memory, path, warmUp, events);
 						long[] inRedis = measure(shared, path, warmUp, events);

@@ -189,8 +189,13 @@ class RedisPublishAsyncTests {
 	}
 
 	private RedisReplayStore store(int maxEventsPerStream, int maxInFlightAppends) {
-		RedisReplayStore store = new RedisReplayStore(connectionFactory, "async-" + prefixes.incrementAndGet() + ":",
-				maxEventsPerStream, Duration.ofHours(1), Duration.ofSeconds(30), false, maxInFlightAppends);
+		RedisReplayStore store = RedisReplayStore.builder(connectionFactory)
+				.keyPrefix("async-" + prefixes.incrementAndGet() + ":")
+				.maxEventsPerStream(maxEventsPerStream)
+				.timeToLive(Duration.ofHours(1))
+				.commandTimeout(Duration.ofSeconds(30))
+				.maxInFlightAppends(maxInFlightAppends)
+				.build();
 		this.closeables.add(store);
 		return store;
 	}

@@ -54,8 +54,13 @@ public final class RedisPublishThroughput {
 				System.getProperty("java.version"));
 		try (RedisTestServer redis = RedisTestServer.start()) {
 			LettuceConnectionFactory connectionFactory = redis.connectionFactory();
-			RedisReplayStore store = new RedisReplayStore(connectionFactory, "publish-bench:", 1000,
-					Duration.ofMinutes(5), Duration.ofSeconds(2), false, MAX_IN_FLIGHT);
+			RedisReplayStore store = RedisReplayStore.builder(connectionFactory)
+					.keyPrefix("publish-bench:")
+					.maxEventsPerStream(1000)
+					.timeToLive(Duration.ofMinutes(5))
+					.commandTimeout(Duration.ofSeconds(2))
+					.maxInFlightAppends(MAX_IN_FLIGHT)
+					.build();
 			try {
 				// Warm-up: the scripts loaded, the JIT done with both paths.
 				measure(store, false, Duration.ofSeconds(3), "warm");

@@ -66,8 +66,12 @@ class RedisReplayStoreContractTests extends ReplayStoreContractTests {
 	}
 
 	private static RedisReplayStore create(String prefix, int maxEventsPerStream) {
-		return new RedisReplayStore(connectionFactory, prefix, maxEventsPerStream, Duration.ofHours(1),
-				Duration.ofSeconds(10), false);
+		return RedisReplayStore.builder(connectionFactory)
+				.keyPrefix(prefix)
+				.maxEventsPerStream(maxEventsPerStream)
+				.timeToLive(Duration.ofHours(1))
+				.commandTimeout(Duration.ofSeconds(10))
+				.build();
 	}
 
 }

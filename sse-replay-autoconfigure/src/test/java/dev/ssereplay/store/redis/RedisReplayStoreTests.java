@@ -176,8 +176,12 @@ class RedisReplayStoreTests {
 	@Test
 	void twoStoresOnOneRedisStoreARetriedPublishOnce() {
 		RedisReplayStore one = store(100, Duration.ofHours(1));
-		RedisReplayStore other = new RedisReplayStore(connectionFactory, one.keyPrefix(), 100, Duration.ofHours(1),
-				Duration.ofSeconds(1), false);
+		RedisReplayStore other = RedisReplayStore.builder(connectionFactory)
+				.keyPrefix(one.keyPrefix())
+				.maxEventsPerStream(100)
+				.timeToLive(Duration.ofHours(1))
+				.commandTimeout(Duration.ofSeconds(1))
+				.build();
 		this.stores.add(other);
 		IdempotencyKey key = new IdempotencyKey("retried");
 		IdempotentAppend first = one.appendOnce("s", SseEvent.of("x"), key);
@@ -347,8 +351,13 @@ class RedisReplayStoreTests {
 	@Test
 	void anOutageFailsFastAndLosesNothingStored() {
 		// Redis writes every command to disk before it answers: the epoch can be kept.
-		RedisReplayStore store = new RedisReplayStore(connectionFactory, "outage:", 100, Duration.ofHours(1),
-				Duration.ofSeconds(3), true);
+		RedisReplayStore store = RedisReplayStore.builder(connectionFactory)
+				.keyPrefix("outage:")
+				.maxEventsPerStream(100)
+				.timeToLive(Duration.ofHours(1))
+				.commandTimeout(Duration.ofSeconds(3))
+				.keepEpochAcrossRestarts(true)
+				.build();
 		this.stores.add(store);
 		List<StoredEvent> received = new CopyOnWriteArrayList<>();
 		store.addListener(received::add);
@@ -391,8 +400,12 @@ class RedisReplayStoreTests {
 
 	@Test
 	void oneSlowCommandDoesNotFailTheCallsAfterIt() throws Exception {
-		RedisReplayStore store = new RedisReplayStore(connectionFactory, "slow-" + prefixes.incrementAndGet() + ":",
-				100, Duration.ofHours(1), Duration.ofSeconds(1), false);
+		RedisReplayStore store = RedisReplayStore.builder(connectionFactory)
+				.keyPrefix("slow-" + prefixes.incrementAndGet() + ":")
+				.maxEventsPerStream(100)
+				.timeToLive(Duration.ofHours(1))
+				.commandTimeout(Duration.ofSeconds(1))
+				.build();
 		this.stores.add(store);
 		EventId start = store.head("s");
 		// Another client's script keeps Redis busy for 1.5 s: longer than the
@@ -482,8 +495,12 @@ class RedisReplayStoreTests {
 	@Test
 	void aKeyPrefixWithBracesIsRejected() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new RedisReplayStore(connectionFactory, "a{b}", 10, Duration.ofHours(1),
-					Duration.ofSeconds(1), false))
+			.isThrownBy(() -> RedisReplayStore.builder(connectionFactory)
+					.keyPrefix("a{b}")
+					.maxEventsPerStream(10)
+					.timeToLive(Duration.ofHours(1))
+					.commandTimeout(Duration.ofSeconds(1))
+					.build())
 			.withMessageContaining("'a{b}'");
 	}
 
@@ -513,8 +530,12 @@ class RedisReplayStoreTests {
 	}
 
 	private RedisReplayStore store(int maxEventsPerStream, Duration timeToLive) {
-		RedisReplayStore store = new RedisReplayStore(connectionFactory, "store-" + prefixes.incrementAndGet() + ":",
-				maxEventsPerStream, timeToLive, Duration.ofSeconds(1), false);
+		RedisReplayStore store = RedisReplayStore.builder(connectionFactory)
+				.keyPrefix("store-" + prefixes.incrementAndGet() + ":")
+				.maxEventsPerStream(maxEventsPerStream)
+				.timeToLive(timeToLive)
+				.commandTimeout(Duration.ofSeconds(1))
+				.build();
 		this.stores.add(store);
 		return store;
 	}
