@@ -42,7 +42,10 @@
  * {@link dev.ssereplay.broker.ElasticWriterPool}, the writer threads, whose
  * runs wait in a {@code WriterQueue};
  * {@code LifecycleNotifier}, which tells
- * {@link dev.ssereplay.broker.SubscriptionListener}s on a thread of its own; and
- * {@code CallbackFailureLog}, which counts and logs application code that threw.
+ * {@link dev.ssereplay.broker.SubscriptionListener}s on a thread of its own;
+ * {@code CallbackFailureLog}, which counts and logs application code that threw;
+ * and {@code OptionChecks}, the checks a setting of
+ * {@link dev.ssereplay.broker.BrokerOptions} or
+ * {@link dev.ssereplay.broker.ConnectionSettings} passes when it is set.
  */
 package dev.ssereplay.broker;
