@@ -14,6 +14,9 @@
  * <ul>
  * <li>{@code Subscriber}: the bounded queue, the slow-connection policy, the
  * phase, and one writer run ({@code step});</li>
+ * <li>{@code ConnectionWriter}: what a run collects (the start, live events,
+ * pages of history, a heartbeat) and writes with one flush, and which writing
+ * phase each leaves the connection in;</li>
  * <li>{@code LiveQueue}: that queue, an array ring that publishers fill without
  * a lock and that allocates nothing per event;</li>
  * <li>{@code SerialRunner}: the one hand-off between the threads that have work
