@@ -18,7 +18,6 @@ import dev.ssereplay.event.StreamNames;
 import dev.ssereplay.store.IdempotentAppend;
 import dev.ssereplay.store.ReplayStore;
 import dev.ssereplay.store.StreamCompletedException;
-import dev.ssereplay.store.StreamStatus;
 
 /**
  * Fans every event appended to a {@link ReplayStore} out to the subscribers of
@@ -49,13 +48,11 @@ public final class Broker implements AutoCloseable {
 
 	private final StreamSubscribers subscribers = new StreamSubscribers();
 
-	private final ConnectionSlots slots;
-
 	private final CallbackFailureLog callbackFailures;
 
 	private final LifecycleNotifier lifecycle;
 
-	private final SubscriberContext context;
+	private final Registrations registrations;
 
 	private final Housekeeping housekeeping;
 
@@ -72,10 +69,9 @@ public final class Broker implements AutoCloseable {
 	public Broker(ReplayStore store, BrokerOptions options, Executor writers) {
 		this.store = store;
 		this.options = options;
-		this.slots = new ConnectionSlots(options, this.statistics);
 		this.callbackFailures = new CallbackFailureLog(this.statistics);
 		this.lifecycle = new LifecycleNotifier(options.listenerQueueDepth(), this.statistics, this.callbackFailures);
-		this.context = new SubscriberContext(options, store, writers, this.statistics, this::unregister,
+		this.registrations = new Registrations(options, store, writers, this.statistics, this.subscribers,
 				this.callbackFailures, this.lifecycle);
 		this.housekeeping = new Housekeeping(this.subscribers, options, writers, store);
 		store.retainWhile(this::hasSubscribers);
@@ -256,27 +252,7 @@ public final class Broker implements AutoCloseable {
 		if (this.closed.get()) {
 			throw new BrokerClosedException();
 		}
-		this.slots.acquire(client);
-		Subscriber subscriber = new Subscriber(this.context, stream, from, settings, connection, client);
-		this.subscribers.add(subscriber);
-		StreamStatus status;
-		try {
-			status = this.store.status(stream);
-		}
-		catch (RuntimeException ex) {
-			subscriber.close(CloseReason.DISCONNECTED);
-			throw ex;
-		}
-		if (status.isOverFor(from)) {
-			// Never served: released as if it had not been registered.
-			subscriber.abandon();
-			if (this.subscribers.remove(subscriber)) {
-				this.slots.release(client);
-			}
-			throw new StreamCompletedException(stream);
-		}
-		subscriber.start(status);
-		return subscriber;
+		return this.registrations.register(stream, from, connection, client, settings);
 	}
 
 	/**
@@ -350,7 +326,7 @@ public final class Broker implements AutoCloseable {
 	 * @return connections
 	 */
 	public int connectionCount() {
-		return this.slots.taken();
+		return this.registrations.connectionCount();
 	}
 
 	/**
@@ -395,13 +371,6 @@ public final class Broker implements AutoCloseable {
 		}
 		this.housekeeping.close();
 		this.subscribers.all().forEach((subscriber) -> subscriber.close(CloseReason.SHUTDOWN));
-	}
-
-	private void unregister(Subscriber subscriber, CloseReason reason) {
-		if (this.subscribers.remove(subscriber)) {
-			this.slots.release(subscriber.client());
-			this.statistics.closed(reason);
-		}
 	}
 
 }

@@ -3,8 +3,6 @@ package dev.ssereplay.broker;
 import java.time.Duration;
 import java.util.Objects;
 
-import dev.ssereplay.event.SseFormat;
-
 /**
  * How a {@link Broker} treats its connections. Built by name, so that no two
  * settings can be swapped by mistake:
@@ -247,10 +245,7 @@ public final class BrokerOptions {
 		 * @return this builder
 		 */
 		public Builder queueDepth(int queueDepth) {
-			if (queueDepth < 1) {
-				throw new IllegalArgumentException("queueDepth must be positive, was " + queueDepth);
-			}
-			this.queueDepth = queueDepth;
+			this.queueDepth = OptionChecks.positive("queueDepth", queueDepth);
 			return this;
 		}
 
@@ -260,10 +255,7 @@ public final class BrokerOptions {
 		 * @return this builder
 		 */
 		public Builder slowPolicy(SlowConnectionPolicy slowPolicy) {
-			if (slowPolicy == null) {
-				throw new IllegalArgumentException("slowPolicy must not be null");
-			}
-			this.slowPolicy = slowPolicy;
+			this.slowPolicy = OptionChecks.notNull("slowPolicy", slowPolicy);
 			return this;
 		}
 
@@ -273,11 +265,7 @@ public final class BrokerOptions {
 		 * @return this builder
 		 */
 		public Builder heartbeatInterval(Duration heartbeatInterval) {
-			if (heartbeatInterval == null || heartbeatInterval.isNegative()) {
-				throw new IllegalArgumentException(
-						"heartbeatInterval must be zero or positive, was " + heartbeatInterval);
-			}
-			this.heartbeatInterval = heartbeatInterval;
+			this.heartbeatInterval = OptionChecks.zeroOrPositive("heartbeatInterval", heartbeatInterval);
 			return this;
 		}
 
@@ -287,10 +275,7 @@ public final class BrokerOptions {
 		 * @return this builder
 		 */
 		public Builder retry(Duration retry) {
-			if (retry != null && retry.isNegative()) {
-				throw new IllegalArgumentException("retry must not be negative, was " + retry);
-			}
-			this.retry = retry;
+			this.retry = OptionChecks.notNegative("retry", retry);
 			return this;
 		}
 
@@ -300,11 +285,7 @@ public final class BrokerOptions {
 		 * @return this builder
 		 */
 		public Builder resyncEventName(String resyncEventName) {
-			if (resyncEventName == null || resyncEventName.isEmpty()) {
-				throw new IllegalArgumentException("resyncEventName must not be empty");
-			}
-			SseFormat.checkField("event", resyncEventName);
-			this.resyncEventName = resyncEventName;
+			this.resyncEventName = OptionChecks.eventName("resyncEventName", resyncEventName);
 			return this;
 		}
 
@@ -314,10 +295,7 @@ public final class BrokerOptions {
 		 * @return this builder
 		 */
 		public Builder maxConnections(int maxConnections) {
-			if (maxConnections < 1) {
-				throw new IllegalArgumentException("maxConnections must be positive, was " + maxConnections);
-			}
-			this.maxConnections = maxConnections;
+			this.maxConnections = OptionChecks.positive("maxConnections", maxConnections);
 			return this;
 		}
 
@@ -327,10 +305,7 @@ public final class BrokerOptions {
 		 * @return this builder
 		 */
 		public Builder replayBatchSize(int replayBatchSize) {
-			if (replayBatchSize < 1) {
-				throw new IllegalArgumentException("replayBatchSize must be positive, was " + replayBatchSize);
-			}
-			this.replayBatchSize = replayBatchSize;
+			this.replayBatchSize = OptionChecks.positive("replayBatchSize", replayBatchSize);
 			return this;
 		}
 
@@ -340,10 +315,7 @@ public final class BrokerOptions {
 		 * @return this builder
 		 */
 		public Builder stallThreshold(Duration stallThreshold) {
-			if (stallThreshold == null || stallThreshold.isNegative() || stallThreshold.isZero()) {
-				throw new IllegalArgumentException("stallThreshold must be positive, was " + stallThreshold);
-			}
-			this.stallThreshold = stallThreshold;
+			this.stallThreshold = OptionChecks.positive("stallThreshold", stallThreshold);
 			return this;
 		}
 
@@ -354,10 +326,7 @@ public final class BrokerOptions {
 		 * @return this builder
 		 */
 		public Builder startTimeout(Duration startTimeout) {
-			if (startTimeout == null || startTimeout.isNegative() || startTimeout.isZero()) {
-				throw new IllegalArgumentException("startTimeout must be positive, was " + startTimeout);
-			}
-			this.startTimeout = startTimeout;
+			this.startTimeout = OptionChecks.positive("startTimeout", startTimeout);
 			return this;
 		}
 
@@ -367,11 +336,7 @@ public final class BrokerOptions {
 		 * @return this builder
 		 */
 		public Builder maxConnectionsPerAddress(int maxConnectionsPerAddress) {
-			if (maxConnectionsPerAddress < 0) {
-				throw new IllegalArgumentException(
-						"maxConnectionsPerAddress must not be negative, was " + maxConnectionsPerAddress);
-			}
-			this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+			this.maxConnectionsPerAddress = OptionChecks.notNegative("maxConnectionsPerAddress", maxConnectionsPerAddress);
 			return this;
 		}
 
@@ -381,11 +346,7 @@ public final class BrokerOptions {
 		 * @return this builder
 		 */
 		public Builder maxConnectionsPerPrincipal(int maxConnectionsPerPrincipal) {
-			if (maxConnectionsPerPrincipal < 0) {
-				throw new IllegalArgumentException(
-						"maxConnectionsPerPrincipal must not be negative, was " + maxConnectionsPerPrincipal);
-			}
-			this.maxConnectionsPerPrincipal = maxConnectionsPerPrincipal;
+			this.maxConnectionsPerPrincipal = OptionChecks.notNegative("maxConnectionsPerPrincipal", maxConnectionsPerPrincipal);
 			return this;
 		}
 
@@ -396,10 +357,7 @@ public final class BrokerOptions {
 		 * @return this builder
 		 */
 		public Builder listenerQueueDepth(int listenerQueueDepth) {
-			if (listenerQueueDepth < 1) {
-				throw new IllegalArgumentException("listenerQueueDepth must be positive, was " + listenerQueueDepth);
-			}
-			this.listenerQueueDepth = listenerQueueDepth;
+			this.listenerQueueDepth = OptionChecks.positive("listenerQueueDepth", listenerQueueDepth);
 			return this;
 		}
 

@@ -31,9 +31,7 @@ public record ConnectionSettings(Predicate<String> eventNames, int queueDepth, S
 	 * @param expiresAt when the authorization ends, or {@code null} for never
 	 */
 	public ConnectionSettings {
-		if (queueDepth < 0) {
-			throw new IllegalArgumentException("queueDepth must not be negative, was " + queueDepth);
-		}
+		OptionChecks.notNegative("queueDepth", queueDepth);
 	}
 
 	/**

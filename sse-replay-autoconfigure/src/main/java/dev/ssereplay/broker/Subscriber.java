@@ -8,7 +8,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.ssereplay.event.Position;
-import dev.ssereplay.event.SseFormat;
 import dev.ssereplay.event.StoredEvent;
 import dev.ssereplay.store.StreamStatus;
 
@@ -31,9 +30,10 @@ import dev.ssereplay.store.StreamStatus;
  * writer reads what did not fit from the store, at the client's pace, through
  * {@link HistoryPages}, which never makes the writer wait for the store.
  * <p>
- * Where the connection is in the stream, and what to write next, is the
- * {@link ReplayCursor}'s, confined to the writer. The writer writes only to a
- * connection that can take the write without blocking
+ * What a run collects and writes is the {@link ConnectionWriter}'s; where the
+ * connection is in the stream, and what to write next, is its
+ * {@link ReplayCursor}'s; both are confined to the writer. The writer writes
+ * only to a connection that can take the write without blocking
  * ({@link Connection#isWritable()}); until it can, the writer is parked, live
  * events wait in the queue where the slow-connection policy sees them, and the
  * connection's callback unparks it.
@@ -68,34 +68,19 @@ final class Subscriber implements Subscription, Runnable {
 
 	private static final Logger logger = LoggerFactory.getLogger(Subscriber.class);
 
-	private static final byte[] HEARTBEAT = SseFormat.comment("heartbeat");
-
-	// What one write may hold, but for one event when it is the first: live and
-	// replayed alike, so a connection pins at most this in the container.
-	private static final int MAX_BATCH_BYTES = 256 * 1024;
-
 	private final SubscriberContext context;
 
 	private final String stream;
 
-	private final Position from;
-
 	private final Connection connection;
 
 	private final Client client;
-
-	private final ReplayCursor cursor;
-
-	private final HistoryPages pages;
 
 	private final SerialRunner runner;
 
 	private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.NEW);
 
 	private final LiveQueue queue;
-
-	// Confined to the writer, and emptied after every write.
-	private final FrameBatch batch = new FrameBatch();
 
 	// Written once, before the close request is handed to the writer.
 	private volatile CloseReason closeReason;
@@ -104,29 +89,20 @@ final class Subscriber implements Subscription, Runnable {
 
 	private final SlowConnectionPolicy slowPolicy;
 
-	// Confined to the writer: what was written, for the lifecycle listeners.
-	private final LifecycleReport report;
-
-	// Confined to the writer: the stream's status read at registration.
-	private StreamStatus status;
+	private final ConnectionWriter writer;
 
 	Subscriber(SubscriberContext context, String stream, Position from, ConnectionSettings settings,
 			Connection connection, Client client) {
 		this.context = context;
 		this.client = client;
 		this.stream = stream;
-		this.from = from;
 		this.connection = connection;
-		this.cursor = new ReplayCursor(stream, settings.eventNames(), context.options().resyncEventName(),
-				context.statistics(), (ex) -> context.callbackFailures().failed(Callback.EVENT_FILTER, stream, ex));
 		this.runner = new SerialRunner(context.writers(), this, this::rejected);
 		this.queue = new LiveQueue(settings.queueDepth(context.options()));
-		// A read covers every live event that did not fit in the queue until it is sent.
-		this.pages = new HistoryPages(context.store(), stream, context.options().replayBatchSize(),
-				this.queue::clearMissed, this.runner::wake);
 		this.slowPolicy = settings.slowPolicy(context.options());
 		this.times = new ConnectionTimes(System.nanoTime(), settings.expiresAt());
-		this.report = new LifecycleReport(context.lifecycle(), stream, client, from);
+		this.writer = new ConnectionWriter(context, stream, from, client, settings, connection, this.queue, this.times,
+				this.runner::wake);
 	}
 
 	@Override
@@ -159,7 +135,7 @@ final class Subscriber implements Subscription, Runnable {
 	 * @param status the stream's status read after registering
 	 */
 	void start(StreamStatus status) {
-		this.status = status;
+		this.writer.registered(status);
 		this.connection.onWritable(this.runner::unpark);
 		this.runner.unpark();
 	}
@@ -226,7 +202,7 @@ final class Subscriber implements Subscription, Runnable {
 			close(CloseReason.EXPIRED);
 		}
 		if (current == Phase.REPLAYING || current == Phase.LIVE) {
-			if (this.times.isHeartbeatDue(now, heartbeatNanos) || this.pages.isRetryDue(now)) {
+			if (this.times.isHeartbeatDue(now, heartbeatNanos) || this.writer.isRetryDue(now)) {
 				this.runner.wake();
 			}
 		}
@@ -272,92 +248,34 @@ final class Subscriber implements Subscription, Runnable {
 		if (current == Phase.CLOSING || current == Phase.CLOSED) {
 			return true;
 		}
-		FrameBatch batch = this.batch;
+		ConnectionWriter writer = this.writer;
 		// Empty unless a run failed between collecting and writing.
-		batch.clear();
+		writer.clear();
 		Phase next = current;
 		if (next == Phase.NEW) {
-			next = phaseFor(this.cursor.start(this.from, this.status, this.context.options().retry(), batch));
+			next = writer.begin();
 		}
 		if (next == Phase.LIVE) {
-			next = drainLive(batch);
+			next = writer.drainLive();
 		}
 		if (next == Phase.REPLAYING) {
-			next = replayPage(batch);
-			if (this.cursor.isLifetimeDeleted()) {
-				// The deletion's final event, if it is queued, then the end.
-				drainLive(batch);
-				this.cursor.endDeletedLifetime();
-				next = Phase.LIVE;
-			}
+			next = writer.replayPage();
 		}
-		if (this.times.isHeartbeatDue(System.nanoTime(), this.context.options().heartbeatInterval().toNanos())) {
-			batch.addHeartbeatIfEmpty(HEARTBEAT);
-		}
-		write(batch);
+		writer.write();
 		if (next == Phase.LIVE && current != Phase.LIVE) {
-			// What the replay or the priming covered does not count against a
-			// connection that has caught up.
-			this.queue.dropWritten(this.cursor);
-			this.report.caughtUp();
+			writer.caughtUp();
 		}
 		// Only once the history is written may a full queue count as slowness; fails
 		// when the end was requested meanwhile.
 		this.phase.compareAndSet(current, next);
-		if (this.cursor.hasEnded()) {
+		if (writer.hasEnded()) {
 			close(CloseReason.COMPLETED);
 		}
 		return true;
 	}
 
-	private Phase drainLive(FrameBatch batch) {
-		if (this.queue.hasMissed()) {
-			return Phase.REPLAYING;
-		}
-		StoredEvent event;
-		while (batch.size() < MAX_BATCH_BYTES && (event = this.queue.poll()) != null) {
-			if (this.cursor.live(event, this.queue.droppedThrough(), batch) == ReplayCursor.Next.REPLAY) {
-				return Phase.REPLAYING;
-			}
-		}
-		if (this.queue.isEmpty()) {
-			this.cursor.dropped(this.queue.droppedThrough(), batch);
-		}
-		return Phase.LIVE;
-	}
-
-	private Phase replayPage(FrameBatch batch) {
-		ReplayCursor.Next next = this.pages.write(this.cursor, MAX_BATCH_BYTES, batch);
-		if (next == null) {
-			// Awaited, or to be tried again.
-			return Phase.REPLAYING;
-		}
-		return (next == ReplayCursor.Next.LIVE && !this.queue.hasMissed()) ? Phase.LIVE : Phase.REPLAYING;
-	}
-
 	private boolean hasMoreHistory() {
-		return this.phase.get() == Phase.REPLAYING && this.pages.canAsk();
-	}
-
-	private void write(FrameBatch batch) throws IOException {
-		if (batch.isEmpty()) {
-			return;
-		}
-		try {
-			this.times.writeStarted(System.nanoTime());
-			try {
-				batch.writeTo(this.connection);
-			}
-			finally {
-				this.times.writeEnded();
-			}
-			this.times.written(System.nanoTime());
-			batch.countWritten(this.context.statistics());
-			this.report.written(batch);
-		}
-		finally {
-			batch.clear();
-		}
+		return this.phase.get() == Phase.REPLAYING && this.writer.canAskForHistory();
 	}
 
 	/**
@@ -373,10 +291,7 @@ final class Subscriber implements Subscription, Runnable {
 			SlowConnectionPolicy policy = this.slowPolicy;
 			// A slow close happens only while live, so the queue continues the position.
 			if (reason == CloseReason.SLOW && policy == SlowConnectionPolicy.CLOSE && this.connection.isWritable()) {
-				FrameBatch batch = this.batch;
-				batch.clear();
-				drainLive(batch);
-				write(batch);
+				this.writer.writeQueued();
 			}
 			int discarded = this.queue.clear();
 			if (reason == CloseReason.SLOW && discarded > 0) {
@@ -386,12 +301,8 @@ final class Subscriber implements Subscription, Runnable {
 		finally {
 			this.phase.set(Phase.CLOSED);
 			this.connection.close(this.closeReason);
-			reportEnded(this.closeReason);
+			this.writer.ended(this.closeReason);
 		}
-	}
-
-	private void reportEnded(CloseReason reason) {
-		this.report.ended(reason, this.times.ageMillis(System.nanoTime()));
 	}
 
 	private void overflow(StoredEvent event, Phase current) {
@@ -425,16 +336,12 @@ final class Subscriber implements Subscription, Runnable {
 			this.context.closed().accept(this, CloseReason.SHUTDOWN);
 		}
 		this.connection.close(this.closeReason);
-		reportEnded(this.closeReason);
+		this.writer.ended(this.closeReason);
 	}
 
 	@Override
 	public String toString() {
 		return "Subscriber[stream=" + this.stream + ", phase=" + this.phase.get() + "]";
-	}
-
-	private static Phase phaseFor(ReplayCursor.Next next) {
-		return (next == ReplayCursor.Next.REPLAY) ? Phase.REPLAYING : Phase.LIVE;
 	}
 
 }

@@ -14,6 +14,9 @@
  * <ul>
  * <li>{@code Subscriber}: the bounded queue, the slow-connection policy, the
  * phase, and one writer run ({@code step});</li>
+ * <li>{@code ConnectionWriter}: what a run collects (the start, live events,
+ * pages of history, a heartbeat) and writes with one flush, and which writing
+ * phase each leaves the connection in;</li>
  * <li>{@code LiveQueue}: that queue, an array ring that publishers fill without
  * a lock and that allocates nothing per event;</li>
  * <li>{@code SerialRunner}: the one hand-off between the threads that have work
@@ -35,14 +38,17 @@
  * web layer.</li>
  * </ul>
  * <p>
- * Around the connections, the broker's own jobs: {@code StreamSubscribers}, the
- * connections of each stream that dispatch reads without a lock;
- * {@code ConnectionSlots}, the connection limits; {@code Housekeeping}, the
- * tick for heartbeats, blocked writes and store expiry;
- * {@link dev.ssereplay.broker.ElasticWriterPool}, the writer threads, whose
- * runs wait in a {@code WriterQueue};
- * {@code LifecycleNotifier}, which tells
- * {@link dev.ssereplay.broker.SubscriptionListener}s on a thread of its own; and
- * {@code CallbackFailureLog}, which counts and logs application code that threw.
+ * Around the connections, the broker's own jobs: {@code Registrations}, the
+ * order in which a connection takes its slot, joins its stream and starts, and
+ * its release, once; {@code StreamSubscribers}, the connections of each stream
+ * that dispatch reads without a lock; {@code ConnectionSlots}, the connection
+ * limits; {@code Housekeeping}, the tick for heartbeats, blocked writes and store
+ * expiry; {@link dev.ssereplay.broker.ElasticWriterPool}, the writer threads,
+ * whose runs wait in a {@code WriterQueue}; {@code LifecycleNotifier}, which
+ * tells {@link dev.ssereplay.broker.SubscriptionListener}s on a thread of its
+ * own; {@code CallbackFailureLog}, which counts and logs application code that
+ * threw; and {@code OptionChecks}, the checks a setting of
+ * {@link dev.ssereplay.broker.BrokerOptions} or
+ * {@link dev.ssereplay.broker.ConnectionSettings} passes when it is set.
  */
 package dev.ssereplay.broker;
