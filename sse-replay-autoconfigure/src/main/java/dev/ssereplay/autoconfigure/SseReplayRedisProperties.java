@@ -49,7 +49,7 @@ public class SseReplayRedisProperties {
 	 * every node), or 'auto', sharded when the Redis servers are 7.0 or later.
 	 * Every instance must use the same kind.
 	 */
-	private RedisPubSub pubSub = RedisPubSub.CLASSIC;
+	private RedisPubSub pubSub = RedisPubSub.AUTO;
 
 	public RedisPubSub getPubSub() {
 		return this.pubSub;

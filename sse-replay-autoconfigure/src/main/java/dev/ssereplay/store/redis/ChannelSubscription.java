@@ -14,14 +14,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import java.util.function.Predicate;
-
-import org.springframework.data.redis.connection.Message;
-import org.springframework.data.redis.connection.MessageListener;
-import org.springframework.data.redis.connection.RedisConnection;
-import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.connection.SubscriptionListener;
+import java.util.function.Supplier;
 
 /**
  * The live feed's subscriptions to the channels of the streams followed in this
@@ -31,26 +25,26 @@ import org.springframework.data.redis.connection.SubscriptionListener;
  * {@link #subscribe} returns once Redis confirmed the channel, so that a head
  * read after it misses no event: an event appended after the read arrives
  * live. Lettuce keeps the subscriptions, and makes them again after a
- * reconnect, confirming each channel again, which {@code onSubscribed} is told
- * of: messages published meanwhile are lost, which the {@link RedisLiveFeed}
- * makes up for. Spring Data Redis closes the connection when its last channel
- * is left; the next subscription opens a new one.
+ * reconnect, confirming each channel again, which the feed is told of: messages
+ * published meanwhile are lost, which the {@link RedisLiveFeed} makes up for.
+ * How a channel is subscribed to, with classic or sharded pub/sub, is the
+ * {@link ChannelConnection}'s; a channel whose node may have changed is
+ * subscribed to again by {@link #resubscribeLater}. The connection is closed
+ * when its last channel is left; the next subscription opens a new one.
  * <p>
  * Subscribing and unsubscribing run on one thread of its own, in the order
  * asked, since Spring Data Redis waits for Redis's answer as long as the
  * connection factory's timeout: a caller waits at most the store's command
  * timeout, and a stream that gains a subscriber while it is being let go ends
  * up subscribed, since the subscription asked after the release runs after it.
- * Messages are handed over on Lettuce's event loop thread, which must not wait.
  * Thread-safe.
  */
-final class ChannelSubscription implements MessageListener, SubscriptionListener {
+final class ChannelSubscription {
 
-	private final RedisConnectionFactory connectionFactory;
+	private final Supplier<ChannelConnection> connections;
 
-	private final Consumer<Message> handler;
-
-	private final Consumer<byte[]> onSubscribed;
+	// Made by the first subscription. Used on the thread only.
+	private ChannelConnection connection;
 
 	private final long timeoutMillis;
 
@@ -59,23 +53,17 @@ final class ChannelSubscription implements MessageListener, SubscriptionListener
 
 	private final ExecutorService thread;
 
-	// Used on the thread only.
-	private RedisConnection connection;
-
 	private volatile boolean failing;
 
 	/**
 	 * Creates subscriptions that are made as streams are followed.
-	 * @param handler called with each message, on Lettuce's event loop thread
-	 * @param onSubscribed called with the channel each time Redis confirms one,
-	 * on Lettuce's event loop thread
+	 * @param connections makes the connection, which says how channels are
+	 * subscribed to, when the first subscription is made; may throw, and is
+	 * asked again by the next subscription
 	 * @param timeout how long a caller of {@link #subscribe} waits at most
 	 */
-	ChannelSubscription(RedisConnectionFactory connectionFactory, Consumer<Message> handler,
-			Consumer<byte[]> onSubscribed, Duration timeout) {
-		this.connectionFactory = connectionFactory;
-		this.handler = handler;
-		this.onSubscribed = onSubscribed;
+	ChannelSubscription(Supplier<ChannelConnection> connections, Duration timeout) {
+		this.connections = connections;
 		this.timeoutMillis = timeout.toMillis();
 		this.thread = Executors.newSingleThreadExecutor((task) -> {
 			Thread subscribing = new Thread(task, "sse-replay-redis-subscriptions");
@@ -163,6 +151,38 @@ final class ChannelSubscription implements MessageListener, SubscriptionListener
 	}
 
 	/**
+	 * Subscribes again to a stream's channel, on the subscriptions' thread, when
+	 * it is subscribed to: its node may have changed, or Redis ended the
+	 * subscription. Returns at once; a failure is left to the next call.
+	 */
+	void resubscribeLater(String stream) {
+		try {
+			this.thread.execute(() -> {
+				byte[] channel = this.channels.get(stream);
+				if (channel == null) {
+					return;
+				}
+				try {
+					if (isOpen()) {
+						this.connection.resubscribe(channel);
+					}
+					else {
+						// Its node is gone: every channel is subscribed to again on a new
+						// connection.
+						doSubscribe(stream, channel);
+					}
+				}
+				catch (RuntimeException ex) {
+					// Still lagging at the next check, which asks again.
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			// Closed.
+		}
+	}
+
+	/**
 	 * Unsubscribes from the channels of the streams no longer in use, on the
 	 * subscriptions' thread; returns at once.
 	 */
@@ -189,7 +209,7 @@ final class ChannelSubscription implements MessageListener, SubscriptionListener
 		try {
 			this.thread.execute(() -> {
 				this.channels.clear();
-				release();
+				closeConnection();
 			});
 		}
 		catch (RejectedExecutionException ex) {
@@ -198,36 +218,25 @@ final class ChannelSubscription implements MessageListener, SubscriptionListener
 		this.thread.shutdown();
 	}
 
-	@Override
-	public void onMessage(Message message, byte[] pattern) {
-		this.handler.accept(message);
-	}
-
-	@Override
-	public void onChannelSubscribed(byte[] channel, long count) {
-		this.onSubscribed.accept(channel);
-	}
-
 	private void doSubscribe(String stream, byte[] channel) {
-		RedisConnection current = this.connection;
-		boolean alive = current != null && current.isSubscribed();
+		boolean alive = isOpen();
 		if (alive && this.channels.containsKey(stream)) {
 			this.failing = false;
 			return;
 		}
 		try {
 			if (alive) {
-				current.getSubscription().subscribe(channel);
+				this.connection.subscribe(channel);
 			}
 			else {
-				release();
+				if (this.connection == null) {
+					this.connection = this.connections.get();
+				}
 				List<byte[]> all = new ArrayList<>(this.channels.values());
 				if (!this.channels.containsKey(stream)) {
 					all.add(channel);
 				}
-				RedisConnection subscribing = this.connectionFactory.getConnection();
-				this.connection = subscribing;
-				subscribing.subscribe(this, all.toArray(new byte[0][]));
+				this.connection.open(all);
 			}
 			this.channels.put(stream, channel);
 			this.failing = false;
@@ -235,7 +244,7 @@ final class ChannelSubscription implements MessageListener, SubscriptionListener
 		catch (RuntimeException ex) {
 			this.failing = true;
 			if (!alive) {
-				release();
+				closeConnection();
 			}
 			throw ex;
 		}
@@ -250,25 +259,23 @@ final class ChannelSubscription implements MessageListener, SubscriptionListener
 				entries.remove();
 			}
 		}
-		RedisConnection current = this.connection;
-		if (unused.isEmpty() || current == null || !current.isSubscribed()) {
+		if (unused.isEmpty() || !isOpen()) {
 			return;
 		}
-		try {
-			current.getSubscription().unsubscribe(unused.toArray(new byte[0][]));
-		}
-		catch (RuntimeException ex) {
-			// Still subscribed to channels nobody follows here: their messages are ignored.
-		}
-		if (this.channels.isEmpty() || !current.isSubscribed()) {
-			release();
+		this.connection.unsubscribe(unused);
+		if (this.channels.isEmpty() || !isOpen()) {
+			closeConnection();
 		}
 	}
 
-	private void release() {
-		RedisConnection current = this.connection;
-		this.connection = null;
-		RedisNodes.closeSubscription(current);
+	private boolean isOpen() {
+		return this.connection != null && this.connection.isOpen();
+	}
+
+	private void closeConnection() {
+		if (this.connection != null) {
+			this.connection.close();
+		}
 	}
 
 }

@@ -3,6 +3,7 @@ package dev.ssereplay.store.redis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -14,7 +15,7 @@ import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.ssereplay.event.EventId;
 import dev.ssereplay.event.StoredEvent;
@@ -63,7 +64,9 @@ final class RedisLiveFeed {
 	// log levels for.
 	private static final Logger logger = LoggerFactory.getLogger(RedisReplayStore.class);
 
-	private final RedisConnectionFactory connectionFactory;
+	private final LettuceConnectionFactory connectionFactory;
+
+	private final PubSubMode pubSub;
 
 	private final RedisKeys keys;
 
@@ -96,11 +99,14 @@ final class RedisLiveFeed {
 	 * connection of its own
 	 * @param keys the names of the channels to subscribe to
 	 * @param commandTimeout how long to wait for Redis to confirm the subscription
+	 * @param pubSub whether channels are subscribed to with sharded or classic
+	 * pub/sub
 	 * @param history where a lost last message is read from
 	 */
-	RedisLiveFeed(RedisConnectionFactory connectionFactory, RedisKeys keys, Duration commandTimeout,
-			ReplayStore history) {
+	RedisLiveFeed(LettuceConnectionFactory connectionFactory, RedisKeys keys, Duration commandTimeout,
+			PubSubMode pubSub, ReplayStore history) {
 		this.connectionFactory = connectionFactory;
+		this.pubSub = pubSub;
 		this.keys = keys;
 		this.commandTimeout = commandTimeout;
 		this.history = history;
@@ -287,6 +293,12 @@ final class RedisLiveFeed {
 	void checkHead(String stream, EventId head) {
 		FollowedStream state = this.followed.get(stream);
 		if (state != null && state.lagsBehind(head)) {
+			ChannelSubscription perStream = this.channels;
+			if (perStream != null) {
+				// A sharded subscription stays on the node that held the slot: after a
+				// failover it hears nothing until made on the new master.
+				perStream.resubscribeLater(stream);
+			}
 			redeliverNewest(stream, head);
 		}
 	}
@@ -300,6 +312,7 @@ final class RedisLiveFeed {
 		if (current == null || current.isSubscribed()) {
 			return;
 		}
+		checkPatternPossible();
 		current.subscribe();
 		logger.info("Redis replay store subscribed to live events");
 	}
@@ -352,10 +365,10 @@ final class RedisLiveFeed {
 			return;
 		}
 		if (this.followsSome) {
-			this.channels = new ChannelSubscription(this.connectionFactory, this.listeners::received,
-					this::channelSubscribed, this.commandTimeout);
+			this.channels = new ChannelSubscription(this::channelConnection, this.commandTimeout);
 			return;
 		}
+		checkPatternPossible();
 		LiveSubscription created = new LiveSubscription(this.connectionFactory, this.keys.pattern(),
 				this.listeners::received, () -> this.resubscribed.set(true), this.commandTimeout);
 		this.subscription = created;
@@ -366,6 +379,50 @@ final class RedisLiveFeed {
 			logger.warn("Redis replay store could not subscribe to live events yet; retrying every second: {}",
 					ex.toString());
 		}
+	}
+
+	// On the subscriptions' thread, when the first channel is subscribed to.
+	private ChannelConnection channelConnection() {
+		if (this.pubSub.sharded()) {
+			return new ShardedChannels(this.connectionFactory, this.listeners::received, this::channelSubscribed,
+					this::channelDropped, this.commandTimeout);
+		}
+		return new ClassicChannels(this.connectionFactory, this.listeners::received, this::channelSubscribed);
+	}
+
+	// Sharded pub/sub has no pattern subscription: listening to every stream
+	// takes classic pub/sub, on every instance.
+	private void checkPatternPossible() {
+		boolean sharded;
+		try {
+			sharded = this.pubSub.sharded();
+		}
+		catch (StoreUnavailableException ex) {
+			// Unknown yet; resubscribeIfNeeded asks again.
+			return;
+		}
+		if (sharded) {
+			throw new IllegalStateException("A Redis replay store with sharded pub/sub (sse.replay.redis.pub-sub "
+					+ this.pubSub.setting().name().toLowerCase(Locale.ROOT) + ") delivers the events of "
+					+ "the streams it follows only: call retainWhile before the first listener, as the broker "
+					+ "does, or use classic pub/sub on every instance");
+		}
+	}
+
+	// On Lettuce's event loop thread: Redis ended a channel's subscription unasked,
+	// as it does when the channel's slot moved to another master.
+	private void channelDropped(byte[] channel) {
+		String stream = this.keys.streamOf(channel);
+		ChannelSubscription perStream = this.channels;
+		if (stream == null || perStream == null) {
+			return;
+		}
+		FollowedStream state = this.followed.get(stream);
+		if (state != null) {
+			state.touchAgain();
+		}
+		logger.debug("Redis ended the subscription to the live events of stream '{}'; subscribing again", stream);
+		perStream.resubscribeLater(stream);
 	}
 
 	// On Lettuce's event loop thread: messages published on the channel while it

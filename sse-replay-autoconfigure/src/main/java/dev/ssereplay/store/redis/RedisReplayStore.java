@@ -115,7 +115,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 		this.keys = new RedisKeys(keyPrefix);
 		this.scripts = new ScriptRunner(connectionFactory, settings.commandTimeout());
 		PubSubMode pubSub = new PubSubMode(settings.pubSub(), () -> RedisNodes.serverInfo(connectionFactory));
-		this.liveFeed = new RedisLiveFeed(connectionFactory, this.keys, settings.commandTimeout(), this);
+		this.liveFeed = new RedisLiveFeed(connectionFactory, this.keys, settings.commandTimeout(), pubSub, this);
 		this.asyncAppends = new AsyncAppends(settings.maxInFlightAppends(), settings.commandTimeout());
 		this.history = new RedisStreamHistory(this.scripts, this.keys, this.liveFeed, this.asyncAppends,
 				settings.maxEventsPerStream(), settings.timeToLive(), settings.keepEpochAcrossRestarts(), pubSub);

@@ -29,7 +29,7 @@ public final class RedisReplayStoreBuilder {
 
 	private int maxInFlightAppends = RedisReplayStore.DEFAULT_MAX_IN_FLIGHT_APPENDS;
 
-	private RedisPubSub pubSub = RedisPubSub.CLASSIC;
+	private RedisPubSub pubSub = RedisPubSub.AUTO;
 
 	RedisReplayStoreBuilder(LettuceConnectionFactory connectionFactory) {
 		this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory");

@@ -73,6 +73,7 @@ class RedisClusterContractTests extends ReplayStoreContractTests {
 				.maxEventsPerStream(maxEventsPerStream)
 				.timeToLive(Duration.ofHours(1))
 				.commandTimeout(Duration.ofSeconds(10))
+				.pubSub(RedisPubSub.CLASSIC)
 				.build();
 	}
 

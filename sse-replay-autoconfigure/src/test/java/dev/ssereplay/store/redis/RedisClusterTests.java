@@ -166,6 +166,91 @@ class RedisClusterTests {
 	}
 
 	@Test
+	void shardedLiveEventsTravelToTheMasterOfTheirStreamOnly() {
+		LettuceConnectionFactory otherFactory = cluster.connectionFactory();
+		RedisReplayStore first = store(connectionFactory, "sharded-" + prefixes.incrementAndGet() + ":",
+				Duration.ofSeconds(10), RedisPubSub.SHARDED);
+		RedisReplayStore second = store(otherFactory, first.keyPrefix(), Duration.ofSeconds(10), RedisPubSub.SHARDED);
+		List<StoredEvent> onFirst = new CopyOnWriteArrayList<>();
+		List<StoredEvent> onSecond = new CopyOnWriteArrayList<>();
+		for (RedisReplayStore store : List.of(first, second)) {
+			store.retainWhile(STREAMS::contains);
+			store.addListener(((store == first) ? onFirst : onSecond)::add);
+			STREAMS.forEach(store::head);
+		}
+		// Each instance subscribed to each stream's channel on that stream's master,
+		// and nowhere else.
+		for (String stream : STREAMS) {
+			String channel = first.keyPrefix() + "{" + stream + "}:live";
+			int master = cluster.masterOf(first.keyPrefix() + "{" + stream + "}:meta");
+			for (int port : cluster.ports()) {
+				assertThat(shardSubscribers(port, channel)).as(channel + " on " + port)
+					.isEqualTo((port == master) ? 2 : 0);
+			}
+		}
+		long classicBefore = busMessages("cluster_stats_messages_publish_sent");
+		Map<String, List<EventId>> published = new LinkedHashMap<>();
+		for (int i = 0; i < 10; i++) {
+			for (String stream : STREAMS) {
+				RedisReplayStore publisher = (i % 2 == 0) ? first : second;
+				published.computeIfAbsent(stream, (key) -> new ArrayList<>())
+					.add(publisher.append(stream, SseEvent.of("e" + i)).id());
+			}
+		}
+		int total = 10 * STREAMS.size();
+		await().atMost(WAIT).until(() -> onFirst.size() == total && onSecond.size() == total);
+		for (String stream : STREAMS) {
+			for (List<StoredEvent> received : List.of(onFirst, onSecond)) {
+				assertThat(received.stream().filter((event) -> event.stream().equals(stream)).map(StoredEvent::id))
+					.containsExactlyElementsOf(published.get(stream));
+			}
+		}
+		// Not one classic message crossed the cluster bus to every node.
+		assertThat(busMessages("cluster_stats_messages_publish_sent")).isEqualTo(classicBefore);
+	}
+
+	@Test
+	void aShardedSubscriptionFollowsItsSlotToTheReplicaThatTookOver() {
+		// A stream of its own slot range: its master is failed over.
+		String stream = "moved";
+		RedisReplayStore store = store(connectionFactory, "moved-" + prefixes.incrementAndGet() + ":",
+				Duration.ofSeconds(10), RedisPubSub.SHARDED);
+		store.retainWhile(stream::equals);
+		List<StoredEvent> received = new CopyOnWriteArrayList<>();
+		store.addListener(received::add);
+		store.head(stream);
+		String channel = store.keyPrefix() + "{" + stream + "}:live";
+		int master = cluster.masterOf(store.keyPrefix() + "{" + stream + "}:meta");
+		assertThat(shardSubscribers(master, channel)).isEqualTo(1);
+		int promoted = cluster.failover(master);
+		assertThat(promoted).isNotEqualTo(master);
+		// Redis ended the subscription on the former master, and the store made it
+		// on the new one, without waiting for a lost event or housekeeping.
+		await().atMost(WAIT).until(() -> shardSubscribers(promoted, channel) == 1);
+		StoredEvent after = store.append(stream, SseEvent.of("after"));
+		await().atMost(WAIT).until(() -> received.size() == 1);
+		assertThat(received).extracting(StoredEvent::id).containsExactly(after.id());
+	}
+
+	private static long shardSubscribers(int port, String channel) {
+		List<?> reply = (List<?>) RedisTestCluster.call(port, "PUBSUB", "SHARDNUMSUB", channel);
+		return (Long) reply.get(1);
+	}
+
+	// Sums a CLUSTER INFO counter over every node that runs.
+	private static long busMessages(String counter) {
+		long sum = 0;
+		for (int port : cluster.ports()) {
+			for (String line : ((String) RedisTestCluster.call(port, "CLUSTER", "INFO")).split("\r?\n")) {
+				if (line.startsWith(counter + ":")) {
+					sum += Long.parseLong(line.substring(counter.length() + 1).trim());
+				}
+			}
+		}
+		return sum;
+	}
+
+	@Test
 	void aMasterThatDoesNotAnswerFailsOnlyTheStreamsItHolds() {
 		RedisReplayStore store = store(connectionFactory, "cluster-" + prefixes.incrementAndGet() + ":",
 				Duration.ofMillis(500));
@@ -235,12 +320,19 @@ class RedisClusterTests {
 		return store(factory, prefix, Duration.ofSeconds(10));
 	}
 
+	// Classic pub/sub unless named: most tests listen to every stream.
 	private RedisReplayStore store(LettuceConnectionFactory factory, String prefix, Duration commandTimeout) {
+		return store(factory, prefix, commandTimeout, RedisPubSub.CLASSIC);
+	}
+
+	private RedisReplayStore store(LettuceConnectionFactory factory, String prefix, Duration commandTimeout,
+			RedisPubSub pubSub) {
 		RedisReplayStore store = RedisReplayStore.builder(factory)
 				.keyPrefix(prefix)
 				.maxEventsPerStream(100)
 				.timeToLive(Duration.ofHours(1))
 				.commandTimeout(commandTimeout)
+				.pubSub(pubSub)
 				.build();
 		this.stores.add(store);
 		return store;

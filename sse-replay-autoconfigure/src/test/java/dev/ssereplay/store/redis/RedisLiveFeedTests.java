@@ -2,6 +2,7 @@ package dev.ssereplay.store.redis;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
@@ -94,7 +95,7 @@ class RedisLiveFeedTests {
 	void aLostLastMessageIsPassedOnFromTheHistoryAtTheSecondPass() {
 		InMemoryReplayStore history = new InMemoryReplayStore(100, 1 << 20, Duration.ofHours(1));
 		RedisLiveFeed feed = new RedisLiveFeed(new LettuceConnectionFactory(), new RedisKeys("test:"),
-				Duration.ofSeconds(1), history);
+				Duration.ofSeconds(1), new PubSubMode(RedisPubSub.CLASSIC, Properties::new), history);
 		try {
 			List<StoredEvent> received = new CopyOnWriteArrayList<>();
 			feed.addListener(received::add);
@@ -123,7 +124,7 @@ class RedisLiveFeedTests {
 	void aStreamWithoutSubscribersHereIsLetGo() {
 		InMemoryReplayStore history = new InMemoryReplayStore(100, 1 << 20, Duration.ofHours(1));
 		RedisLiveFeed feed = new RedisLiveFeed(new LettuceConnectionFactory(), new RedisKeys("test:"),
-				Duration.ofSeconds(1), history);
+				Duration.ofSeconds(1), new PubSubMode(RedisPubSub.CLASSIC, Properties::new), history);
 		try {
 			List<String> inUse = new CopyOnWriteArrayList<>(List.of("a", "b"));
 			feed.followWhile(inUse::contains);

@@ -195,6 +195,7 @@ class RedisPublishAsyncTests {
 				.timeToLive(Duration.ofHours(1))
 				.commandTimeout(Duration.ofSeconds(30))
 				.maxInFlightAppends(maxInFlightAppends)
+				.pubSub(RedisPubSub.CLASSIC)
 				.build();
 		this.closeables.add(store);
 		return store;

@@ -71,6 +71,7 @@ class RedisReplayStoreContractTests extends ReplayStoreContractTests {
 				.maxEventsPerStream(maxEventsPerStream)
 				.timeToLive(Duration.ofHours(1))
 				.commandTimeout(Duration.ofSeconds(10))
+				.pubSub(RedisPubSub.CLASSIC)
 				.build();
 	}
 

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -33,6 +35,7 @@ import dev.ssereplay.store.StoreUnavailableException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -181,6 +184,7 @@ class RedisReplayStoreTests {
 				.maxEventsPerStream(100)
 				.timeToLive(Duration.ofHours(1))
 				.commandTimeout(Duration.ofSeconds(1))
+				.pubSub(RedisPubSub.CLASSIC)
 				.build();
 		this.stores.add(other);
 		IdempotencyKey key = new IdempotencyKey("retried");
@@ -261,9 +265,10 @@ class RedisReplayStoreTests {
 		assertThat(received).extracting(StoredEvent::id).containsExactly(published.id(), silent);
 	}
 
-	@Test
-	void aStoreToldWhichStreamsAreInUseReceivesTheirEventsOnly() {
-		RedisReplayStore store = store(100, Duration.ofHours(1));
+	@ParameterizedTest
+	@EnumSource(names = { "SHARDED", "CLASSIC" })
+	void aStoreToldWhichStreamsAreInUseReceivesTheirEventsOnly(RedisPubSub pubSub) {
+		RedisReplayStore store = store(100, Duration.ofHours(1), pubSub);
 		List<String> inUse = new CopyOnWriteArrayList<>(List.of("a"));
 		store.retainWhile(inUse::contains);
 		List<StoredEvent> received = new CopyOnWriteArrayList<>();
@@ -271,8 +276,10 @@ class RedisReplayStoreTests {
 		store.head("a");
 		store.head("b");
 		String channel = store.keyPrefix() + "{a}:live";
-		assertThat(subscribers(channel)).isEqualTo(1);
-		assertThat(subscribers(store.keyPrefix() + "{b}:live")).isZero();
+		assertThat(subscribers(channel, pubSub)).isEqualTo(1);
+		assertThat(subscribers(channel, (pubSub == RedisPubSub.SHARDED) ? RedisPubSub.CLASSIC : RedisPubSub.SHARDED))
+			.isZero();
+		assertThat(subscribers(store.keyPrefix() + "{b}:live", pubSub)).isZero();
 		store.append("b", SseEvent.of("not followed here"));
 		StoredEvent followed = store.append("a", SseEvent.of("followed"));
 		await().atMost(WAIT).until(() -> received.size() == 1);
@@ -284,21 +291,46 @@ class RedisReplayStoreTests {
 		inUse.clear();
 		await().atMost(WAIT).until(() -> {
 			store.housekeep();
-			return subscribers(channel) == 0;
+			return subscribers(channel, pubSub) == 0;
 		});
 	}
 
-	private static long subscribers(String channel) {
-		RedisClient client = (RedisClient) connectionFactory.getNativeClient();
-		try (StatefulRedisConnection<String, String> connection = client.connect()) {
-			return connection.sync().pubsubNumsub(channel).get(channel);
-		}
+	@Test
+	void autoUsesShardedPubSubOnRedis7() {
+		RedisReplayStore store = store(100, Duration.ofHours(1), RedisPubSub.AUTO);
+		store.retainWhile("a"::equals);
+		List<StoredEvent> received = new CopyOnWriteArrayList<>();
+		store.addListener(received::add);
+		store.head("a");
+		String channel = store.keyPrefix() + "{a}:live";
+		assertThat(subscribers(channel, RedisPubSub.SHARDED)).isEqualTo(1);
+		assertThat(subscribers(channel, RedisPubSub.CLASSIC)).isZero();
+		StoredEvent appended = store.append("a", SseEvent.of("x"));
+		await().atMost(WAIT).until(() -> received.size() == 1);
+		assertThat(received).extracting(StoredEvent::id).containsExactly(appended.id());
 	}
 
 	@Test
-	void aLiveMessageLostWhileAStreamsChannelIsSubscribedAgainIsPassedOnFromTheHistory()
+	void aStoreWithShardedPubSubCannotListenToEveryStream() {
+		RedisReplayStore store = store(100, Duration.ofHours(1), RedisPubSub.SHARDED);
+		assertThatIllegalStateException().isThrownBy(() -> store.addListener((event) -> {
+		})).withMessageContaining("retainWhile").withMessageContaining("classic pub/sub on every instance");
+	}
+
+	// PUBSUB NUMSUB counts classic subscribers, PUBSUB SHARDNUMSUB sharded ones.
+	private static long subscribers(String channel, RedisPubSub pubSub) {
+		RedisClient client = (RedisClient) connectionFactory.getNativeClient();
+		try (StatefulRedisConnection<String, String> connection = client.connect()) {
+			return (pubSub == RedisPubSub.SHARDED) ? connection.sync().pubsubShardNumsub(channel).get(channel)
+					: connection.sync().pubsubNumsub(channel).get(channel);
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(names = { "SHARDED", "CLASSIC" })
+	void aLiveMessageLostWhileAStreamsChannelIsSubscribedAgainIsPassedOnFromTheHistory(RedisPubSub pubSub)
 			throws InterruptedException {
-		RedisReplayStore store = store(100, Duration.ofHours(1));
+		RedisReplayStore store = store(100, Duration.ofHours(1), pubSub);
 		store.retainWhile("s"::equals);
 		List<StoredEvent> received = new CopyOnWriteArrayList<>();
 		store.addListener(received::add);
@@ -357,6 +389,7 @@ class RedisReplayStoreTests {
 				.timeToLive(Duration.ofHours(1))
 				.commandTimeout(Duration.ofSeconds(3))
 				.keepEpochAcrossRestarts(true)
+				.pubSub(RedisPubSub.CLASSIC)
 				.build();
 		this.stores.add(store);
 		List<StoredEvent> received = new CopyOnWriteArrayList<>();
@@ -405,6 +438,7 @@ class RedisReplayStoreTests {
 				.maxEventsPerStream(100)
 				.timeToLive(Duration.ofHours(1))
 				.commandTimeout(Duration.ofSeconds(1))
+				.pubSub(RedisPubSub.CLASSIC)
 				.build();
 		this.stores.add(store);
 		EventId start = store.head("s");
@@ -500,6 +534,7 @@ class RedisReplayStoreTests {
 					.maxEventsPerStream(10)
 					.timeToLive(Duration.ofHours(1))
 					.commandTimeout(Duration.ofSeconds(1))
+					.pubSub(RedisPubSub.CLASSIC)
 					.build())
 			.withMessageContaining("'a{b}'");
 	}
@@ -529,12 +564,18 @@ class RedisReplayStoreTests {
 				(Long) reply.get(1));
 	}
 
+	// Classic pub/sub unless named: most tests listen to every stream.
 	private RedisReplayStore store(int maxEventsPerStream, Duration timeToLive) {
+		return store(maxEventsPerStream, timeToLive, RedisPubSub.CLASSIC);
+	}
+
+	private RedisReplayStore store(int maxEventsPerStream, Duration timeToLive, RedisPubSub pubSub) {
 		RedisReplayStore store = RedisReplayStore.builder(connectionFactory)
 				.keyPrefix("store-" + prefixes.incrementAndGet() + ":")
 				.maxEventsPerStream(maxEventsPerStream)
 				.timeToLive(timeToLive)
 				.commandTimeout(Duration.ofSeconds(1))
+				.pubSub(pubSub)
 				.build();
 		this.stores.add(store);
 		return store;

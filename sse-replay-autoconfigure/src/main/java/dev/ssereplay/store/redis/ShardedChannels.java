@@ -1,0 +1,202 @@
+package dev.ssereplay.store.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+
+import org.springframework.data.redis.connection.DefaultMessage;
+import org.springframework.data.redis.connection.Message;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * Channel subscriptions with sharded pub/sub ({@code SSUBSCRIBE}, Redis 7.0 or
+ * later), on a connection of Lettuce's own made from the factory's client, since
+ * Spring Data Redis has no sharded pub/sub: on Redis Cluster each channel is
+ * subscribed to on the master of its slot, where its messages are published,
+ * and no other node sees them.
+ * <p>
+ * A shard channel's subscription is bound to the node: when its slot moves (a
+ * failover, resharding) Redis ends it with an {@code SUNSUBSCRIBE} nobody asked
+ * for, which is passed to {@code onDropped}; and a master that died takes its
+ * subscriptions with it. {@link #resubscribe} reads the cluster's topology again
+ * and subscribes on the slot's master of the moment. On one server, and behind
+ * Sentinel, Lettuce reconnects and subscribes again by itself.
+ * <p>
+ * Used on the subscriptions' thread only; handlers run on Lettuce's event loop
+ * thread.
+ */
+final class ShardedChannels implements ChannelConnection {
+
+	private final LettuceConnectionFactory connectionFactory;
+
+	private final Consumer<Message> handler;
+
+	private final Consumer<byte[]> onSubscribed;
+
+	private final Consumer<byte[]> onDropped;
+
+	private final long timeoutNanos;
+
+	// Channels being left on purpose, whose SUNSUBSCRIBE is expected.
+	private final Set<String> leaving = ConcurrentHashMap.newKeySet();
+
+	private StatefulRedisPubSubConnection<byte[], byte[]> connection;
+
+	private RedisClusterClient cluster;
+
+	/**
+	 * @param handler called with each message, on Lettuce's event loop thread
+	 * @param onSubscribed called with the channel each time Redis confirms one
+	 * @param onDropped called with the channel when Redis ends its subscription
+	 * unasked
+	 * @param timeout how long to wait for Redis to confirm
+	 */
+	ShardedChannels(LettuceConnectionFactory connectionFactory, Consumer<Message> handler,
+			Consumer<byte[]> onSubscribed, Consumer<byte[]> onDropped, Duration timeout) {
+		this.connectionFactory = connectionFactory;
+		this.handler = handler;
+		this.onSubscribed = onSubscribed;
+		this.onDropped = onDropped;
+		this.timeoutNanos = timeout.toNanos();
+	}
+
+	@Override
+	public boolean isOpen() {
+		StatefulRedisPubSubConnection<byte[], byte[]> current = this.connection;
+		return current != null && current.isOpen();
+	}
+
+	@Override
+	public void open(List<byte[]> channels) {
+		close();
+		AbstractRedisClient client = this.connectionFactory.getRequiredNativeClient();
+		StatefulRedisPubSubConnection<byte[], byte[]> opened;
+		if (client instanceof RedisClusterClient clusterClient) {
+			this.cluster = clusterClient;
+			opened = clusterClient.connectPubSub(ByteArrayCodec.INSTANCE);
+		}
+		else if (client instanceof RedisClient standalone) {
+			this.cluster = null;
+			opened = standalone.connectPubSub(ByteArrayCodec.INSTANCE);
+		}
+		else {
+			throw new IllegalStateException("Sharded pub/sub needs a RedisClient or RedisClusterClient, not "
+					+ client.getClass().getName());
+		}
+		opened.addListener(new Listener());
+		this.connection = opened;
+		await(channels);
+	}
+
+	@Override
+	public void subscribe(byte[] channel) {
+		await(List.of(channel));
+	}
+
+	@Override
+	public void resubscribe(byte[] channel) {
+		if (this.cluster != null) {
+			this.cluster.refreshPartitions();
+		}
+		await(List.of(channel));
+	}
+
+	@Override
+	public void unsubscribe(List<byte[]> channels) {
+		StatefulRedisPubSubConnection<byte[], byte[]> current = this.connection;
+		if (current == null) {
+			return;
+		}
+		for (byte[] channel : channels) {
+			String name = name(channel);
+			this.leaving.add(name);
+			try {
+				// One at a time: on Redis Cluster a command is sent to one slot's master.
+				current.async().sunsubscribe(channel).whenComplete((done, failure) -> {
+					if (failure != null) {
+						this.leaving.remove(name);
+					}
+				});
+			}
+			catch (RuntimeException ex) {
+				this.leaving.remove(name);
+			}
+		}
+	}
+
+	@Override
+	public void close() {
+		StatefulRedisPubSubConnection<byte[], byte[]> current = this.connection;
+		this.connection = null;
+		this.leaving.clear();
+		if (current == null) {
+			return;
+		}
+		try {
+			current.close();
+		}
+		catch (RuntimeException ex) {
+			// The connection is gone already.
+		}
+	}
+
+	// Sends one SSUBSCRIBE per channel, each to its slot's master, and waits for
+	// every confirmation.
+	private void await(List<byte[]> channels) {
+		StatefulRedisPubSubConnection<byte[], byte[]> current = this.connection;
+		if (current == null) {
+			throw new IllegalStateException("The sharded subscription connection is closed");
+		}
+		List<RedisFuture<Void>> confirmations = new ArrayList<>(channels.size());
+		for (byte[] channel : channels) {
+			this.leaving.remove(name(channel));
+			confirmations.add(current.async().ssubscribe(channel));
+		}
+		long deadline = System.nanoTime() + this.timeoutNanos;
+		for (RedisFuture<Void> confirmation : confirmations) {
+			long left = Math.max(1, deadline - System.nanoTime());
+			// Throws a RedisCommandTimeoutException when Redis did not confirm in time.
+			LettuceFutures.awaitOrCancel(confirmation, left, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	private static String name(byte[] channel) {
+		return new String(channel, StandardCharsets.UTF_8);
+	}
+
+	private final class Listener extends RedisPubSubAdapter<byte[], byte[]> {
+
+		@Override
+		public void smessage(byte[] channel, byte[] message) {
+			ShardedChannels.this.handler.accept(new DefaultMessage(channel, message));
+		}
+
+		@Override
+		public void ssubscribed(byte[] channel, long count) {
+			ShardedChannels.this.onSubscribed.accept(channel);
+		}
+
+		@Override
+		public void sunsubscribed(byte[] channel, long count) {
+			if (!ShardedChannels.this.leaving.remove(name(channel))) {
+				ShardedChannels.this.onDropped.accept(channel);
+			}
+		}
+
+	}
+
+}
