@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -19,6 +20,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 
 import dev.ssereplay.event.EventId;
 import dev.ssereplay.event.SseEvent;
+import dev.ssereplay.store.redis.RedisPubSub;
 import dev.ssereplay.store.redis.RedisReplayStore;
 
 /**
@@ -39,7 +41,8 @@ import dev.ssereplay.store.redis.RedisReplayStore;
  * (10000), the seconds measured (30), the seconds waited before measuring (5),
  * and {@code events} to append one event to each stream first, so that the
  * streams have a history, or {@code empty} to leave them without events
- * (default {@code events}).
+ * (default {@code events}), and the kind of pub/sub, {@code sharded} or
+ * {@code classic} (default {@code auto}).
  */
 public final class HousekeepingCommandsMeasure {
 
@@ -54,6 +57,8 @@ public final class HousekeepingCommandsMeasure {
 		int seconds = (args.length > 2) ? Integer.parseInt(args[2]) : 30;
 		int warmUp = (args.length > 3) ? Integer.parseInt(args[3]) : 5;
 		boolean withEvents = (args.length <= 4) || args[4].equals("events");
+		RedisPubSub pubSub = (args.length > 5) ? RedisPubSub.valueOf(args[5].toUpperCase(Locale.ROOT))
+				: RedisPubSub.AUTO;
 		int port = freePort();
 		Path directory = Files.createTempDirectory("housekeeping-measure");
 		Process redis = new ProcessBuilder(binary, "--port", Integer.toString(port), "--save", "", "--appendonly",
@@ -76,6 +81,7 @@ public final class HousekeepingCommandsMeasure {
 						.maxEventsPerStream(100)
 						.timeToLive(Duration.ofHours(1))
 						.commandTimeout(Duration.ofSeconds(10))
+						.pubSub(pubSub)
 						.build();
 				stores.add(store);
 				// In the broker's order: which streams are in use, then the listener.
@@ -97,8 +103,9 @@ public final class HousekeepingCommandsMeasure {
 			}
 			long redisFollowing = usedMemory(factories.get(0)) - redisBefore;
 			long heapFollowing = usedHeap() - heapBefore;
-			System.out.printf("redis-server %s on port %d; 2 instances follow %,d %s streams each%n",
-					version(factories.get(0)), port, streams, withEvents ? "idle" : "empty");
+			System.out.printf("redis-server %s on port %d; 2 instances follow %,d %s streams each; pub/sub %s%n",
+					version(factories.get(0)), port, streams, withEvents ? "idle" : "empty",
+					pubSub.name().toLowerCase(Locale.ROOT));
 			System.out.printf("following them: %,d channels subscribed in Redis; per stream and instance %,d bytes "
 					+ "of Redis memory and %,d bytes of heap%n", channels(factories.get(0)),
 					redisFollowing / (2L * streams), heapFollowing / (2L * streams));
@@ -169,7 +176,10 @@ public final class HousekeepingCommandsMeasure {
 
 	private static long channels(LettuceConnectionFactory factory) {
 		try (RedisConnection connection = factory.getConnection()) {
-			return Long.parseLong(connection.serverCommands().info("stats").getProperty("pubsub_channels", "0"));
+			Properties stats = connection.serverCommands().info("stats");
+			// Classic and sharded channels are counted apart.
+			return Long.parseLong(stats.getProperty("pubsub_channels", "0"))
+					+ Long.parseLong(stats.getProperty("pubsubshard_channels", "0"));
 		}
 	}
 

@@ -72,11 +72,14 @@ import dev.ssereplay.store.StreamSummary;
  * one pattern subscription.
  * <p>
  * On Redis Cluster (a cluster-aware connection factory) each stream lives on
- * the master of its hash tag's slot. Live events use classic pub/sub, which the
- * cluster delivers to every node, so the subscriptions, on whichever node
- * Lettuce chose and moved to another when that node fails, receive the events
- * of every master. A master that cannot be reached fails the calls on
- * its own streams only, and a replica that takes over is another server
+ * the master of its hash tag's slot. Live events use sharded pub/sub on Redis 7
+ * ({@link RedisPubSub}): each is published on its stream's master, which passes
+ * it to its replicas only, and each channel is subscribed to on that master; a
+ * subscription whose slot moved, or whose master died, is made again on the
+ * master of the moment. With classic pub/sub the cluster delivers every event to
+ * every node, and the subscriptions, on whichever node Lettuce chose, receive
+ * the events of every master. A master that cannot be reached fails the calls
+ * on its own streams only, and a replica that takes over is another server
  * process: its streams start new epochs, as after a restart.
  * <p>
  * Thread-safe.
@@ -283,6 +286,9 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	 * and when Redis cannot be reached, subscribing is retried every second by
 	 * {@link #housekeep()}.
 	 * @param listener called for each event, on the store's listener thread
+	 * @throws IllegalStateException when the store uses sharded pub/sub and
+	 * {@code retainWhile} was not called: sharded pub/sub cannot subscribe to
+	 * every stream at once
 	 */
 	@Override
 	public void addListener(Consumer<StoredEvent> listener) {

@@ -14,7 +14,10 @@
  * {@code AsyncAppends} bounds the appends sent without waiting;</li>
  * <li>{@code RedisStreamCatalog} describes and lists streams;</li>
  * <li>{@code RedisLiveFeed} follows streams through {@code ChannelSubscription}
- * and repairs a lost live event, {@code LiveListeners} hands what arrives to the
+ * and repairs a lost live event; a {@code ChannelConnection} subscribes to the
+ * channels, with classic pub/sub ({@code ClassicChannels}, through Spring Data
+ * Redis) or sharded pub/sub ({@code ShardedChannels}, on Lettuce's own
+ * connection), as {@code PubSubMode} decided once; {@code LiveListeners} hands what arrives to the
  * store's listeners on a thread of its own, and {@code RedisHousekeeping} runs
  * the periodic work;</li>
  * <li>{@code ScriptRunner} runs the store's scripts, synchronously or without
@@ -22,7 +25,8 @@
  * of failures) and the connection and cluster topology of {@code RedisNodes};
  * {@code NodeHealth} makes calls fail fast while Redis or a master does not
  * answer, which after a timeout a PING must confirm;</li>
- * <li>{@code RedisStoreSettings} checks the store's settings once.</li>
+ * <li>{@code RedisReplayStoreBuilder} names the store's settings, and
+ * {@code RedisStoreSettings} checks them once.</li>
  * </ul>
  */
 package dev.ssereplay.store.redis;
