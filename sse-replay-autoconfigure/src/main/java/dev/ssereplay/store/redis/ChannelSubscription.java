@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
@@ -41,6 +41,8 @@ import java.util.function.Supplier;
  */
 final class ChannelSubscription {
 
+	private static final long RESUBSCRIBE_RETRY_MILLIS = 1000;
+
 	private final Supplier<ChannelConnection> connections;
 
 	// Made by the first subscription. Used on the thread only.
@@ -51,7 +53,7 @@ final class ChannelSubscription {
 	// The streams subscribed to, with their channels. Changed on the thread only.
 	private final Map<String, byte[]> channels = new ConcurrentHashMap<>();
 
-	private final ExecutorService thread;
+	private final ScheduledExecutorService thread;
 
 	private volatile boolean failing;
 
@@ -65,7 +67,7 @@ final class ChannelSubscription {
 	ChannelSubscription(Supplier<ChannelConnection> connections, Duration timeout) {
 		this.connections = connections;
 		this.timeoutMillis = timeout.toMillis();
-		this.thread = Executors.newSingleThreadExecutor((task) -> {
+		this.thread = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread subscribing = new Thread(task, "sse-replay-redis-subscriptions");
 			subscribing.setDaemon(true);
 			return subscribing;
@@ -153,29 +155,13 @@ final class ChannelSubscription {
 	/**
 	 * Subscribes again to a stream's channel, on the subscriptions' thread, when
 	 * it is subscribed to: its node may have changed, or Redis ended the
-	 * subscription. Returns at once; a failure is left to the next call.
+	 * subscription. Returns at once; a failure is tried again a second later,
+	 * until it succeeds or the stream is left, since the cluster's nodes may not
+	 * agree yet on which master holds the slot.
 	 */
 	void resubscribeLater(String stream) {
 		try {
-			this.thread.execute(() -> {
-				byte[] channel = this.channels.get(stream);
-				if (channel == null) {
-					return;
-				}
-				try {
-					if (isOpen()) {
-						this.connection.resubscribe(channel);
-					}
-					else {
-						// Its node is gone: every channel is subscribed to again on a new
-						// connection.
-						doSubscribe(stream, channel);
-					}
-				}
-				catch (RuntimeException ex) {
-					// Still lagging at the next check, which asks again.
-				}
-			});
+			this.thread.execute(() -> resubscribe(stream));
 		}
 		catch (RejectedExecutionException ex) {
 			// Closed.
@@ -247,6 +233,31 @@ final class ChannelSubscription {
 				closeConnection();
 			}
 			throw ex;
+		}
+	}
+
+	private void resubscribe(String stream) {
+		byte[] channel = this.channels.get(stream);
+		if (channel == null) {
+			return;
+		}
+		try {
+			if (isOpen()) {
+				this.connection.resubscribe(channel);
+			}
+			else {
+				// Its node is gone: every channel is subscribed to again on a new
+				// connection.
+				doSubscribe(stream, channel);
+			}
+		}
+		catch (RuntimeException ex) {
+			try {
+				this.thread.schedule(() -> resubscribe(stream), RESUBSCRIBE_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+			}
+			catch (RejectedExecutionException closed) {
+				// Closed meanwhile.
+			}
 		}
 	}
 

@@ -3,10 +3,8 @@ package dev.ssereplay.store.redis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -34,11 +32,11 @@ import dev.ssereplay.store.StoreUnavailableException;
  * before its first listener, it subscribes to the channel of each such stream
  * when the stream is first read ({@link #prepare}), and leaves it when the
  * stream has no subscribers here any more, so that an instance receives the
- * events of its own streams only ({@link ChannelSubscription}). Otherwise the
- * first listener subscribes to the channels of all streams with one pattern,
- * and listeners receive every event ({@link LiveSubscription}); a pattern
- * subscription that could not be made is made again by
- * {@link #resubscribeIfNeeded()}.
+ * events of its own streams only. Otherwise the first listener subscribes to
+ * the channels of all streams with one pattern, and listeners receive every
+ * event; a pattern subscription that could not be made is made again by
+ * {@link #resubscribeIfNeeded()}. Which subscriptions, and of which kind of
+ * pub/sub, is {@link LiveSubscriptions}'s.
  * <p>
  * Pub/sub is a hint: messages are lost while the subscription is reconnecting. A
  * subscriber that sees a hole reads it from the history, but a lost last message
@@ -53,8 +51,10 @@ import dev.ssereplay.store.StoreUnavailableException;
  * the pattern subscription, the first time and each time Lettuce made it again
  * after a reconnect, the feed notes that every followed stream's head must be
  * checked ({@link #takeResubscribed()}): messages published while it was away
- * are lost. Each time Redis confirms a stream's channel, that stream's head is
- * checked at the next pass.
+ * are lost. Each time Redis confirms a stream's channel, or ends its sharded
+ * subscription unasked, that stream's head is checked at the next pass; a
+ * stream found behind is also subscribed to again, since a sharded subscription
+ * dies with its master.
  * <p>
  * Thread-safe.
  */
@@ -64,14 +64,6 @@ final class RedisLiveFeed {
 	// log levels for.
 	private static final Logger logger = LoggerFactory.getLogger(RedisReplayStore.class);
 
-	private final LettuceConnectionFactory connectionFactory;
-
-	private final PubSubMode pubSub;
-
-	private final RedisKeys keys;
-
-	private final Duration commandTimeout;
-
 	private final ReplayStore history;
 
 	private final Map<String, FollowedStream> followed = new ConcurrentHashMap<>();
@@ -80,18 +72,15 @@ final class RedisLiveFeed {
 
 	private volatile Predicate<String> inUse = (stream) -> false;
 
-	private volatile LiveSubscription subscription;
-
-	private volatile ChannelSubscription channels;
+	private final LiveSubscriptions subscriptions;
 
 	// Whether followWhile was called: listen to the followed streams only.
 	private volatile boolean followsSome;
 
-	// Set each time Redis confirms the subscription.
+	// Set each time Redis confirms the pattern subscription.
 	private final AtomicBoolean resubscribed = new AtomicBoolean();
 
-	// Guarded by this.
-	private boolean closed;
+	private final AtomicBoolean closed = new AtomicBoolean();
 
 	/**
 	 * Creates a feed that does not subscribe until its first listener is added.
@@ -105,12 +94,10 @@ final class RedisLiveFeed {
 	 */
 	RedisLiveFeed(LettuceConnectionFactory connectionFactory, RedisKeys keys, Duration commandTimeout,
 			PubSubMode pubSub, ReplayStore history) {
-		this.connectionFactory = connectionFactory;
-		this.pubSub = pubSub;
-		this.keys = keys;
-		this.commandTimeout = commandTimeout;
 		this.history = history;
 		this.listeners = new LiveListeners(keys, this.followed::get);
+		this.subscriptions = new LiveSubscriptions(connectionFactory, keys, commandTimeout, pubSub,
+				this.listeners::received, this::interrupted, () -> this.resubscribed.set(true));
 	}
 
 	/**
@@ -118,11 +105,13 @@ final class RedisLiveFeed {
 	 * {@link #followWhile} was called before, the first listener subscribes to
 	 * all streams, waiting up to the command timeout for Redis to confirm; a
 	 * failure is logged, not thrown.
+	 * @throws IllegalStateException when the feed would listen to every stream
+	 * with sharded pub/sub
 	 */
 	void addListener(Consumer<StoredEvent> listener) {
 		this.listeners.add(listener);
-		if (this.subscription == null && this.channels == null) {
-			listen();
+		if (!this.subscriptions.isStarted()) {
+			this.subscriptions.start(this.followsSome);
 		}
 	}
 
@@ -145,16 +134,8 @@ final class RedisLiveFeed {
 	 * subscription
 	 */
 	void prepare(String stream) {
-		ChannelSubscription current = this.channels;
-		if (current == null || !this.inUse.test(stream)) {
-			return;
-		}
-		try {
-			current.subscribe(stream, this.keys.channel(stream));
-		}
-		catch (RuntimeException ex) {
-			throw new StoreUnavailableException(
-					"Could not subscribe to live events of stream '" + stream + "': " + ex.getMessage(), ex);
+		if (this.inUse.test(stream)) {
+			this.subscriptions.subscribe(stream);
 		}
 	}
 
@@ -166,16 +147,10 @@ final class RedisLiveFeed {
 	 * {@link StoreUnavailableException}
 	 */
 	CompletableFuture<Void> prepareAsync(String stream) {
-		ChannelSubscription current = this.channels;
-		if (current == null || !this.inUse.test(stream)) {
+		if (!this.inUse.test(stream)) {
 			return CompletableFuture.completedFuture(null);
 		}
-		return current.subscribeAsync(stream, this.keys.channel(stream)).exceptionallyCompose((failure) -> {
-			Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
-					? failure.getCause() : failure;
-			return CompletableFuture.failedFuture(new StoreUnavailableException(
-					"Could not subscribe to live events of stream '" + stream + "': " + cause.getMessage(), cause));
-		});
+		return this.subscriptions.subscribeAsync(stream);
 	}
 
 	/**
@@ -192,13 +167,10 @@ final class RedisLiveFeed {
 		}
 		else if (this.inUse.test(stream)) {
 			this.followed.putIfAbsent(stream, new FollowedStream(head));
-			ChannelSubscription current = this.channels;
-			if (current != null) {
-				// Subscribed already, unless the stream gained its subscribers after the
-				// read began; then the first touch finds what was missed meanwhile, and
-				// a subscription that fails is made at the next read.
-				current.subscribeLater(stream, this.keys.channel(stream));
-			}
+			// Subscribed already, unless the stream gained its subscribers after the
+			// read began; then the first touch finds what was missed meanwhile, and a
+			// subscription that fails is made at the next read.
+			this.subscriptions.subscribeLater(stream);
 		}
 	}
 
@@ -235,10 +207,7 @@ final class RedisLiveFeed {
 				streams.add(stream);
 			}
 		}
-		ChannelSubscription current = this.channels;
-		if (current != null) {
-			current.unsubscribeUnless(this.inUse);
-		}
+		this.subscriptions.unsubscribeUnless(this.inUse);
 		return streams;
 	}
 
@@ -293,12 +262,9 @@ final class RedisLiveFeed {
 	void checkHead(String stream, EventId head) {
 		FollowedStream state = this.followed.get(stream);
 		if (state != null && state.lagsBehind(head)) {
-			ChannelSubscription perStream = this.channels;
-			if (perStream != null) {
-				// A sharded subscription stays on the node that held the slot: after a
-				// failover it hears nothing until made on the new master.
-				perStream.resubscribeLater(stream);
-			}
+			// A sharded subscription stays on the node that held the slot: after its
+			// master died it hears nothing until made on the new master.
+			this.subscriptions.resubscribeLater(stream);
 			redeliverNewest(stream, head);
 		}
 	}
@@ -308,13 +274,7 @@ final class RedisLiveFeed {
 	 * @throws RuntimeException when it still cannot be made
 	 */
 	void resubscribeIfNeeded() {
-		LiveSubscription current = this.subscription;
-		if (current == null || current.isSubscribed()) {
-			return;
-		}
-		checkPatternPossible();
-		current.subscribe();
-		logger.info("Redis replay store subscribed to live events");
+		this.subscriptions.resubscribeIfNeeded();
 	}
 
 	/**
@@ -322,12 +282,7 @@ final class RedisLiveFeed {
 	 * Lettuce reconnects it, it still counts.
 	 */
 	boolean isListening() {
-		ChannelSubscription perStream = this.channels;
-		if (perStream != null) {
-			return perStream.isSubscribed();
-		}
-		LiveSubscription current = this.subscription;
-		return current != null && current.isSubscribed();
+		return this.subscriptions.isListening();
 	}
 
 	/**
@@ -341,95 +296,16 @@ final class RedisLiveFeed {
 	 * Unsubscribes and stops the listener thread. Idempotent.
 	 */
 	void close() {
-		LiveSubscription current;
-		ChannelSubscription perStream;
-		synchronized (this) {
-			if (this.closed) {
-				return;
-			}
-			this.closed = true;
-			current = this.subscription;
-			perStream = this.channels;
-		}
-		if (current != null) {
-			current.close();
-		}
-		if (perStream != null) {
-			perStream.close();
-		}
-		this.listeners.close();
-	}
-
-	private synchronized void listen() {
-		if (this.subscription != null || this.channels != null || this.closed) {
-			return;
-		}
-		if (this.followsSome) {
-			this.channels = new ChannelSubscription(this::channelConnection, this.commandTimeout);
-			return;
-		}
-		checkPatternPossible();
-		LiveSubscription created = new LiveSubscription(this.connectionFactory, this.keys.pattern(),
-				this.listeners::received, () -> this.resubscribed.set(true), this.commandTimeout);
-		this.subscription = created;
-		try {
-			created.subscribe();
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Redis replay store could not subscribe to live events yet; retrying every second: {}",
-					ex.toString());
+		if (this.closed.compareAndSet(false, true)) {
+			this.subscriptions.close();
+			this.listeners.close();
 		}
 	}
 
-	// On the subscriptions' thread, when the first channel is subscribed to.
-	private ChannelConnection channelConnection() {
-		if (this.pubSub.sharded()) {
-			return new ShardedChannels(this.connectionFactory, this.listeners::received, this::channelSubscribed,
-					this::channelDropped, this.commandTimeout);
-		}
-		return new ClassicChannels(this.connectionFactory, this.listeners::received, this::channelSubscribed);
-	}
-
-	// Sharded pub/sub has no pattern subscription: listening to every stream
-	// takes classic pub/sub, on every instance.
-	private void checkPatternPossible() {
-		boolean sharded;
-		try {
-			sharded = this.pubSub.sharded();
-		}
-		catch (StoreUnavailableException ex) {
-			// Unknown yet; resubscribeIfNeeded asks again.
-			return;
-		}
-		if (sharded) {
-			throw new IllegalStateException("A Redis replay store with sharded pub/sub (sse.replay.redis.pub-sub "
-					+ this.pubSub.setting().name().toLowerCase(Locale.ROOT) + ") delivers the events of "
-					+ "the streams it follows only: call retainWhile before the first listener, as the broker "
-					+ "does, or use classic pub/sub on every instance");
-		}
-	}
-
-	// On Lettuce's event loop thread: Redis ended a channel's subscription unasked,
-	// as it does when the channel's slot moved to another master.
-	private void channelDropped(byte[] channel) {
-		String stream = this.keys.streamOf(channel);
-		ChannelSubscription perStream = this.channels;
-		if (stream == null || perStream == null) {
-			return;
-		}
+	// On Lettuce's event loop thread: live messages of the stream may have been
+	// lost, while its subscription was away.
+	private void interrupted(String stream) {
 		FollowedStream state = this.followed.get(stream);
-		if (state != null) {
-			state.touchAgain();
-		}
-		logger.debug("Redis ended the subscription to the live events of stream '{}'; subscribing again", stream);
-		perStream.resubscribeLater(stream);
-	}
-
-	// On Lettuce's event loop thread: messages published on the channel while it
-	// was away, after a reconnect, are lost.
-	private void channelSubscribed(byte[] channel) {
-		String stream = this.keys.streamOf(channel);
-		FollowedStream state = (stream != null) ? this.followed.get(stream) : null;
 		if (state != null) {
 			state.touchAgain();
 		}

@@ -13,8 +13,10 @@
  * <li>{@code RedisStreamHistory} appends to, reads and deletes one stream, and
  * {@code AsyncAppends} bounds the appends sent without waiting;</li>
  * <li>{@code RedisStreamCatalog} describes and lists streams;</li>
- * <li>{@code RedisLiveFeed} follows streams through {@code ChannelSubscription}
- * and repairs a lost live event; a {@code ChannelConnection} subscribes to the
+ * <li>{@code RedisLiveFeed} follows streams and repairs a lost live event;
+ * {@code LiveSubscriptions} holds its subscriptions, one
+ * {@code ChannelSubscription} per followed stream or one pattern
+ * ({@code LiveSubscription}); a {@code ChannelConnection} subscribes to the
  * channels, with classic pub/sub ({@code ClassicChannels}, through Spring Data
  * Redis) or sharded pub/sub ({@code ShardedChannels}, on Lettuce's own
  * connection), as {@code PubSubMode} decided once; {@code LiveListeners} hands what arrives to the
