@@ -248,18 +248,14 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	 */
 	@Override
 	public StreamPage streams(String from, int limit) {
-		if (limit < 1) {
-			throw new IllegalArgumentException("limit must be positive, was " + limit);
-		}
+		checkLimit(limit);
 		return this.catalog.streams(from, limit);
 	}
 
 	@Override
 	public ReadResult readAfter(String stream, EventId after, int limit) {
 		StreamNames.check(stream);
-		if (limit < 1) {
-			throw new IllegalArgumentException("limit must be positive, was " + limit);
-		}
+		checkLimit(limit);
 		return this.history.readAfter(stream, after, limit);
 	}
 
@@ -271,9 +267,7 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	@Override
 	public CompletableFuture<ReadResult> readAfterAsync(String stream, EventId after, int limit) {
 		StreamNames.check(stream);
-		if (limit < 1) {
-			throw new IllegalArgumentException("limit must be positive, was " + limit);
-		}
+		checkLimit(limit);
 		return this.history.readAfterAsync(stream, after, limit);
 	}
 
@@ -425,6 +419,12 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	public void close() {
 		if (this.housekeeping.close()) {
 			this.liveFeed.close();
+		}
+	}
+
+	private static void checkLimit(int limit) {
+		if (limit < 1) {
+			throw new IllegalArgumentException("limit must be positive, was " + limit);
 		}
 	}
 
