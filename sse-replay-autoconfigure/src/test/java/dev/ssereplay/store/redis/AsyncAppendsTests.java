@@ -44,7 +44,7 @@ class AsyncAppendsTests {
 	void anAppendHoldsItsPlaceUntilRedisAnswers() {
 		AsyncAppends appends = new AsyncAppends(2, Duration.ofSeconds(10));
 		CompletableFuture<List<Object>> reply = new CompletableFuture<>();
-		CompletableFuture<StoredEvent> appended = appends.send("append to stream 's'", send(reply), this::stored);
+		CompletableFuture<StoredEvent> appended = appends.send("s", "append to stream 's'", send(reply), this::stored);
 		assertThat(appends.inFlight()).isEqualTo(1);
 		assertThat(appended).isNotDone();
 		reply.complete(REPLY);
@@ -56,9 +56,9 @@ class AsyncAppendsTests {
 	void anAppendBeyondTheBoundIsSentOnceAPlaceIsFree() throws Exception {
 		AsyncAppends appends = new AsyncAppends(1, Duration.ofSeconds(30));
 		CompletableFuture<List<Object>> first = new CompletableFuture<>();
-		appends.send("append to stream 's'", send(first), this::stored);
+		appends.send("s", "append to stream 's'", send(first), this::stored);
 		Future<CompletableFuture<StoredEvent>> second = this.publisher
-			.submit(() -> appends.send("append to stream 's'", send(CompletableFuture.completedFuture(REPLY)),
+			.submit(() -> appends.send("s", "append to stream 's'", send(CompletableFuture.completedFuture(REPLY)),
 					this::stored));
 		Thread.sleep(100);
 		assertThat(second).isNotDone();
@@ -72,8 +72,8 @@ class AsyncAppendsTests {
 	@Test
 	void anAppendThatFindsNoPlaceWithinTheTimeoutFailsUnsent() {
 		AsyncAppends appends = new AsyncAppends(1, Duration.ofMillis(50));
-		appends.send("append to stream 's'", send(new CompletableFuture<>()), this::stored);
-		CompletableFuture<StoredEvent> appended = appends.send("append to stream 's'", send(new CompletableFuture<>()),
+		appends.send("s", "append to stream 's'", send(new CompletableFuture<>()), this::stored);
+		CompletableFuture<StoredEvent> appended = appends.send("s", "append to stream 's'", send(new CompletableFuture<>()),
 				this::stored);
 		assertThatExceptionOfType(StoreUnavailableException.class).isThrownBy(() -> failure(appended))
 			.withMessage("Could not append to stream 's': 1 appends (sse.replay.redis.max-in-flight-appends) have "
@@ -86,7 +86,7 @@ class AsyncAppendsTests {
 	void aFailedAppendGivesItsPlaceBackAndFailsWithTheSameException() {
 		AsyncAppends appends = new AsyncAppends(1, Duration.ofSeconds(10));
 		StoreUnavailableException unavailable = new StoreUnavailableException("Redis is down", null);
-		CompletableFuture<StoredEvent> appended = appends.send("append to stream 's'",
+		CompletableFuture<StoredEvent> appended = appends.send("s", "append to stream 's'",
 				send(CompletableFuture.failedFuture(unavailable)), this::stored);
 		assertThatExceptionOfType(StoreUnavailableException.class).isThrownBy(() -> failure(appended))
 			.isSameAs(unavailable);
@@ -96,7 +96,7 @@ class AsyncAppendsTests {
 	@Test
 	void aReplyThatIsNotAStoredEventFailsTheAppendAndGivesItsPlaceBack() {
 		AsyncAppends appends = new AsyncAppends(1, Duration.ofSeconds(10));
-		CompletableFuture<StoredEvent> appended = appends.send("append to stream 's'",
+		CompletableFuture<StoredEvent> appended = appends.send("s", "append to stream 's'",
 				send(CompletableFuture.completedFuture(REPLY)), (reply) -> {
 					throw new StreamCompletedException("s");
 				});
@@ -110,7 +110,7 @@ class AsyncAppendsTests {
 		Thread.currentThread().interrupt();
 		CompletableFuture<StoredEvent> appended;
 		try {
-			appended = appends.send("append to stream 's'", send(new CompletableFuture<>()), this::stored);
+			appended = appends.send("s", "append to stream 's'", send(new CompletableFuture<>()), this::stored);
 		}
 		finally {
 			assertThat(Thread.interrupted()).isTrue();
