@@ -48,6 +48,9 @@ final class RedisStreamHistory {
 
 	private static final long APPEND_REPEATED = 2;
 
+	// Where the batch script's arguments hold the first event's body.
+	private static final int BATCH_BODIES = 6;
+
 	private static final int STATUS_EVENTS = 0;
 
 	private static final int STATUS_OTHER_EPOCH = 1;
@@ -113,14 +116,15 @@ final class RedisStreamHistory {
 	 * {@link AsyncAppends}). The scripts are loaded, and the keys and arguments
 	 * built, before: the call may be sent by another thread, under a lock, where
 	 * nothing may wait for Redis, and nothing between taking the place and
-	 * sending can throw and keep it.
+	 * sending can throw and keep it. A batch's arguments are built when it is
+	 * sent, once for all of its events, from what is known by then: the publish
+	 * command was read for the append's own arguments.
 	 */
 	CompletableFuture<StoredEvent> appendAsync(String stream, SseEvent event) {
 		String what = "append to stream '" + stream + "'";
 		byte[] body = SseFormat.body(event);
 		byte[][] keys = this.keys.of(stream);
 		byte[][] arguments = appendArguments(stream, body, null);
-		byte[][] batchArguments = batchArguments(stream);
 		try {
 			this.scripts.load(RedisScript.APPEND, what);
 			this.scripts.load(RedisScript.APPEND_BATCH, what);
@@ -131,7 +135,7 @@ final class RedisStreamHistory {
 		return this.asyncAppends.sendJoinable(stream, what, body,
 				() -> this.scripts.runAsync(RedisScript.APPEND, what, keys, arguments),
 				(bodies) -> this.scripts.runAsync(RedisScript.APPEND_BATCH, what, keys,
-						withBodies(batchArguments, bodies)),
+						batchArguments(stream, bodies)),
 				(reply, index) -> appended(stream, event, body, false, reply, index));
 	}
 
@@ -287,19 +291,18 @@ final class RedisStreamHistory {
 				this.pubSub.publishCommand() };
 	}
 
-	// The batch script's arguments before the events' bodies.
-	private byte[][] batchArguments(String stream) {
-		return new byte[][] { newEpoch(), this.maxEventsArgument, this.timeToLiveArgument, this.keys.channel(stream),
-				this.checkServerArgument, this.pubSub.publishCommand() };
-	}
-
-	private static byte[][] withBodies(byte[][] arguments, List<byte[]> bodies) {
-		byte[][] all = new byte[arguments.length + bodies.size()][];
-		System.arraycopy(arguments, 0, all, 0, arguments.length);
+	private byte[][] batchArguments(String stream, List<byte[]> bodies) {
+		byte[][] arguments = new byte[BATCH_BODIES + bodies.size()][];
+		arguments[0] = newEpoch();
+		arguments[1] = this.maxEventsArgument;
+		arguments[2] = this.timeToLiveArgument;
+		arguments[3] = this.keys.channel(stream);
+		arguments[4] = this.checkServerArgument;
+		arguments[5] = this.pubSub.publishCommand();
 		for (int i = 0; i < bodies.size(); i++) {
-			all[arguments.length + i] = bodies.get(i);
+			arguments[BATCH_BODIES + i] = bodies.get(i);
 		}
-		return all;
+		return arguments;
 	}
 
 	private IdempotentAppend appendedOnce(String stream, SseEvent event, byte[] body, List<Object> reply) {
