@@ -53,13 +53,14 @@ import dev.ssereplay.store.StoreUnavailableException;
  * delivers the answer: a command sent there is written at once, ahead of those
  * that other threads handed to that thread before and it has not written yet,
  * while commands sent from other threads are written in the order they were
- * sent. The synchronous appends to a stream {@linkplain #awaitSent wait} until
- * its queued appends are sent, for the same reason.
+ * sent. (So appends made on Lettuce's I/O thread could overtake their own
+ * queued ones; they are not made there, since making one may wait.) The
+ * synchronous appends to a stream {@linkplain #awaitSent wait} until its queued
+ * appends are sent, for the same reason.
  * <p>
  * Thread-safe: the queues and the calls on their way are behind one lock, held
- * in {@link #queue}, {@link #answered}, {@link #sendQueued} and
- * {@link #awaitSent} only; replies and failures are handed to the appends'
- * futures after it.
+ * in {@code queue}, {@code answered}, {@code sendQueued} and {@code awaitSent}
+ * only; replies and failures are handed to the appends' futures after it.
  */
 final class AsyncAppends {
 
