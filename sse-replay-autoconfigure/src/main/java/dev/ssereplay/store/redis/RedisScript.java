@@ -20,6 +20,8 @@ record RedisScript(String name, byte[] text, String sha1) {
 
 	static final RedisScript APPEND = load("append.lua");
 
+	static final RedisScript APPEND_BATCH = load("append_batch.lua");
+
 	static final RedisScript READ = load("read.lua");
 
 	static final RedisScript HEAD = load("head.lua");

@@ -14,17 +14,21 @@ import dev.ssereplay.store.EvictionReason;
 import dev.ssereplay.store.IdempotentAppend;
 import dev.ssereplay.store.ReadResult;
 import dev.ssereplay.store.ResyncReason;
+import dev.ssereplay.store.StoreUnavailableException;
 import dev.ssereplay.store.StreamCompletedException;
 import dev.ssereplay.store.StreamStatus;
 
 /**
  * The commands on one stream's history in Redis, one script each: append (at
- * once, or sent without waiting within the bound of {@link AsyncAppends}),
- * delete, read the head, read the events after a position. Builds each script's
- * arguments from the store's settings, decodes its reply, counts the events the
- * scripts removed to keep the bounds, and hands every head it reads to the
- * {@link RedisLiveFeed}, which follows the streams that have subscribers here.
- * Stream names are checked by the caller.
+ * once, or sent without waiting within the bound of {@link AsyncAppends}, which
+ * sends the appends that queue up for a stream together, in one call of the
+ * batch script), delete, read the head, read the events after a position.
+ * Builds each script's arguments from the store's settings, decodes its reply,
+ * counts the events the scripts removed to keep the bounds, and hands every
+ * head it reads to the {@link RedisLiveFeed}, which follows the streams that
+ * have subscribers here. Stream names are checked by the caller. The
+ * synchronous appends and the delete go after the appends to the stream sent
+ * without waiting before them.
  * <p>
  * Each stream is a Redis Stream of whole event frames with ids
  * {@code <sequence>-0}, beside a hash that holds the stream's epoch, its last
@@ -43,6 +47,9 @@ final class RedisStreamHistory {
 	private static final long APPEND_ENDED = 1;
 
 	private static final long APPEND_REPEATED = 2;
+
+	// Where the batch script's arguments hold the first event's body.
+	private static final int BATCH_BODIES = 6;
 
 	private static final int STATUS_EVENTS = 0;
 
@@ -104,16 +111,32 @@ final class RedisStreamHistory {
 
 	/**
 	 * Sends the append script without waiting for Redis, once the append has a
-	 * place among those in flight. The keys and arguments are built before, so
-	 * that nothing between taking the place and sending can throw and keep it.
+	 * place among those in flight; when appends to the stream queue up behind
+	 * others, they go together in one call of the batch script (see
+	 * {@link AsyncAppends}). The scripts are loaded, and the keys and arguments
+	 * built, before: the call may be sent by another thread, under a lock, where
+	 * nothing may wait for Redis, and nothing between taking the place and
+	 * sending can throw and keep it. A batch's arguments are built when it is
+	 * sent, once for all of its events, from what is known by then: the publish
+	 * command was read for the append's own arguments.
 	 */
 	CompletableFuture<StoredEvent> appendAsync(String stream, SseEvent event) {
 		String what = "append to stream '" + stream + "'";
 		byte[] body = SseFormat.body(event);
 		byte[][] keys = this.keys.of(stream);
 		byte[][] arguments = appendArguments(stream, body, null);
-		return this.asyncAppends.send(what, () -> this.scripts.runAsync(RedisScript.APPEND, what, keys, arguments),
-				(reply) -> appended(stream, event, body, false, reply));
+		try {
+			this.scripts.load(RedisScript.APPEND, what);
+			this.scripts.load(RedisScript.APPEND_BATCH, what);
+		}
+		catch (StoreUnavailableException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		return this.asyncAppends.sendJoinable(stream, what, body,
+				() -> this.scripts.runAsync(RedisScript.APPEND, what, keys, arguments),
+				(bodies) -> this.scripts.runAsync(RedisScript.APPEND_BATCH, what, keys,
+						batchArguments(stream, bodies)),
+				(reply, index) -> appended(stream, event, body, false, reply, index));
 	}
 
 	/**
@@ -122,8 +145,10 @@ final class RedisStreamHistory {
 	 */
 	IdempotentAppend appendOnce(String stream, SseEvent event, IdempotencyKey key) {
 		byte[] body = SseFormat.body(event);
-		List<Object> reply = this.scripts.run(RedisScript.APPEND, "append to stream '" + stream + "'",
-				this.keys.of(stream, key), appendArguments(stream, body, null));
+		String what = "append to stream '" + stream + "'";
+		this.asyncAppends.awaitSent(stream, what);
+		List<Object> reply = this.scripts.run(RedisScript.APPEND, what, this.keys.of(stream, key),
+				appendArguments(stream, body, null));
 		return appendedOnce(stream, event, body, reply);
 	}
 
@@ -136,7 +161,14 @@ final class RedisStreamHistory {
 		byte[] body = SseFormat.body(event);
 		byte[][] keys = this.keys.of(stream, key);
 		byte[][] arguments = appendArguments(stream, body, null);
-		return this.asyncAppends.send(what, () -> this.scripts.runAsync(RedisScript.APPEND, what, keys, arguments),
+		try {
+			this.scripts.load(RedisScript.APPEND, what);
+		}
+		catch (StoreUnavailableException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		return this.asyncAppends.send(stream, what,
+				() -> this.scripts.runAsync(RedisScript.APPEND, what, keys, arguments),
 				(reply) -> appendedOnce(stream, event, body, reply));
 	}
 
@@ -149,9 +181,10 @@ final class RedisStreamHistory {
 	 */
 	StoredEvent delete(String stream, SseEvent finalEvent) {
 		byte[] body = SseFormat.body(finalEvent);
-		List<Object> reply = this.scripts.run(RedisScript.DELETE, "delete stream '" + stream + "'",
-				this.keys.of(stream), body, this.timeToLiveArgument, this.keys.channel(stream),
-				this.pubSub.publishCommand());
+		String what = "delete stream '" + stream + "'";
+		this.asyncAppends.awaitSent(stream, what);
+		List<Object> reply = this.scripts.run(RedisScript.DELETE, what, this.keys.of(stream), body,
+				this.timeToLiveArgument, this.keys.channel(stream), this.pubSub.publishCommand());
 		if (reply.size() < 3) {
 			return null;
 		}
@@ -239,12 +272,15 @@ final class RedisStreamHistory {
 		return this.evictions[reason.ordinal()].get();
 	}
 
-	// Appends an event, or the final event when keepFor is given.
+	// Appends an event, or the final event when keepFor is given, after the
+	// appends to the stream sent without waiting before.
 	private StoredEvent append(String stream, SseEvent event, Duration keepFor) {
 		byte[] body = SseFormat.body(event);
-		List<Object> reply = this.scripts.run(RedisScript.APPEND, "append to stream '" + stream + "'",
-				this.keys.of(stream), appendArguments(stream, body, keepFor));
-		return appended(stream, event, body, keepFor != null, reply);
+		String what = "append to stream '" + stream + "'";
+		this.asyncAppends.awaitSent(stream, what);
+		List<Object> reply = this.scripts.run(RedisScript.APPEND, what, this.keys.of(stream),
+				appendArguments(stream, body, keepFor));
+		return appended(stream, event, body, keepFor != null, reply, 0);
 	}
 
 	private byte[][] appendArguments(String stream, byte[] body, Duration keepFor) {
@@ -255,19 +291,40 @@ final class RedisStreamHistory {
 				this.pubSub.publishCommand() };
 	}
 
+	private byte[][] batchArguments(String stream, List<byte[]> bodies) {
+		byte[][] arguments = new byte[BATCH_BODIES + bodies.size()][];
+		arguments[0] = newEpoch();
+		arguments[1] = this.maxEventsArgument;
+		arguments[2] = this.timeToLiveArgument;
+		arguments[3] = this.keys.channel(stream);
+		arguments[4] = this.checkServerArgument;
+		arguments[5] = this.pubSub.publishCommand();
+		for (int i = 0; i < bodies.size(); i++) {
+			arguments[BATCH_BODIES + i] = bodies.get(i);
+		}
+		return arguments;
+	}
+
 	private IdempotentAppend appendedOnce(String stream, SseEvent event, byte[] body, List<Object> reply) {
 		if ((Long) reply.get(5) == APPEND_REPEATED) {
 			return new IdempotentAppend(new EventId(this.keys.epoch(stream, reply.get(0)), (Long) reply.get(1)), true);
 		}
-		return new IdempotentAppend(appended(stream, event, body, false, reply).id(), false);
+		return new IdempotentAppend(appended(stream, event, body, false, reply, 0).id(), false);
 	}
 
-	private StoredEvent appended(String stream, SseEvent event, byte[] body, boolean ends, List<Object> reply) {
+	// Reads the event at a place in its script call: 0 for the append script,
+	// which stores one; the batch script answers the same fields for its first,
+	// and the others follow it.
+	private StoredEvent appended(String stream, SseEvent event, byte[] body, boolean ends, List<Object> reply,
+			int index) {
 		if ((Long) reply.get(5) == APPEND_ENDED) {
 			throw new StreamCompletedException(stream);
 		}
-		EventId id = new EventId(this.keys.epoch(stream, reply.get(0)), (Long) reply.get(1));
-		countEvictions((Long) reply.get(3), (Long) reply.get(4));
+		EventId id = new EventId(this.keys.epoch(stream, reply.get(0)), (Long) reply.get(1) + index);
+		if (index == 0) {
+			// Once per call: what its trims removed.
+			countEvictions((Long) reply.get(3), (Long) reply.get(4));
+		}
 		// The same bytes as the script stored and published.
 		return new StoredEvent(stream, id, event.name(), SseFormat.frame(id, body), (Long) reply.get(2), ends);
 	}

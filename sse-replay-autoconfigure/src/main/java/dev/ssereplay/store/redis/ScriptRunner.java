@@ -90,21 +90,45 @@ final class ScriptRunner {
 	}
 
 	/**
+	 * Loads a script into Redis for {@link #runAsync}, unless it is known to be
+	 * there: one round trip, the first time and after Redis lost it.
+	 * @param what what the call is for, for messages: "append to stream 'orders'"
+	 * @throws StoreUnavailableException when Redis could not be reached
+	 */
+	void load(RedisScript script, String what) {
+		if (this.loaded.contains(script)) {
+			return;
+		}
+		this.health.enter(what);
+		NodeHealth.Node target = this.health.server();
+		try (RedisConnection connection = this.nodes.connection()) {
+			this.calls.answer(this.calls.connected(connection, what).scriptLoad(script.text()));
+			this.loaded.add(script);
+		}
+		catch (RuntimeException ex) {
+			throw this.calls.failed(what, ex, target);
+		}
+	}
+
+	/**
 	 * Sends a script on the keys of one stream without waiting for its reply.
 	 * Scripts sent one after another from one thread run in that order: they
 	 * travel on the factory's one shared connection (on Redis Cluster, on the
 	 * connection to the master of their slot) and Redis runs a connection's
 	 * commands in the order received. Unlike {@link #run}, a script that Redis no
 	 * longer has is not sent again, which would put it after scripts sent since:
-	 * the call fails, and the script is loaded before the next one is sent.
+	 * the call fails, and so do the calls after it until the script is
+	 * {@linkplain #load loaded} again.
 	 * <p>
-	 * May block the caller for one round trip to load the script, the first time
-	 * and after Redis lost it. The future completes on Lettuce's I/O thread, or on
-	 * the JDK's delay thread when Redis did not answer within the timeout (the
-	 * command is then cancelled unless it was written already).
+	 * Never waits for Redis, so it may be called on Lettuce's I/O thread, or
+	 * while holding a lock that the I/O thread takes. The future completes on
+	 * Lettuce's I/O thread, or on the JDK's delay thread when Redis did not answer
+	 * within the timeout (the command is then cancelled unless it was written
+	 * already).
 	 * @param what what the call does, for messages: "append to stream 'orders'"
 	 * @return the script's reply, or a future failed with a
-	 * {@link StoreUnavailableException}
+	 * {@link StoreUnavailableException}, at once when the script is not known to
+	 * be loaded
 	 */
 	CompletableFuture<List<Object>> runAsync(RedisScript script, String what, byte[][] keys, byte[]... args) {
 		return sendAsync(script, what, false, keys, args);
@@ -135,11 +159,17 @@ final class ScriptRunner {
 	/**
 	 * Sends a script without waiting for its reply.
 	 * @param resendLost whether a script that Redis no longer has is sent again by
-	 * its text (for reads, whose order does not matter), rather than loaded before
-	 * it is sent
+	 * its text (for reads, whose order does not matter), rather than failing the
+	 * call until it is loaded
 	 */
 	private CompletableFuture<List<Object>> sendAsync(RedisScript script, String what, boolean resendLost,
 			byte[][] keys, byte[][] args) {
+		if (!resendLost && !this.loaded.contains(script)) {
+			return CompletableFuture.failedFuture(new StoreUnavailableException("Could not " + what
+					+ ": Redis did not have the store's script " + script + " when it was last sent (it restarted, "
+					+ "failed over or its scripts were flushed), so nothing was sent; the script is loaded again "
+					+ "before the next call", null));
+		}
 		RedisFuture<List<Object>> sent;
 		CompletionStage<List<Object>> answered;
 		NodeHealth.Node target = this.health.server();
@@ -148,10 +178,6 @@ final class ScriptRunner {
 			try (RedisConnection connection = this.nodes.connection()) {
 				RedisClusterAsyncCommands<byte[], byte[]> commands = this.calls.connected(connection, what);
 				target = this.health.enter(what, this.nodes.masterOf(keys[0]));
-				if (!resendLost && !this.loaded.contains(script)) {
-					this.calls.answer(commands.scriptLoad(script.text()));
-					this.loaded.add(script);
-				}
 				sent = evalsha(commands, script, keys, args);
 				// The shared connection outlives the connection handle closed here.
 				answered = !resendLost ? sent : sent.toCompletableFuture().exceptionallyCompose((failure) -> {

@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -36,7 +38,8 @@ import static org.awaitility.Awaitility.await;
  * The Redis store on a real Redis Cluster of three masters with a replica each,
  * reached through a cluster-aware Lettuce connection factory: streams spread
  * over the masters with both keys of a stream on one, the live path crosses
- * nodes, appends sent without waiting keep their order on every master, a
+ * nodes, appends sent without waiting keep their order on every master and
+ * those that queue up for a stream go in one script call there, a
  * master that does not answer fails only its own streams, and listing streams
  * visits every master. The store contract on a
  * cluster is {@code RedisClusterContractTests}; application instances and a
@@ -248,6 +251,60 @@ class RedisClusterTests {
 			}
 		}
 		return sum;
+	}
+
+	@Test
+	void appendsThatQueueUpGoAsOneScriptCallPerStreamOnEveryMaster() {
+		RedisReplayStore store = store(connectionFactory);
+		List<StoredEvent> received = new CopyOnWriteArrayList<>();
+		store.addListener(received::add);
+		for (String stream : STREAMS) {
+			store.appendAsync(stream, SseEvent.of("first")).join();
+		}
+		List<Integer> masters = cluster.masterPorts();
+		for (int master : masters) {
+			assertThat(RedisTestCluster.call(master, "CONFIG", "RESETSTAT")).isEqualTo("OK");
+		}
+		List<CompletableFuture<StoredEvent>> sent = new ArrayList<>();
+		try {
+			for (int master : masters) {
+				assertThat(RedisTestCluster.call(master, "CLIENT", "PAUSE", "30000", "WRITE")).isEqualTo("OK");
+			}
+			// Fewer than the appends that may be in flight, which Redis answers only
+			// once unpaused.
+			for (int i = 0; i < 240; i++) {
+				sent.add(store.appendAsync(STREAMS.get(i % STREAMS.size()), SseEvent.of("e" + i)));
+			}
+		}
+		finally {
+			for (int master : masters) {
+				RedisTestCluster.call(master, "CLIENT", "UNPAUSE");
+			}
+		}
+		List<StoredEvent> stored = sent.stream().map(CompletableFuture::join).toList();
+		for (int s = 0; s < STREAMS.size(); s++) {
+			List<StoredEvent> ofStream = new ArrayList<>();
+			for (int i = s; i < stored.size(); i += STREAMS.size()) {
+				ofStream.add(stored.get(i));
+				assertThat(stored.get(i).frame()).asString().endsWith("data: e" + i + "\n\n");
+			}
+			assertThat(ofStream).extracting(StoredEvent::sequence)
+				.containsExactlyElementsOf(LongStream.rangeClosed(2, 41).boxed().toList());
+		}
+		// Per stream, two calls sent at once and one for the 38 queued behind them.
+		long calls = 0;
+		for (int master : masters) {
+			String stats = (String) RedisTestCluster.call(master, "INFO", "commandstats");
+			Matcher evalsha = Pattern.compile("cmdstat_evalsha:calls=(\\d+)")
+				.matcher(stats);
+			calls += evalsha.find() ? Long.parseLong(evalsha.group(1)) : 0;
+		}
+		assertThat(calls).isLessThanOrEqualTo(4L * STREAMS.size());
+		await().atMost(WAIT).until(() -> received.size() == 246);
+		for (String stream : STREAMS) {
+			assertThat(received.stream().filter((event) -> event.stream().equals(stream)).map(StoredEvent::sequence))
+				.containsExactlyElementsOf(LongStream.rangeClosed(1, 41).boxed().toList());
+		}
 	}
 
 	@Test

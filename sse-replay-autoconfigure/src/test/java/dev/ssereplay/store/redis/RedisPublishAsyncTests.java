@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -29,6 +30,7 @@ import dev.ssereplay.event.SseEvent;
 import dev.ssereplay.event.StoredEvent;
 import dev.ssereplay.store.ReadResult;
 import dev.ssereplay.store.StoreUnavailableException;
+import dev.ssereplay.store.StreamCompletedException;
 import dev.ssereplay.web.SseReplay;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -188,9 +190,220 @@ class RedisPublishAsyncTests {
 		assertThat(after.id().epoch()).isEqualTo(before.id().epoch());
 	}
 
+	@Test
+	void appendsThatQueueUpForAStreamGoAsOneScriptCallEachWithItsOwnEvent() {
+		RedisReplayStore store = store(10_000, RedisReplayStore.DEFAULT_MAX_IN_FLIGHT_APPENDS);
+		List<StoredEvent> received = new CopyOnWriteArrayList<>();
+		store.addListener(received::add);
+		EventId start = store.head("queued");
+		store.appendAsync("queued", SseEvent.of("first")).join();
+		assertThat(redis.command("CONFIG", "RESETSTAT")).isEqualTo("+OK");
+		assertThat(redis.command("CLIENT", "PAUSE", "60000", "WRITE")).isEqualTo("+OK");
+		List<CompletableFuture<StoredEvent>> sent = new ArrayList<>();
+		for (int i = 0; i < 100; i++) {
+			sent.add(store.appendAsync("queued", SseEvent.of("tick", "n" + i)));
+		}
+		assertThat(redis.command("CLIENT", "UNPAUSE")).isEqualTo("+OK");
+		List<StoredEvent> stored = sent.stream().map(CompletableFuture::join).toList();
+		// Two sent at once, and the 98 that waited behind them in one call.
+		assertThat(scriptCalls()).isLessThanOrEqualTo(5);
+		assertThat(stored).extracting(StoredEvent::id)
+			.containsExactlyElementsOf(LongStream.rangeClosed(2, 101).mapToObj((n) -> new EventId(start.epoch(), n))
+				.toList());
+		for (int i = 0; i < 100; i++) {
+			assertThat(new String(stored.get(i).frame(), StandardCharsets.UTF_8))
+				.isEqualTo("id: " + stored.get(i).id() + "\nevent: tick\ndata: n" + i + "\n\n");
+		}
+		assertThat(stored).extracting(StoredEvent::timestamp).isSorted();
+		ReadResult.Events history = (ReadResult.Events) store.readAfter("queued", new EventId(start.epoch(), 1), 500);
+		assertThat(history.events()).extracting((event) -> new String(event.frame(), StandardCharsets.UTF_8))
+			.containsExactlyElementsOf(stored.stream().map((event) -> new String(event.frame(), StandardCharsets.UTF_8))
+				.toList());
+		assertThat(history.events()).extracting(StoredEvent::timestamp)
+			.containsExactlyElementsOf(stored.stream().map(StoredEvent::timestamp).toList());
+		// Published once each, in order, from within the script.
+		await().atMost(WAIT).until(() -> received.size() == 101);
+		assertThat(received.subList(1, 101)).extracting(StoredEvent::id)
+			.containsExactlyElementsOf(stored.stream().map(StoredEvent::id).toList());
+		assertThat(store.appendsInFlight()).isZero();
+	}
+
+	@Test
+	void appendsFromSeveralThreadsToSeveralStreamsAreDenseAndInEachThreadsOrder() throws Exception {
+		RedisReplayStore store = store(10_000, 64);
+		List<StoredEvent> received = new CopyOnWriteArrayList<>();
+		store.addListener(received::add);
+		List<String> streams = List.of("many-a", "many-b", "many-c");
+		for (String stream : streams) {
+			assertThat(store.head(stream).sequence()).isZero();
+		}
+		int threads = 4;
+		int perStream = 300;
+		ExecutorService publishers = Executors.newFixedThreadPool(threads);
+		this.closeables.add(publishers::shutdownNow);
+		List<Future<List<CompletableFuture<StoredEvent>>>> published = new ArrayList<>();
+		for (int t = 0; t < threads; t++) {
+			String thread = "t" + t;
+			published.add(publishers.submit(() -> {
+				List<CompletableFuture<StoredEvent>> sent = new ArrayList<>();
+				for (int i = 0; i < perStream; i++) {
+					for (String stream : streams) {
+						sent.add(store.appendAsync(stream, SseEvent.of(thread + " " + stream + " " + i)));
+					}
+				}
+				return sent;
+			}));
+		}
+		for (int t = 0; t < threads; t++) {
+			List<StoredEvent> stored = published.get(t).get(WAIT.toSeconds(), TimeUnit.SECONDS).stream()
+				.map(CompletableFuture::join)
+				.toList();
+			for (int s = 0; s < streams.size(); s++) {
+				String stream = streams.get(s);
+				List<StoredEvent> ofStream = new ArrayList<>();
+				for (int i = 0; i < perStream; i++) {
+					StoredEvent event = stored.get(i * streams.size() + s);
+					assertThat(event.stream()).isEqualTo(stream);
+					assertThat(new String(event.frame(), StandardCharsets.UTF_8))
+						.isEqualTo("id: " + event.id() + "\ndata: t" + t + " " + stream + " " + i + "\n\n");
+					ofStream.add(event);
+				}
+				// In the order this thread made them.
+				assertThat(ofStream).extracting(StoredEvent::sequence).isSorted().doesNotHaveDuplicates();
+			}
+		}
+		for (String stream : streams) {
+			ReadResult.Events history = (ReadResult.Events) store.readAfter(stream,
+					new EventId(store.head(stream).epoch(), 0), 5000);
+			assertThat(history.events()).extracting(StoredEvent::sequence)
+				.containsExactlyElementsOf(LongStream.rangeClosed(1, (long) threads * perStream).boxed().toList());
+			await().atMost(WAIT)
+				.until(() -> received.stream().filter((event) -> event.stream().equals(stream)).count() == threads
+						* perStream);
+			assertThat(received.stream().filter((event) -> event.stream().equals(stream)).map(StoredEvent::frame))
+				.zipSatisfy(history.events().stream().map(StoredEvent::frame).toList(),
+						(live, stored) -> assertThat(live).isEqualTo(stored));
+		}
+		assertThat(store.appendsInFlight()).isZero();
+	}
+
+	@Test
+	void queuedAppendsToAnEndedStreamEachFailAsTheStreamCompleted() {
+		RedisReplayStore store = store(1000, RedisReplayStore.DEFAULT_MAX_IN_FLIGHT_APPENDS);
+		store.appendAsync("ended", SseEvent.of("first")).join();
+		StoredEvent end = store.complete("ended", SseEvent.of("end"), null);
+		assertThat(redis.command("CONFIG", "RESETSTAT")).isEqualTo("+OK");
+		assertThat(redis.command("CLIENT", "PAUSE", "60000", "WRITE")).isEqualTo("+OK");
+		List<CompletableFuture<StoredEvent>> sent = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			sent.add(store.appendAsync("ended", SseEvent.of("e" + i)));
+		}
+		assertThat(redis.command("CLIENT", "UNPAUSE")).isEqualTo("+OK");
+		for (CompletableFuture<StoredEvent> append : sent) {
+			assertThat(append).failsWithin(WAIT)
+				.withThrowableOfType(ExecutionException.class)
+				.withCauseInstanceOf(StreamCompletedException.class);
+		}
+		assertThat(scriptCalls()).isLessThanOrEqualTo(5);
+		assertThat(store.status("ended").end()).isEqualTo(end.id());
+		assertThat(store.appendsInFlight()).isZero();
+	}
+
+	@Test
+	void queuedAppendsToADeletedStreamStartItAgainInANewEpoch() {
+		RedisReplayStore store = store(1000, RedisReplayStore.DEFAULT_MAX_IN_FLIGHT_APPENDS);
+		StoredEvent before = store.appendAsync("restarted", SseEvent.of("first")).join();
+		store.delete("restarted", SseEvent.of("gone"));
+		assertThat(redis.command("CLIENT", "PAUSE", "60000", "WRITE")).isEqualTo("+OK");
+		List<CompletableFuture<StoredEvent>> sent = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			sent.add(store.appendAsync("restarted", SseEvent.of("e" + i)));
+		}
+		assertThat(redis.command("CLIENT", "UNPAUSE")).isEqualTo("+OK");
+		List<StoredEvent> stored = sent.stream().map(CompletableFuture::join).toList();
+		assertThat(stored.get(0).id().epoch()).isNotEqualTo(before.id().epoch());
+		assertThat(stored).extracting(StoredEvent::id)
+			.containsExactlyElementsOf(LongStream.rangeClosed(1, 20)
+				.mapToObj((n) -> new EventId(stored.get(0).id().epoch(), n))
+				.toList());
+	}
+
+	@Test
+	void aSynchronousCompleteAfterQueuedAppendsFromOneThreadGoesAfterThem() throws Exception {
+		RedisReplayStore store = store(1000, RedisReplayStore.DEFAULT_MAX_IN_FLIGHT_APPENDS);
+		store.appendAsync("completed", SseEvent.of("first")).join();
+		assertThat(redis.command("CLIENT", "PAUSE", "60000", "WRITE")).isEqualTo("+OK");
+		ExecutorService publisher = Executors.newSingleThreadExecutor();
+		this.closeables.add(publisher::shutdownNow);
+		List<CompletableFuture<StoredEvent>> sent = new CopyOnWriteArrayList<>();
+		Future<StoredEvent> completed = publisher.submit(() -> {
+			for (int i = 0; i < 50; i++) {
+				sent.add(store.appendAsync("completed", SseEvent.of("e" + i)));
+			}
+			return store.complete("completed", SseEvent.of("end"), null);
+		});
+		await().atMost(WAIT).until(() -> sent.size() == 50);
+		Thread.sleep(100);
+		assertThat(redis.command("CLIENT", "UNPAUSE")).isEqualTo("+OK");
+		assertThat(completed.get(WAIT.toSeconds(), TimeUnit.SECONDS).sequence()).isEqualTo(52);
+		assertThat(sent).extracting((append) -> append.join().sequence())
+			.containsExactlyElementsOf(LongStream.rangeClosed(2, 51).boxed().toList());
+	}
+
+	@Test
+	void aBatchWhoseScriptFailsFailsEachOfItsEventsAndStoresNoneOfThem() throws Exception {
+		String prefix = "async-" + prefixes.incrementAndGet() + ":";
+		RedisReplayStore store = store(prefix, 1000, RedisReplayStore.DEFAULT_MAX_IN_FLIGHT_APPENDS);
+		StoredEvent first = store.appendAsync("broken", SseEvent.of("first")).join();
+		assertThat(redis.command("CONFIG", "RESETSTAT")).isEqualTo("+OK");
+		// Keeps Redis busy for half a second, with the stream's log made a string,
+		// which the scripts' XADD refuses: the appends made meanwhile queue up.
+		ExecutorService busy = Executors.newSingleThreadExecutor();
+		this.closeables.add(busy::shutdownNow);
+		Future<String> spun = busy.submit(() -> redis.command("EVAL", """
+				redis.call('DEL', KEYS[1])
+				redis.call('SET', KEYS[1], 'not a stream')
+				local start = redis.call('TIME')
+				repeat
+				  local now = redis.call('TIME')
+				until (now[1] - start[1]) * 1000000 + (now[2] - start[2]) > 500000
+				return 1
+				""", "1", prefix + "{broken}:log"));
+		Thread.sleep(150);
+		List<CompletableFuture<StoredEvent>> sent = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			sent.add(store.appendAsync("broken", SseEvent.of("e" + i)));
+		}
+		assertThat(spun.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(":1");
+		for (CompletableFuture<StoredEvent> append : sent) {
+			assertThat(append).failsWithin(WAIT)
+				.withThrowableOfType(ExecutionException.class)
+				.withCauseInstanceOf(StoreUnavailableException.class)
+				.withMessageContaining("WRONGTYPE");
+		}
+		// Two calls alone, and one for the 18 queued behind them.
+		assertThat(scriptCalls()).isEqualTo(3);
+		assertThat(store.appendsInFlight()).isZero();
+		assertThat(redis.command("DEL", prefix + "{broken}:log")).isEqualTo(":1");
+		StoredEvent after = store.appendAsync("broken", SseEvent.of("after")).join();
+		assertThat(after.id()).isEqualTo(new EventId(first.id().epoch(), first.sequence() + 1));
+	}
+
+	// The store's scripts that Redis ran since its statistics were reset.
+	private static long scriptCalls() {
+		String calls = redis.command("EVAL",
+				"return tonumber(string.match(redis.call('INFO', 'commandstats'), 'cmdstat_evalsha:calls=(%d+)') or 0)",
+				"0");
+		return Long.parseLong(calls.substring(1));
+	}
+
 	private RedisReplayStore store(int maxEventsPerStream, int maxInFlightAppends) {
+		return store("async-" + prefixes.incrementAndGet() + ":", maxEventsPerStream, maxInFlightAppends);
+	}
+
+	private RedisReplayStore store(String prefix, int maxEventsPerStream, int maxInFlightAppends) {
 		RedisReplayStore store = RedisReplayStore.builder(connectionFactory)
-				.keyPrefix("async-" + prefixes.incrementAndGet() + ":")
+				.keyPrefix(prefix)
 				.maxEventsPerStream(maxEventsPerStream)
 				.timeToLive(Duration.ofHours(1))
 				.commandTimeout(Duration.ofSeconds(30))
