@@ -30,7 +30,8 @@ public class SseReplayRedisProperties {
 
 	/**
 	 * Maximum number of events published with publishAsync that may await Redis's
-	 * answer at once; a publishAsync beyond it waits for one of them.
+	 * answer at once, sent or queued to go with others of their stream; a
+	 * publishAsync beyond it waits for one of them.
 	 */
 	private int maxInFlightAppends = 256;
 

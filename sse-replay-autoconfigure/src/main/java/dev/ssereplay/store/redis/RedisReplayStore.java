@@ -52,9 +52,7 @@ import dev.ssereplay.store.StreamSummary;
  * this one; {@link #append} does not call them itself. Pub/sub is a hint: a
  * subscriber that sees a hole reads it from the history, and a last message lost
  * on the way is passed to the listeners again, from the history, once
- * {@link #housekeep()} has found the live path behind twice in a row. The
- * subscription, the listener thread and that repair are {@link RedisLiveFeed}'s;
- * when a stream's head is checked, {@link RedisHousekeeping}'s.
+ * {@link #housekeep()} has found the live path behind twice in a row.
  * <p>
  * While Redis is unreachable, {@link #append}, {@link #head} and
  * {@link #readAfter} throw {@link StoreUnavailableException}: at once while the
@@ -62,14 +60,6 @@ import dev.ssereplay.store.StreamSummary;
  * nothing); after the command timeout when Redis does not answer (the command
  * may still run), and then at once for a second. Lettuce reconnects, and
  * resubscribes, by itself. Redis 6.2 or later is required.
- * <p>
- * Told which streams have subscribers in this process ({@link #retainWhile})
- * before its first listener is added, as the broker does, the store subscribes
- * to the channel of each such stream when the stream is first read, before the
- * read, and leaves it once the stream has none: an instance receives the events
- * of its own streams only, at the cost of one channel subscription per followed
- * stream. Otherwise its listeners receive the events of every stream, through
- * one pattern subscription.
  * <p>
  * On Redis Cluster (a cluster-aware connection factory) each stream lives on
  * the master of its hash tag's slot. Live events use sharded pub/sub on Redis 7
@@ -185,11 +175,17 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	 * the order sent (on Redis Cluster, a stream's appends all go to the master of
 	 * its slot).
 	 * <p>
-	 * Bounded: while {@code maxInFlightAppends} appends await Redis's answer, a
-	 * call waits for one of them, at most the command timeout, since each is
-	 * answered or fails within it; a publisher faster than Redis is slowed to its
-	 * pace. The call may also wait one round trip to load the script into Redis,
-	 * the first time and after Redis lost it.
+	 * Bounded: while {@code maxInFlightAppends} appends await Redis's answer,
+	 * sent or queued, a call waits for one of them, at most the command timeout,
+	 * since each is answered or fails within it; a publisher faster than Redis is
+	 * slowed to its pace. The call may also wait one round trip to load the
+	 * scripts into Redis, the first time and after Redis lost them. So it must not
+	 * be called on Lettuce's I/O thread.
+	 * <p>
+	 * Coalesced: a stream has at most two script calls on their way; appends to
+	 * it beyond that queue in call order and go together, up to a batch, in one
+	 * script call when one of the two is answered, stored and published in order,
+	 * all or none (see {@code AsyncAppends}). A lone append is sent at once.
 	 * <p>
 	 * The future completes on Lettuce's I/O thread: what depends on it must not
 	 * block (use the {@code ...Async} methods of {@link CompletableFuture} with an
@@ -295,7 +291,10 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	 * also makes the store receive the events of those streams only: reading a
 	 * stream in use subscribes to its channel first, and waits up to the command
 	 * timeout for Redis to confirm (failing with {@link StoreUnavailableException}
-	 * otherwise), so that no event after the head read is missed.
+	 * otherwise), so that no event after the head read is missed, and leaves the
+	 * channel once the stream has no subscribers here: an instance receives the
+	 * events of its own streams only, at the cost of one channel subscription per
+	 * followed stream.
 	 */
 	@Override
 	public void retainWhile(Predicate<String> inUse) {

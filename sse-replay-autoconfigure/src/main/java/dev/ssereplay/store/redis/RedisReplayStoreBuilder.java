@@ -92,9 +92,10 @@ public final class RedisReplayStoreBuilder {
 	}
 
 	/**
-	 * Sets the most {@link RedisReplayStore#appendAsync} calls sent to Redis and
-	 * not answered yet, {@value RedisReplayStore#DEFAULT_MAX_IN_FLIGHT_APPENDS} by
-	 * default; a call beyond it waits.
+	 * Sets the most {@link RedisReplayStore#appendAsync} calls not answered yet,
+	 * sent to Redis or queued to go with others of their stream,
+	 * {@value RedisReplayStore#DEFAULT_MAX_IN_FLIGHT_APPENDS} by default; a call
+	 * beyond it waits.
 	 * @param maxInFlightAppends positive
 	 * @return this builder
 	 */

@@ -11,7 +11,9 @@
  * checks what callers pass in and hands each call on:
  * <ul>
  * <li>{@code RedisStreamHistory} appends to, reads and deletes one stream, and
- * {@code AsyncAppends} bounds the appends sent without waiting;</li>
+ * {@code AsyncAppends} bounds the appends sent without waiting, keeps their
+ * order per stream and sends those that queue up for one stream as one script
+ * call;</li>
  * <li>{@code RedisStreamCatalog} describes and lists streams;</li>
  * <li>{@code RedisLiveFeed} follows streams and repairs a lost live event;
  * {@code LiveSubscriptions} holds its subscriptions, one
