@@ -34,13 +34,10 @@ if key then
     end
   end
 end
-if redis.call('HGET', meta, 'end') then
-  if redis.call('HGET', meta, 'deleted') ~= '1' then
-    return {epoch, tonumber(redis.call('HGET', meta, 'end')), 0, 0, 0, 1}
-  end
-  -- A deleted lifetime is over: the stream starts again, in a new epoch.
-  redis.call('DEL', log, meta)
-  epoch = lifetime(meta, log, ARGV[1], ttl, ARGV[6])
+local ended
+epoch, ended = appendable(meta, log, epoch, ARGV[1], ttl, ARGV[6])
+if ended then
+  return {epoch, ended, 0, 0, 0, 1}
 end
 local ends = ARGV[7] == '1'
 local sequence = tonumber(redis.call('HGET', meta, 'seq')) + 1

@@ -22,13 +22,10 @@ local FIRST_BODY = 7
 local meta, log = KEYS[1], KEYS[2]
 local max_events, ttl = tonumber(ARGV[2]), tonumber(ARGV[3])
 local epoch = lifetime(meta, log, ARGV[1], ttl, ARGV[5])
-if redis.call('HGET', meta, 'end') then
-  if redis.call('HGET', meta, 'deleted') ~= '1' then
-    return {epoch, tonumber(redis.call('HGET', meta, 'end')), 0, 0, 0, 1}
-  end
-  -- A deleted lifetime is over: the stream starts again, in a new epoch.
-  redis.call('DEL', log, meta)
-  epoch = lifetime(meta, log, ARGV[1], ttl, ARGV[5])
+local ended
+epoch, ended = appendable(meta, log, epoch, ARGV[1], ttl, ARGV[5])
+if ended then
+  return {epoch, ended, 0, 0, 0, 1}
 end
 local first = tonumber(redis.call('HGET', meta, 'seq')) + 1
 local now = now_millis()

@@ -69,6 +69,22 @@ local function lifetime(meta, log, new_epoch, ttl, check_server)
   return new_epoch
 end
 
+-- Decides where an append goes, once its lifetime is known: returns the epoch
+-- to append in, and, when the stream has ended, the sequence of its final event
+-- (then nothing may be appended). A deleted lifetime is over: the stream starts
+-- again in a new lifetime, with the caller's new epoch.
+local function appendable(meta, log, epoch, new_epoch, ttl, check_server)
+  local ended = redis.call('HGET', meta, 'end')
+  if not ended then
+    return epoch, nil
+  end
+  if redis.call('HGET', meta, 'deleted') ~= '1' then
+    return epoch, tonumber(ended)
+  end
+  redis.call('DEL', log, meta)
+  return lifetime(meta, log, new_epoch, ttl, check_server), nil
+end
+
 -- Publishes a live message on a stream's channel, with 'PUBLISH' or 'SPUBLISH'
 -- as the caller says; an empty channel publishes nothing.
 local function publish_live(command, channel, message)

@@ -111,14 +111,7 @@ class RedisClusterTests {
 		second.addListener(onSecond::add);
 		assertThat(first.isListening()).isTrue();
 		assertThat(second.isListening()).isTrue();
-		Map<String, List<EventId>> published = new LinkedHashMap<>();
-		for (int i = 0; i < 10; i++) {
-			for (String stream : STREAMS) {
-				RedisReplayStore publisher = (i % 2 == 0) ? first : second;
-				published.computeIfAbsent(stream, (key) -> new ArrayList<>())
-					.add(publisher.append(stream, SseEvent.of("e" + i)).id());
-			}
-		}
+		Map<String, List<EventId>> published = publishTenEachAlternately(first, second);
 		int total = 10 * STREAMS.size();
 		await().atMost(WAIT).until(() -> onFirst.size() == total && onSecond.size() == total);
 		for (String stream : STREAMS) {
@@ -192,14 +185,7 @@ class RedisClusterTests {
 			}
 		}
 		long classicBefore = busMessages("cluster_stats_messages_publish_sent");
-		Map<String, List<EventId>> published = new LinkedHashMap<>();
-		for (int i = 0; i < 10; i++) {
-			for (String stream : STREAMS) {
-				RedisReplayStore publisher = (i % 2 == 0) ? first : second;
-				published.computeIfAbsent(stream, (key) -> new ArrayList<>())
-					.add(publisher.append(stream, SseEvent.of("e" + i)).id());
-			}
-		}
+		Map<String, List<EventId>> published = publishTenEachAlternately(first, second);
 		int total = 10 * STREAMS.size();
 		await().atMost(WAIT).until(() -> onFirst.size() == total && onSecond.size() == total);
 		for (String stream : STREAMS) {
@@ -233,6 +219,20 @@ class RedisClusterTests {
 		StoredEvent after = store.append(stream, SseEvent.of("after"));
 		await().atMost(WAIT).until(() -> received.size() == 1);
 		assertThat(received).extracting(StoredEvent::id).containsExactly(after.id());
+	}
+
+	// Ten events on every stream, by the two instances in turn.
+	private static Map<String, List<EventId>> publishTenEachAlternately(RedisReplayStore first,
+			RedisReplayStore second) {
+		Map<String, List<EventId>> published = new LinkedHashMap<>();
+		for (int i = 0; i < 10; i++) {
+			for (String stream : STREAMS) {
+				RedisReplayStore publisher = (i % 2 == 0) ? first : second;
+				published.computeIfAbsent(stream, (key) -> new ArrayList<>())
+					.add(publisher.append(stream, SseEvent.of("e" + i)).id());
+			}
+		}
+		return published;
 	}
 
 	private static long shardSubscribers(int port, String channel) {
