@@ -128,7 +128,7 @@ final class AsyncAppends {
 	 */
 	<T> CompletableFuture<T> send(String stream, String what, Supplier<CompletableFuture<List<Object>>> send,
 			Function<List<Object>, T> decode) {
-		return queue(what, new Waiting<>(stream, null, send, null, (reply, index) -> decode.apply(reply)));
+		return queue(what, new QueuedAppend<>(stream, null, send, null, (reply, index) -> decode.apply(reply)));
 	}
 
 	/**
@@ -153,7 +153,7 @@ final class AsyncAppends {
 	<T> CompletableFuture<T> sendJoinable(String stream, String what, byte[] body,
 			Supplier<CompletableFuture<List<Object>>> alone,
 			Function<List<byte[]>, CompletableFuture<List<Object>>> together, Decoder<T> decode) {
-		return queue(what, new Waiting<>(stream, body, alone, together, decode));
+		return queue(what, new QueuedAppend<>(stream, body, alone, together, decode));
 	}
 
 	/**
@@ -194,7 +194,7 @@ final class AsyncAppends {
 		return this.maxInFlight - this.permits.availablePermits();
 	}
 
-	private <T> CompletableFuture<T> queue(String what, Waiting<T> append) {
+	private <T> CompletableFuture<T> queue(String what, QueuedAppend<T> append) {
 		try {
 			if (!this.permits.tryAcquire(this.commandTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
 				return CompletableFuture.failedFuture(new StoreUnavailableException("Could not " + what + ": "
@@ -210,15 +210,15 @@ final class AsyncAppends {
 		List<Call> calls;
 		this.lock.lock();
 		try {
-			Lane lane = this.lanes.computeIfAbsent(append.stream, (stream) -> new Lane());
+			Lane lane = this.lanes.computeIfAbsent(append.stream(), (stream) -> new Lane());
 			lane.waiting.add(append);
-			calls = sendReady(append.stream, lane);
+			calls = sendReady(append.stream(), lane);
 		}
 		finally {
 			this.lock.unlock();
 		}
 		whenAnswered(calls);
-		return append.result;
+		return append.result();
 	}
 
 	private void answered(Call call, List<Object> reply, Throwable failure) {
@@ -274,50 +274,14 @@ final class AsyncAppends {
 		}
 		List<Call> calls = new ArrayList<>(CALLS_PER_STREAM);
 		while (!lane.waiting.isEmpty() && lane.calls < CALLS_PER_STREAM) {
-			List<Waiting<?>> batch = nextBatch(lane.waiting);
+			List<QueuedAppend<?>> batch = QueuedAppend.takeBatch(lane.waiting, MAX_BATCH_EVENTS, MAX_BATCH_BYTES);
 			lane.calls++;
-			calls.add(new Call(stream, batch, send(batch)));
+			calls.add(new Call(stream, batch, QueuedAppend.send(batch)));
 		}
 		if (lane.waiting.isEmpty()) {
 			this.sent.signalAll();
 		}
 		return calls;
-	}
-
-	private static List<Waiting<?>> nextBatch(ArrayDeque<Waiting<?>> waiting) {
-		Waiting<?> first = waiting.poll();
-		if (first.together == null || waiting.isEmpty()) {
-			return List.of(first);
-		}
-		List<Waiting<?>> batch = new ArrayList<>(Math.min(waiting.size() + 1, MAX_BATCH_EVENTS));
-		batch.add(first);
-		long bytes = first.body.length;
-		while (batch.size() < MAX_BATCH_EVENTS && !waiting.isEmpty()) {
-			Waiting<?> next = waiting.peek();
-			if (next.together == null || bytes + next.body.length > MAX_BATCH_BYTES) {
-				break;
-			}
-			bytes += next.body.length;
-			batch.add(waiting.poll());
-		}
-		return batch;
-	}
-
-	private static CompletableFuture<List<Object>> send(List<Waiting<?>> batch) {
-		try {
-			if (batch.size() == 1) {
-				return batch.get(0).alone.get();
-			}
-			List<byte[]> bodies = new ArrayList<>(batch.size());
-			for (Waiting<?> append : batch) {
-				bodies.add(append.body);
-			}
-			return batch.get(0).together.apply(bodies);
-		}
-		catch (RuntimeException ex) {
-			// Never thrown by the store's senders; the calls' count stays right if it is.
-			return CompletableFuture.failedFuture(ex);
-		}
 	}
 
 	/**
@@ -345,59 +309,14 @@ final class AsyncAppends {
 
 		private int calls;
 
-		private final ArrayDeque<Waiting<?>> waiting = new ArrayDeque<>();
-
-	}
-
-	/**
-	 * An append with its place taken: queued, then on its way in a call.
-	 *
-	 * @param <T> its result
-	 */
-	private static final class Waiting<T> {
-
-		private final String stream;
-
-		// Null for an append that goes alone.
-		private final byte[] body;
-
-		private final Supplier<CompletableFuture<List<Object>>> alone;
-
-		// Null for an append that goes alone.
-		private final Function<List<byte[]>, CompletableFuture<List<Object>>> together;
-
-		private final Decoder<T> decoder;
-
-		private final CompletableFuture<T> result = new CompletableFuture<>();
-
-		Waiting(String stream, byte[] body, Supplier<CompletableFuture<List<Object>>> alone,
-				Function<List<byte[]>, CompletableFuture<List<Object>>> together, Decoder<T> decoder) {
-			this.stream = stream;
-			this.body = body;
-			this.alone = alone;
-			this.together = together;
-			this.decoder = decoder;
-		}
-
-		void answer(List<Object> reply, Throwable failure, int index) {
-			if (failure != null) {
-				this.result.completeExceptionally(failure);
-				return;
-			}
-			try {
-				this.result.complete(this.decoder.decode(reply, index));
-			}
-			catch (RuntimeException ex) {
-				this.result.completeExceptionally(ex);
-			}
-		}
+		private final ArrayDeque<QueuedAppend<?>> waiting = new ArrayDeque<>();
 
 	}
 
 	/**
 	 * One script call on its way, with the appends it carries in order.
 	 */
-	private record Call(String stream, List<Waiting<?>> appends, CompletableFuture<List<Object>> reply) {
+	private record Call(String stream, List<QueuedAppend<?>> appends, CompletableFuture<List<Object>> reply) {
 
 	}
 

@@ -13,7 +13,7 @@
  * <li>{@code RedisStreamHistory} appends to, reads and deletes one stream, and
  * {@code AsyncAppends} bounds the appends sent without waiting, keeps their
  * order per stream and sends those that queue up for one stream as one script
- * call;</li>
+ * call, which {@code QueuedAppend} composes;</li>
  * <li>{@code RedisStreamCatalog} describes and lists streams;</li>
  * <li>{@code RedisLiveFeed} follows streams and repairs a lost live event;
  * {@code LiveSubscriptions} holds its subscriptions, one
