@@ -84,7 +84,7 @@ final class AsyncAppends {
 
 	private final ReentrantLock lock = new ReentrantLock();
 
-	// Signalled when a stream's queue has been sent.
+	// Signalled whenever queued appends have been sent.
 	private final Condition sent = this.lock.newCondition();
 
 	// Guarded by lock: the streams with calls on their way or appends queued.
@@ -168,8 +168,11 @@ final class AsyncAppends {
 		this.lock.lock();
 		try {
 			long nanos = this.commandTimeout.toNanos();
-			Lane lane;
-			while ((lane = this.lanes.get(stream)) != null && !lane.waiting.isEmpty()) {
+			Lane lane = this.lanes.get(stream);
+			// The appends queued so far, not those queued while this waits: a stream
+			// published to without pause may never have an empty queue.
+			long queuedBefore = (lane != null) ? lane.queued : 0;
+			while (lane != null && this.lanes.get(stream) == lane && lane.taken < queuedBefore) {
 				if (nanos <= 0) {
 					throw new StoreUnavailableException("Could not " + what + ": the appends to it sent without "
 							+ "waiting before were not sent to Redis within " + this.commandTimeout.toMillis()
@@ -212,6 +215,7 @@ final class AsyncAppends {
 		try {
 			Lane lane = this.lanes.computeIfAbsent(append.stream(), (stream) -> new Lane());
 			lane.waiting.add(append);
+			lane.queued++;
 			calls = sendReady(append.stream(), lane);
 		}
 		finally {
@@ -276,11 +280,10 @@ final class AsyncAppends {
 		while (!lane.waiting.isEmpty() && lane.calls < CALLS_PER_STREAM) {
 			List<QueuedAppend<?>> batch = QueuedAppend.takeBatch(lane.waiting, MAX_BATCH_EVENTS, MAX_BATCH_BYTES);
 			lane.calls++;
+			lane.taken += batch.size();
 			calls.add(new Call(stream, batch, QueuedAppend.send(batch)));
 		}
-		if (lane.waiting.isEmpty()) {
-			this.sent.signalAll();
-		}
+		this.sent.signalAll();
 		return calls;
 	}
 
@@ -308,6 +311,12 @@ final class AsyncAppends {
 	private static final class Lane {
 
 		private int calls;
+
+		// Appends ever queued on this lane, and ever taken into a call: an append
+		// queued as the n-th has been sent once taken reaches n.
+		private long queued;
+
+		private long taken;
 
 		private final ArrayDeque<QueuedAppend<?>> waiting = new ArrayDeque<>();
 

@@ -252,6 +252,27 @@ class AsyncAppendsTests {
 	}
 
 	@Test
+	void aSynchronousAppendWaitsForTheAppendsQueuedBeforeItOnlyNotForThoseQueuedAfter() throws Exception {
+		AsyncAppends appends = new AsyncAppends(256, Duration.ofSeconds(2));
+		Calls calls = new Calls();
+		calls.append(appends, "s", "e0");
+		calls.append(appends, "s", "e1");
+		calls.append(appends, "s", "e2");
+		Future<Integer> synchronous = this.publisher.submit(() -> {
+			appends.awaitSent("s", "append to stream 's'");
+			return calls.sent().size();
+		});
+		Thread.sleep(100);
+		// Queued while the synchronous append waits, and left queued when e2 goes:
+		// an append that goes alone does not join e2's call, and the stream then has
+		// its two calls on their way again.
+		calls.appendAlone(appends, "s", "later");
+		calls.answer(0);
+		assertThat(synchronous.get(10, TimeUnit.SECONDS)).isEqualTo(3);
+		assertThat(calls.sent().get(2)).containsExactly("e2");
+	}
+
+	@Test
 	void aSynchronousAppendThatWaitsLongerThanTheTimeoutForQueuedAppendsFails() {
 		AsyncAppends appends = new AsyncAppends(256, Duration.ofMillis(50));
 		Calls calls = new Calls();
