@@ -124,8 +124,10 @@ final class RedisStreamHistory {
 		String what = "append to stream '" + stream + "'";
 		byte[] body = SseFormat.body(event);
 		byte[][] keys = this.keys.of(stream);
-		byte[][] arguments = appendArguments(stream, body, null);
+		byte[][] arguments;
 		try {
+			// May read the servers' version, the first time, to choose the publish command.
+			arguments = appendArguments(stream, body, null);
 			this.scripts.load(RedisScript.APPEND, what);
 			this.scripts.load(RedisScript.APPEND_BATCH, what);
 		}
@@ -160,8 +162,9 @@ final class RedisStreamHistory {
 		String what = "append to stream '" + stream + "'";
 		byte[] body = SseFormat.body(event);
 		byte[][] keys = this.keys.of(stream, key);
-		byte[][] arguments = appendArguments(stream, body, null);
+		byte[][] arguments;
 		try {
+			arguments = appendArguments(stream, body, null);
 			this.scripts.load(RedisScript.APPEND, what);
 		}
 		catch (StoreUnavailableException ex) {
