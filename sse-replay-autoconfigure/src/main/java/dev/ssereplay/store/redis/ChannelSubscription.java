@@ -2,9 +2,11 @@ package dev.ssereplay.store.redis;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -54,6 +56,9 @@ final class ChannelSubscription {
 	private final Map<String, byte[]> channels = new ConcurrentHashMap<>();
 
 	private final ScheduledExecutorService thread;
+
+	// Streams whose resubscription failed and is tried again. Used on the thread only.
+	private final Set<String> retrying = new HashSet<>();
 
 	private volatile boolean failing;
 
@@ -237,6 +242,15 @@ final class ChannelSubscription {
 	}
 
 	private void resubscribe(String stream) {
+		if (this.retrying.contains(stream)) {
+			// A retry is scheduled already.
+			return;
+		}
+		retryResubscribe(stream);
+	}
+
+	private void retryResubscribe(String stream) {
+		this.retrying.remove(stream);
 		byte[] channel = this.channels.get(stream);
 		if (channel == null) {
 			return;
@@ -253,7 +267,8 @@ final class ChannelSubscription {
 		}
 		catch (RuntimeException ex) {
 			try {
-				this.thread.schedule(() -> resubscribe(stream), RESUBSCRIBE_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+				this.retrying.add(stream);
+				this.thread.schedule(() -> retryResubscribe(stream), RESUBSCRIBE_RETRY_MILLIS, TimeUnit.MILLISECONDS);
 			}
 			catch (RejectedExecutionException closed) {
 				// Closed meanwhile.

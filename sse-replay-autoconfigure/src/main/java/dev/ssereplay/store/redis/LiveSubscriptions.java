@@ -98,9 +98,18 @@ final class LiveSubscriptions {
 			this.channels = new ChannelSubscription(this::channelConnection, this.commandTimeout);
 			return;
 		}
-		checkPatternPossible();
 		LiveSubscription created = new LiveSubscription(this.connectionFactory, this.keys.pattern(), this.handler,
 				this.onAllInterrupted, this.commandTimeout);
+		try {
+			checkPatternPossible();
+		}
+		catch (StoreUnavailableException ex) {
+			// The kind is not known yet: subscribed by resubscribeIfNeeded once it is.
+			this.pattern = created;
+			logger.warn("Redis replay store could not subscribe to live events yet; retrying every second: {}",
+					ex.toString());
+			return;
+		}
 		this.pattern = created;
 		try {
 			created.subscribe();
@@ -234,17 +243,10 @@ final class LiveSubscriptions {
 	}
 
 	// Sharded pub/sub has no pattern subscription: listening to every stream
-	// takes classic pub/sub, on every instance.
+	// takes classic pub/sub, on every instance. Throws StoreUnavailableException
+	// while the kind cannot be known yet.
 	private void checkPatternPossible() {
-		boolean sharded;
-		try {
-			sharded = this.pubSub.sharded();
-		}
-		catch (StoreUnavailableException ex) {
-			// Unknown yet; resubscribeIfNeeded asks again.
-			return;
-		}
-		if (sharded) {
+		if (this.pubSub.sharded()) {
 			throw new IllegalStateException("A Redis replay store with sharded pub/sub (sse.replay.redis.pub-sub "
 					+ this.pubSub.setting().name().toLowerCase(Locale.ROOT) + ") delivers the events of "
 					+ "the streams it follows only: call retainWhile before the first listener, as the broker "

@@ -185,7 +185,9 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	 * Coalesced: a stream has at most two script calls on their way; appends to
 	 * it beyond that queue in call order and go together, up to a batch, in one
 	 * script call when one of the two is answered, stored and published in order,
-	 * all or none (see {@code AsyncAppends}). A lone append is sent at once.
+	 * all or none (see {@code AsyncAppends}). A lone append is sent at once; a
+	 * queued one waits for its stream's calls before it, so its future may take
+	 * longer than one command timeout.
 	 * <p>
 	 * The future completes on Lettuce's I/O thread: what depends on it must not
 	 * block (use the {@code ...Async} methods of {@link CompletableFuture} with an
@@ -198,7 +200,11 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	 * again after later ones. While a Redis Cluster moves the stream's slot to
 	 * another master (a failover, resharding), appends on their way may be
 	 * redirected there after later ones, and so stored out of the order sent,
-	 * still densely; use {@link #append} where even that must not happen.
+	 * still densely; and the two calls of a stream sent before Lettuce has
+	 * connected to its master at all (the process's first use of that master,
+	 * or a newly promoted one) may be written in reverse order, since Lettuce
+	 * may send what waited for a connection newest first. Use {@link #append} where
+	 * even that must not happen.
 	 * <p>
 	 * With a connection factory that does not share its native connection, every
 	 * call would take a connection of its own, with no order between them: the

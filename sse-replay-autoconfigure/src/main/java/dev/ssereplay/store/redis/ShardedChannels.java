@@ -74,10 +74,12 @@ final class ShardedChannels implements ChannelConnection {
 		this.timeoutNanos = timeout.toNanos();
 	}
 
+	// Open until closed here: while Lettuce reconnects, it keeps the
+	// subscriptions and makes them again by itself, and a subscription asked
+	// meanwhile waits for the reconnect or times out.
 	@Override
 	public boolean isOpen() {
-		StatefulRedisPubSubConnection<byte[], byte[]> current = this.connection;
-		return current != null && current.isOpen();
+		return this.connection != null;
 	}
 
 	@Override

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -524,6 +525,54 @@ class RedisReplayStoreTests {
 			.until(() -> store.append("s", SseEvent.of("x")), (appended) -> appended != null);
 		await().atMost(WAIT).until(() -> received.size() == 1);
 		assertThat(received.get(0).id()).isEqualTo(event.id());
+	}
+
+	@Test
+	void anAsynchronousAppendThatCannotLearnTheRedisVersionFailsItsFutureWithoutThrowing() {
+		redis.kill();
+		RedisReplayStore store;
+		CompletableFuture<StoredEvent> appended;
+		try {
+			store = store(100, Duration.ofHours(1), RedisPubSub.AUTO);
+			appended = store.appendAsync("s", SseEvent.of("x"));
+		}
+		finally {
+			redis.startAgain();
+		}
+		assertThat(appended).failsWithin(WAIT)
+			.withThrowableOfType(ExecutionException.class)
+			.withCauseInstanceOf(StoreUnavailableException.class);
+		// Asked again once Redis is back.
+		StoredEvent stored = await().atMost(WAIT)
+			.ignoreExceptions()
+			.until(() -> store.appendAsync("s", SseEvent.of("y")).join(), (event) -> event != null);
+		assertThat(store.head("s")).isEqualTo(stored.id());
+	}
+
+	@Test
+	void aShardedSubscriptionAskedForWhileRedisIsDownLeavesTheOthersToLettucesReconnect() {
+		RedisReplayStore store = store(100, Duration.ofHours(1), RedisPubSub.SHARDED);
+		List<String> inUse = new CopyOnWriteArrayList<>(List.of("a", "b"));
+		store.retainWhile(inUse::contains);
+		List<StoredEvent> received = new CopyOnWriteArrayList<>();
+		store.addListener(received::add);
+		store.head("a");
+		String channel = store.keyPrefix() + "{a}:live";
+		assertThat(subscribers(channel, RedisPubSub.SHARDED)).isEqualTo(1);
+		redis.kill();
+		try {
+			// Subscribing to b while Redis is down fails, and must not give up the
+			// connection that Lettuce is reconnecting with a's subscription.
+			assertThatExceptionOfType(StoreUnavailableException.class).isThrownBy(() -> store.head("b"));
+		}
+		finally {
+			redis.startAgain();
+		}
+		// Without a read or a housekeeping pass: Lettuce subscribed again by itself.
+		await().atMost(WAIT).ignoreExceptions().until(() -> subscribers(channel, RedisPubSub.SHARDED) == 1);
+		StoredEvent after = store.append("a", SseEvent.of("after"));
+		await().atMost(WAIT).until(() -> received.size() == 1);
+		assertThat(received).extracting(StoredEvent::id).containsExactly(after.id());
 	}
 
 	@Test
