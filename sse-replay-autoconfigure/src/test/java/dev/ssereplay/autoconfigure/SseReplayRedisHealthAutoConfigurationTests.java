@@ -60,7 +60,9 @@ class SseReplayRedisHealthAutoConfigurationTests {
 			assertThat(health).isNotNull();
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
 			assertThat(health.getDetails()).containsEntry("keyPrefix", "sse-replay:")
-				.containsKeys("listening", "roundTripMillis");
+				.containsKeys("listening", "roundTripMillis")
+				// auto, decided from the test server's version
+				.containsEntry("pubSub", RedisTestServer.shardedPubSubSupported() ? "sharded" : "classic");
 		});
 	}
 

@@ -65,6 +65,20 @@ final class PubSubMode {
 	}
 
 	/**
+	 * The kind in use: {@link RedisPubSub#SHARDED} or {@link RedisPubSub#CLASSIC},
+	 * deciding it now for {@link RedisPubSub#AUTO} when the servers can be read,
+	 * or {@link RedisPubSub#AUTO} while they cannot.
+	 */
+	RedisPubSub inUse() {
+		try {
+			return sharded() ? RedisPubSub.SHARDED : RedisPubSub.CLASSIC;
+		}
+		catch (StoreUnavailableException ex) {
+			return RedisPubSub.AUTO;
+		}
+	}
+
+	/**
 	 * The kind asked for.
 	 */
 	RedisPubSub setting() {

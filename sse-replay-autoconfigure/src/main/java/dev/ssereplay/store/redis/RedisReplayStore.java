@@ -93,6 +93,8 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 
 	private final RedisHousekeeping housekeeping;
 
+	private final PubSubMode pubSub;
+
 	/**
 	 * Starts building a store with the defaults of the {@code sse.replay.*}
 	 * properties.
@@ -107,11 +109,11 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	RedisReplayStore(LettuceConnectionFactory connectionFactory, String keyPrefix, RedisStoreSettings settings) {
 		this.keys = new RedisKeys(keyPrefix);
 		this.scripts = new ScriptRunner(connectionFactory, settings.commandTimeout());
-		PubSubMode pubSub = new PubSubMode(settings.pubSub(), () -> RedisNodes.serverInfo(connectionFactory));
-		this.liveFeed = new RedisLiveFeed(connectionFactory, this.keys, settings.commandTimeout(), pubSub, this);
+		this.pubSub = new PubSubMode(settings.pubSub(), () -> RedisNodes.serverInfo(connectionFactory));
+		this.liveFeed = new RedisLiveFeed(connectionFactory, this.keys, settings.commandTimeout(), this.pubSub, this);
 		this.asyncAppends = new AsyncAppends(settings.maxInFlightAppends(), settings.commandTimeout());
 		this.history = new RedisStreamHistory(this.scripts, this.keys, this.liveFeed, this.asyncAppends,
-				settings.maxEventsPerStream(), settings.timeToLive(), settings.keepEpochAcrossRestarts(), pubSub);
+				settings.maxEventsPerStream(), settings.timeToLive(), settings.keepEpochAcrossRestarts(), this.pubSub);
 		this.catalog = new RedisStreamCatalog(this.scripts, this.keys);
 		this.housekeeping = new RedisHousekeeping(this.scripts, this.keys, this.liveFeed, settings.timeToLive(),
 				(byAge) -> this.history.countEvictions(0, byAge));
@@ -406,6 +408,17 @@ public final class RedisReplayStore implements ReplayStore, AutoCloseable {
 	 */
 	public boolean isReachable() {
 		return this.scripts.isReachable();
+	}
+
+	/**
+	 * Returns the kind of pub/sub this store uses. With {@link RedisPubSub#AUTO}
+	 * the kind is decided the first time it is needed, this call included, from
+	 * the Redis servers' version.
+	 * @return {@link RedisPubSub#SHARDED} or {@link RedisPubSub#CLASSIC}, or
+	 * {@link RedisPubSub#AUTO} while the servers' version could not be read yet
+	 */
+	public RedisPubSub pubSub() {
+		return this.pubSub.inUse();
 	}
 
 	/**

@@ -163,6 +163,7 @@ class RedisClusterTests {
 
 	@Test
 	void shardedLiveEventsTravelToTheMasterOfTheirStreamOnly() {
+		RedisTestServer.assumeShardedPubSub();
 		LettuceConnectionFactory otherFactory = cluster.connectionFactory();
 		RedisReplayStore first = store(connectionFactory, "sharded-" + prefixes.incrementAndGet() + ":",
 				Duration.ofSeconds(10), RedisPubSub.SHARDED);
@@ -200,6 +201,7 @@ class RedisClusterTests {
 
 	@Test
 	void aShardedSubscriptionFollowsItsSlotToTheReplicaThatTookOver() {
+		RedisTestServer.assumeShardedPubSub();
 		// A stream of its own slot range: its master is failed over.
 		String stream = "moved";
 		RedisReplayStore store = store(connectionFactory, "moved-" + prefixes.incrementAndGet() + ":",

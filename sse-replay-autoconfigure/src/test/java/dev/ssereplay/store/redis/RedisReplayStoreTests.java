@@ -269,6 +269,9 @@ class RedisReplayStoreTests {
 	@ParameterizedTest
 	@EnumSource(names = { "SHARDED", "CLASSIC" })
 	void aStoreToldWhichStreamsAreInUseReceivesTheirEventsOnly(RedisPubSub pubSub) {
+		if (pubSub == RedisPubSub.SHARDED) {
+			RedisTestServer.assumeShardedPubSub();
+		}
 		RedisReplayStore store = store(100, Duration.ofHours(1), pubSub);
 		List<String> inUse = new CopyOnWriteArrayList<>(List.of("a"));
 		store.retainWhile(inUse::contains);
@@ -278,8 +281,11 @@ class RedisReplayStoreTests {
 		store.head("b");
 		String channel = store.keyPrefix() + "{a}:live";
 		assertThat(subscribers(channel, pubSub)).isEqualTo(1);
-		assertThat(subscribers(channel, (pubSub == RedisPubSub.SHARDED) ? RedisPubSub.CLASSIC : RedisPubSub.SHARDED))
-			.isZero();
+		if (RedisTestServer.shardedPubSubSupported()) {
+			// Redis 6.2 cannot count sharded subscribers.
+			assertThat(subscribers(channel, (pubSub == RedisPubSub.SHARDED) ? RedisPubSub.CLASSIC
+					: RedisPubSub.SHARDED)).isZero();
+		}
 		assertThat(subscribers(store.keyPrefix() + "{b}:live", pubSub)).isZero();
 		store.append("b", SseEvent.of("not followed here"));
 		StoredEvent followed = store.append("a", SseEvent.of("followed"));
@@ -298,6 +304,7 @@ class RedisReplayStoreTests {
 
 	@Test
 	void autoUsesShardedPubSubOnRedis7() {
+		RedisTestServer.assumeShardedPubSub();
 		RedisReplayStore store = store(100, Duration.ofHours(1), RedisPubSub.AUTO);
 		store.retainWhile("a"::equals);
 		List<StoredEvent> received = new CopyOnWriteArrayList<>();
@@ -331,6 +338,9 @@ class RedisReplayStoreTests {
 	@EnumSource(names = { "SHARDED", "CLASSIC" })
 	void aLiveMessageLostWhileAStreamsChannelIsSubscribedAgainIsPassedOnFromTheHistory(RedisPubSub pubSub)
 			throws InterruptedException {
+		if (pubSub == RedisPubSub.SHARDED) {
+			RedisTestServer.assumeShardedPubSub();
+		}
 		RedisReplayStore store = store(100, Duration.ofHours(1), pubSub);
 		store.retainWhile("s"::equals);
 		List<StoredEvent> received = new CopyOnWriteArrayList<>();
@@ -551,6 +561,7 @@ class RedisReplayStoreTests {
 
 	@Test
 	void aShardedSubscriptionAskedForWhileRedisIsDownLeavesTheOthersToLettucesReconnect() {
+		RedisTestServer.assumeShardedPubSub();
 		RedisReplayStore store = store(100, Duration.ofHours(1), RedisPubSub.SHARDED);
 		List<String> inUse = new CopyOnWriteArrayList<>(List.of("a", "b"));
 		store.retainWhile(inUse::contains);

@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.junit.jupiter.api.Assumptions;
+
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
@@ -241,6 +243,40 @@ public final class RedisTestServer implements AutoCloseable {
 	}
 
 	/**
+	 * Whether the tests' {@code redis-server} has sharded pub/sub: Redis 7.0 or
+	 * later.
+	 */
+	public static boolean shardedPubSubSupported() {
+		try {
+			int[] version = version(findBinary());
+			return version != null && version[0] >= 7;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * Stops a test that needs sharded pub/sub when the tests' {@code redis-server}
+	 * is older than 7.0 (the one shipped in a test dependency is 6.2): it is
+	 * skipped with a warning on the console, or, when the environment variable
+	 * {@code CI} is set, fails.
+	 */
+	public static void assumeShardedPubSub() {
+		if (shardedPubSubSupported()) {
+			return;
+		}
+		String message = "Sharded pub/sub needs Redis 7.0 or later, which the tests' redis-server is not: put a "
+				+ "redis-server 7 on the PATH (Debian: apt-get install redis-server) or name it with -D"
+				+ BINARY_PROPERTY;
+		if (System.getenv("CI") != null) {
+			throw new AssertionError(message);
+		}
+		System.err.println("WARNING: a test did not run. " + message);
+		Assumptions.abort(message);
+	}
+
+	/**
 	 * Returns the {@code redis-server} binary the tests run, found as the class
 	 * javadoc says.
 	 */
@@ -263,24 +299,28 @@ public final class RedisTestServer implements AutoCloseable {
 
 	// Exclusive XRANGE bounds and XTRIM MINID need Redis 6.2.
 	private static boolean supportsStreams(Path candidate) {
+		int[] version = version(candidate);
+		return version != null && (version[0] > 6 || (version[0] == 6 && version[1] >= 2));
+	}
+
+	// The major and minor version a redis-server binary prints, or null.
+	private static int[] version(Path candidate) {
 		try {
 			Process process = new ProcessBuilder(candidate.toString(), "--version").redirectErrorStream(true).start();
 			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 			process.waitFor(10, TimeUnit.SECONDS);
 			Matcher version = VERSION.matcher(output);
 			if (!version.find()) {
-				return false;
+				return null;
 			}
-			int major = Integer.parseInt(version.group(1));
-			int minor = Integer.parseInt(version.group(2));
-			return major > 6 || (major == 6 && minor >= 2);
+			return new int[] { Integer.parseInt(version.group(1)), Integer.parseInt(version.group(2)) };
 		}
 		catch (IOException ex) {
-			return false;
+			return null;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			return false;
+			return null;
 		}
 	}
 
