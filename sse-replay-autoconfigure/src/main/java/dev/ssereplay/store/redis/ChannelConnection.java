@@ -31,11 +31,12 @@ interface ChannelConnection {
 	void subscribe(byte[] channel);
 
 	/**
-	 * Subscribes again to a channel subscribed to before, since the node that
-	 * serves it may have changed; does nothing where Redis keeps the subscription
+	 * Subscribes again to channels subscribed to before, since the nodes that
+	 * serve them may have changed; does nothing where Redis keeps a subscription
 	 * whichever node serves the channel.
+	 * @param channels at least one
 	 */
-	void resubscribe(byte[] channel);
+	void resubscribe(List<byte[]> channels);
 
 	/**
 	 * Leaves channels; a failure is ignored, since a message on a channel nobody

@@ -2,7 +2,6 @@ package dev.ssereplay.store.redis;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -45,6 +45,10 @@ final class ChannelSubscription {
 
 	private static final long RESUBSCRIBE_RETRY_MILLIS = 1000;
 
+	// How long a resubscription waits for the others a failover asks for at the
+	// same time, one notice per channel.
+	private static final long RESUBSCRIBE_GATHER_MILLIS = 100;
+
 	private final Supplier<ChannelConnection> connections;
 
 	// Made by the first subscription. Used on the thread only.
@@ -57,8 +61,10 @@ final class ChannelSubscription {
 
 	private final ScheduledExecutorService thread;
 
-	// Streams whose resubscription failed and is tried again. Used on the thread only.
-	private final Set<String> retrying = new HashSet<>();
+	// Streams to subscribe to again at the next pass, which is scheduled when set.
+	private final Set<String> resubscribing = ConcurrentHashMap.newKeySet();
+
+	private final AtomicBoolean resubscribeScheduled = new AtomicBoolean();
 
 	private volatile boolean failing;
 
@@ -160,17 +166,15 @@ final class ChannelSubscription {
 	/**
 	 * Subscribes again to a stream's channel, on the subscriptions' thread, when
 	 * it is subscribed to: its node may have changed, or Redis ended the
-	 * subscription. Returns at once; a failure is tried again a second later,
-	 * until it succeeds or the stream is left, since the cluster's nodes may not
-	 * agree yet on which master holds the slot.
+	 * subscription. Returns at once. Streams asked for within a tenth of a second
+	 * go together, in one pass that reads the cluster's topology once, however
+	 * many streams a failover moved. A pass that fails is tried again a second later, until it
+	 * succeeds or its streams are left, since the cluster's nodes may not agree
+	 * yet on which master holds a slot.
 	 */
 	void resubscribeLater(String stream) {
-		try {
-			this.thread.execute(() -> resubscribe(stream));
-		}
-		catch (RejectedExecutionException ex) {
-			// Closed.
-		}
+		this.resubscribing.add(stream);
+		scheduleResubscribe(RESUBSCRIBE_GATHER_MILLIS);
 	}
 
 	/**
@@ -241,38 +245,47 @@ final class ChannelSubscription {
 		}
 	}
 
-	private void resubscribe(String stream) {
-		if (this.retrying.contains(stream)) {
-			// A retry is scheduled already.
+	private void scheduleResubscribe(long delayMillis) {
+		if (!this.resubscribeScheduled.compareAndSet(false, true)) {
 			return;
 		}
-		retryResubscribe(stream);
+		try {
+			this.thread.schedule(this::resubscribe, delayMillis, TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// Closed.
+		}
 	}
 
-	private void retryResubscribe(String stream) {
-		this.retrying.remove(stream);
-		byte[] channel = this.channels.get(stream);
-		if (channel == null) {
+	private void resubscribe() {
+		this.resubscribeScheduled.set(false);
+		List<String> streams = new ArrayList<>();
+		List<byte[]> again = new ArrayList<>();
+		for (Iterator<String> pending = this.resubscribing.iterator(); pending.hasNext();) {
+			String stream = pending.next();
+			pending.remove();
+			byte[] channel = this.channels.get(stream);
+			if (channel != null) {
+				streams.add(stream);
+				again.add(channel);
+			}
+		}
+		if (again.isEmpty()) {
 			return;
 		}
 		try {
 			if (isOpen()) {
-				this.connection.resubscribe(channel);
+				this.connection.resubscribe(again);
 			}
 			else {
-				// Its node is gone: every channel is subscribed to again on a new
-				// connection.
-				doSubscribe(stream, channel);
+				// The connection is gone: every channel is subscribed to again on a new
+				// one.
+				doSubscribe(streams.get(0), again.get(0));
 			}
 		}
 		catch (RuntimeException ex) {
-			try {
-				this.retrying.add(stream);
-				this.thread.schedule(() -> retryResubscribe(stream), RESUBSCRIBE_RETRY_MILLIS, TimeUnit.MILLISECONDS);
-			}
-			catch (RejectedExecutionException closed) {
-				// Closed meanwhile.
-			}
+			this.resubscribing.addAll(streams);
+			scheduleResubscribe(RESUBSCRIBE_RETRY_MILLIS);
 		}
 	}
 

@@ -58,7 +58,7 @@ final class ClassicChannels implements ChannelConnection, MessageListener, Subsc
 	}
 
 	@Override
-	public void resubscribe(byte[] channel) {
+	public void resubscribe(List<byte[]> channels) {
 		// Every node passes every message on: the subscription holds wherever it is.
 	}
 

@@ -109,12 +109,14 @@ final class ShardedChannels implements ChannelConnection {
 		await(List.of(channel));
 	}
 
+	// The topology is read once for all the channels: a failover moves the
+	// channels of every stream of a master at once.
 	@Override
-	public void resubscribe(byte[] channel) {
+	public void resubscribe(List<byte[]> channels) {
 		if (this.cluster != null) {
 			this.cluster.refreshPartitions();
 		}
-		await(List.of(channel));
+		await(channels);
 	}
 
 	@Override
