@@ -1,9 +1,11 @@
 package dev.ssereplay.store.redis;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -13,10 +15,18 @@ import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.event.Event;
+import io.lettuce.core.event.connection.DisconnectedEvent;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+
+import reactor.core.Disposable;
 
 import org.springframework.data.redis.connection.DefaultMessage;
 import org.springframework.data.redis.connection.Message;
@@ -32,9 +42,14 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * A shard channel's subscription is bound to the node: when its slot moves (a
  * failover, resharding) Redis ends it with an {@code SUNSUBSCRIBE} nobody asked
  * for, which is passed to {@code onDropped}; and a master that died takes its
- * subscriptions with it. {@link #resubscribe} reads the cluster's topology again
- * and subscribes on the slot's master of the moment. On one server, and behind
- * Sentinel, Lettuce reconnects and subscribes again by itself.
+ * subscriptions with it, which Lettuce would make again on that node only,
+ * were it to come back: so when a connection of the client to a master is lost,
+ * the channels of that master's slots are passed to {@code onDropped} too,
+ * whether or not any command is waiting for that master.
+ * {@link #resubscribe} reads the cluster's topology again and subscribes on the
+ * slot's master of the moment, and fails, to be tried again, for the channels
+ * whose master is still the one lost, until a replica took over. On one server,
+ * and behind Sentinel, Lettuce reconnects and subscribes again by itself.
  * <p>
  * Used on the subscriptions' thread only; handlers run on Lettuce's event loop
  * thread.
@@ -54,15 +69,22 @@ final class ShardedChannels implements ChannelConnection {
 	// Channels being left on purpose, whose SUNSUBSCRIBE is expected.
 	private final Set<String> leaving = ConcurrentHashMap.newKeySet();
 
+	// The channels subscribed to, by name. Changed on the subscriptions' thread;
+	// read when a connection is lost.
+	private final Map<String, byte[]> subscribed = new ConcurrentHashMap<>();
+
+	private Disposable connectionEvents;
+
 	private StatefulRedisPubSubConnection<byte[], byte[]> connection;
 
-	private RedisClusterClient cluster;
+	// Set before the connection events are listened to.
+	private volatile RedisClusterClient cluster;
 
 	/**
 	 * @param handler called with each message, on Lettuce's event loop thread
 	 * @param onSubscribed called with the channel each time Redis confirms one
 	 * @param onDropped called with the channel when Redis ends its subscription
-	 * unasked
+	 * unasked, or, on Redis Cluster, a connection to its master is lost
 	 * @param timeout how long to wait for Redis to confirm
 	 */
 	ShardedChannels(LettuceConnectionFactory connectionFactory, Consumer<Message> handler,
@@ -89,6 +111,7 @@ final class ShardedChannels implements ChannelConnection {
 		StatefulRedisPubSubConnection<byte[], byte[]> opened;
 		if (client instanceof RedisClusterClient clusterClient) {
 			this.cluster = clusterClient;
+			this.connectionEvents = clusterClient.getResources().eventBus().get().subscribe(this::connectionEvent);
 			opened = clusterClient.connectPubSub(ByteArrayCodec.INSTANCE);
 		}
 		else if (client instanceof RedisClient standalone) {
@@ -110,13 +133,32 @@ final class ShardedChannels implements ChannelConnection {
 	}
 
 	// The topology is read once for all the channels: a failover moves the
-	// channels of every stream of a master at once.
+	// channels of every stream of a master at once. A channel whose master is
+	// still one that was lost would wait for it in vain, and keep the channels
+	// after it waiting.
 	@Override
 	public void resubscribe(List<byte[]> channels) {
-		if (this.cluster != null) {
-			this.cluster.refreshPartitions();
+		if (this.cluster == null) {
+			await(channels);
+			return;
 		}
-		await(channels);
+		this.cluster.refreshPartitions();
+		List<byte[]> reachable = new ArrayList<>(channels.size());
+		RedisURI lost = null;
+		for (byte[] channel : channels) {
+			RedisURI master = masterOf(channel);
+			if (master != null && isLost(master)) {
+				lost = master;
+			}
+			else {
+				reachable.add(channel);
+			}
+		}
+		await(reachable);
+		if (lost != null) {
+			throw new IllegalStateException("The connection to the Redis Cluster master " + lost.getHost() + ":"
+					+ lost.getPort() + " was lost and no replica has taken over yet");
+		}
 	}
 
 	@Override
@@ -128,6 +170,7 @@ final class ShardedChannels implements ChannelConnection {
 		for (byte[] channel : channels) {
 			String name = name(channel);
 			this.leaving.add(name);
+			this.subscribed.remove(name);
 			try {
 				// One at a time: on Redis Cluster a command is sent to one slot's master.
 				current.async().sunsubscribe(channel).whenComplete((done, failure) -> {
@@ -147,6 +190,11 @@ final class ShardedChannels implements ChannelConnection {
 		StatefulRedisPubSubConnection<byte[], byte[]> current = this.connection;
 		this.connection = null;
 		this.leaving.clear();
+		this.subscribed.clear();
+		if (this.connectionEvents != null) {
+			this.connectionEvents.dispose();
+			this.connectionEvents = null;
+		}
 		if (current == null) {
 			return;
 		}
@@ -167,7 +215,9 @@ final class ShardedChannels implements ChannelConnection {
 		}
 		List<RedisFuture<Void>> confirmations = new ArrayList<>(channels.size());
 		for (byte[] channel : channels) {
-			this.leaving.remove(name(channel));
+			String name = name(channel);
+			this.leaving.remove(name);
+			this.subscribed.put(name, channel);
 			confirmations.add(current.async().ssubscribe(channel));
 		}
 		long deadline = System.nanoTime() + this.timeoutNanos;
@@ -175,6 +225,50 @@ final class ShardedChannels implements ChannelConnection {
 			long left = Math.max(1, deadline - System.nanoTime());
 			// Throws a RedisCommandTimeoutException when Redis did not confirm in time.
 			LettuceFutures.awaitOrCancel(confirmation, left, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	// On a thread of Lettuce's event bus: any connection of the client to a node
+	// that closed, the subscriptions' own or another. Where the subscriptions'
+	// connection to that node is still open, subscribing again is confirmed at
+	// once.
+	private void connectionEvent(Event event) {
+		RedisClusterClient client = this.cluster;
+		if (!(event instanceof DisconnectedEvent disconnected) || client == null
+				|| !(disconnected.remoteAddress() instanceof InetSocketAddress node)) {
+			return;
+		}
+		for (byte[] channel : this.subscribed.values()) {
+			RedisURI master = masterOf(channel);
+			// Lettuce connects to the host a node's URI names, which the address keeps.
+			if (master != null && master.getPort() == node.getPort() && master.getHost().equals(node.getHostString())) {
+				this.onDropped.accept(channel);
+			}
+		}
+	}
+
+	// The master of the channel's slot in the topology the client knows, or null
+	// when no master holds it.
+	private RedisURI masterOf(byte[] channel) {
+		RedisClusterNode master = this.cluster.getPartitions().getMasterBySlot(SlotHash.getSlot(channel));
+		return (master != null) ? master.getUri() : null;
+	}
+
+	// Whether the subscriptions' connection to a master was made and is not open:
+	// Lettuce is reconnecting to it.
+	private boolean isLost(RedisURI master) {
+		if (!(this.connection instanceof StatefulRedisClusterPubSubConnection<byte[], byte[]> clusterConnection)) {
+			return false;
+		}
+		try {
+			StatefulRedisPubSubConnection<byte[], byte[]> toMaster = clusterConnection
+				.getConnectionAsync(master.getHost(), master.getPort())
+				.getNow(null);
+			return toMaster != null && !toMaster.isOpen();
+		}
+		catch (RuntimeException ex) {
+			// Not a node of the cluster, or its connection failed: subscribing says.
+			return false;
 		}
 	}
 

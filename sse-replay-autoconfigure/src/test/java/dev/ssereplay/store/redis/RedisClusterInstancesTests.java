@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -18,6 +19,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.ssereplay.event.EventId;
+import dev.ssereplay.event.SseEvent;
+import dev.ssereplay.event.StoredEvent;
 import dev.ssereplay.test.SseTestClient;
 import dev.ssereplay.test.SseTestClient.Block;
 
@@ -28,14 +31,16 @@ import static dev.ssereplay.store.redis.AppInstances.post;
 import static dev.ssereplay.store.redis.AppInstances.publish;
 import static dev.ssereplay.store.redis.AppInstances.subscribe;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Two instances of an application sharing a Redis Cluster of three masters with
  * a replica each, configured only with {@code spring.data.redis.cluster.nodes}:
  * whichever master holds a stream and whichever instance a client publishes to
- * or reconnects to, it sees one history in one dense order, exactly once; and a
+ * or reconnects to, it sees one history in one dense order, exactly once; a
  * master replaced by its replica while events are published, handed over or
- * killed, is a resync, never a silent gap.
+ * killed, is a resync, never a silent gap; and a sharded subscription on a
+ * master that was killed moves to the replica that took over by itself.
  */
 class RedisClusterInstancesTests {
 
@@ -230,6 +235,59 @@ class RedisClusterInstancesTests {
 			}
 			assertEveryEventOrAResync(received, before.epoch(), last.epoch());
 		}
+	}
+
+	@Test
+	void aShardedSubscriptionOnAMasterThatDiedIsMadeOnItsReplicaOnceRedisIsReachedAgain() {
+		RedisTestServer.assumeShardedPubSub();
+		// On the master that neither the failover test nor the crash test uses, with
+		// nothing published: once the replica took over, no event and no head that
+		// moved tells the store that its subscription is gone with the master.
+		String stream = null;
+		for (String candidate : STREAMS) {
+			int master = cluster.masterOf("{" + candidate + "}:meta");
+			if (master != cluster.masterOf(PREFIX + "{failover}:meta")
+					&& master != cluster.masterOf(PREFIX + "{crashed}:meta")) {
+				stream = candidate;
+			}
+		}
+		assertThat(stream).isNotNull();
+		String followed = stream;
+		RedisReplayStore store = RedisReplayStore.builder(cluster.connectionFactory())
+			.keyPrefix("died:")
+			.commandTimeout(Duration.ofSeconds(2))
+			.pubSub(RedisPubSub.SHARDED)
+			.build();
+		try {
+			store.retainWhile(followed::equals);
+			List<StoredEvent> received = new CopyOnWriteArrayList<>();
+			store.addListener(received::add);
+			store.head(followed);
+			String channel = "died:{" + followed + "}:live";
+			int master = cluster.masterOf("died:{" + followed + "}:meta");
+			assertThat(shardSubscribers(master, channel)).isEqualTo(1);
+			cluster.kill(master);
+			cluster.awaitHealthy("a replica to take over from the killed master " + master);
+			int promoted = cluster.masterOf("died:{" + followed + "}:meta");
+			assertThat(promoted).isNotEqualTo(master);
+			// Housekeeping, as the broker's tick asks for it, finds Redis unreachable
+			// and then reachable again.
+			await().atMost(AppInstances.WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+				store.housekeep();
+				return shardSubscribers(promoted, channel) == 1;
+			});
+			StoredEvent after = store.append(followed, SseEvent.of("after"));
+			await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 1);
+			assertThat(received).extracting(StoredEvent::id).containsExactly(after.id());
+		}
+		finally {
+			store.close();
+		}
+	}
+
+	private static long shardSubscribers(int port, String channel) {
+		List<?> reply = (List<?>) RedisTestCluster.call(port, "PUBSUB", "SHARDNUMSUB", channel);
+		return (Long) reply.get(1);
 	}
 
 	private static ConfigurableApplicationContext instance() {
