@@ -265,7 +265,7 @@ class RedisClusterInstancesTests {
 			store.head(followed);
 			String channel = "died:{" + followed + "}:live";
 			int master = cluster.masterOf("died:{" + followed + "}:meta");
-			assertThat(shardSubscribers(master, channel)).isEqualTo(1);
+			assertThat(RedisTestCluster.shardSubscribers(master, channel)).isEqualTo(1);
 			cluster.kill(master);
 			cluster.awaitHealthy("a replica to take over from the killed master " + master);
 			int promoted = cluster.masterOf("died:{" + followed + "}:meta");
@@ -274,7 +274,7 @@ class RedisClusterInstancesTests {
 			// and then reachable again.
 			await().atMost(AppInstances.WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
 				store.housekeep();
-				return shardSubscribers(promoted, channel) == 1;
+				return RedisTestCluster.shardSubscribers(promoted, channel) == 1;
 			});
 			StoredEvent after = store.append(followed, SseEvent.of("after"));
 			await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 1);
@@ -283,11 +283,6 @@ class RedisClusterInstancesTests {
 		finally {
 			store.close();
 		}
-	}
-
-	private static long shardSubscribers(int port, String channel) {
-		List<?> reply = (List<?>) RedisTestCluster.call(port, "PUBSUB", "SHARDNUMSUB", channel);
-		return (Long) reply.get(1);
 	}
 
 	private static ConfigurableApplicationContext instance() {

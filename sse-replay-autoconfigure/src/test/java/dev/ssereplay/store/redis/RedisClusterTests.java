@@ -181,7 +181,7 @@ class RedisClusterTests {
 			String channel = first.keyPrefix() + "{" + stream + "}:live";
 			int master = cluster.masterOf(first.keyPrefix() + "{" + stream + "}:meta");
 			for (int port : cluster.ports()) {
-				assertThat(shardSubscribers(port, channel)).as(channel + " on " + port)
+				assertThat(RedisTestCluster.shardSubscribers(port, channel)).as(channel + " on " + port)
 					.isEqualTo((port == master) ? 2 : 0);
 			}
 		}
@@ -212,12 +212,12 @@ class RedisClusterTests {
 		store.head(stream);
 		String channel = store.keyPrefix() + "{" + stream + "}:live";
 		int master = cluster.masterOf(store.keyPrefix() + "{" + stream + "}:meta");
-		assertThat(shardSubscribers(master, channel)).isEqualTo(1);
+		assertThat(RedisTestCluster.shardSubscribers(master, channel)).isEqualTo(1);
 		int promoted = cluster.failover(master);
 		assertThat(promoted).isNotEqualTo(master);
 		// Redis ended the subscription on the former master, and the store made it
 		// on the new one, without waiting for a lost event or housekeeping.
-		await().atMost(WAIT).until(() -> shardSubscribers(promoted, channel) == 1);
+		await().atMost(WAIT).until(() -> RedisTestCluster.shardSubscribers(promoted, channel) == 1);
 		StoredEvent after = store.append(stream, SseEvent.of("after"));
 		await().atMost(WAIT).until(() -> received.size() == 1);
 		assertThat(received).extracting(StoredEvent::id).containsExactly(after.id());
@@ -235,11 +235,6 @@ class RedisClusterTests {
 			}
 		}
 		return published;
-	}
-
-	private static long shardSubscribers(int port, String channel) {
-		List<?> reply = (List<?>) RedisTestCluster.call(port, "PUBSUB", "SHARDNUMSUB", channel);
-		return (Long) reply.get(1);
 	}
 
 	// Sums a CLUSTER INFO counter over every node that runs.

@@ -254,6 +254,14 @@ final class RedisTestCluster implements AutoCloseable {
 	}
 
 	/**
+	 * Returns how many connections subscribe to a shard channel on one node.
+	 */
+	static long shardSubscribers(int port, String channel) {
+		List<?> reply = (List<?>) call(port, "PUBSUB", "SHARDNUMSUB", channel);
+		return (Long) reply.get(1);
+	}
+
+	/**
 	 * Sends one command to one node and returns the reply: a {@link String} for
 	 * a status or bulk reply, a {@link Long}, a {@link List}, or {@code null}.
 	 * @throws IllegalStateException when the node answers an error
