@@ -56,6 +56,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  */
 final class ShardedChannels implements ChannelConnection {
 
+	// When a closed connection to a master is checked, after the event.
+	private static final long[] LOST_CHECK_MILLIS = { 100, 1000 };
+
 	private final LettuceConnectionFactory connectionFactory;
 
 	private final Consumer<Message> handler;
@@ -228,20 +231,36 @@ final class ShardedChannels implements ChannelConnection {
 		}
 	}
 
-	// On a thread of Lettuce's event bus: any connection of the client to a node
-	// that closed, the subscriptions' own or another. Where the subscriptions'
-	// connection to that node is still open, subscribing again is confirmed at
-	// once.
+	// On a thread of Lettuce's event bus. Any connection of the client to a node
+	// may have closed, this connection's or another (a topology refresh opens and
+	// closes one to every node): only this connection's own to a master, which
+	// Lettuce is then reconnecting, is lost. The event may come before this
+	// connection learnt that it closed, so that is checked a little later, and
+	// checked again, on Lettuce's event executors.
 	private void connectionEvent(Event event) {
 		RedisClusterClient client = this.cluster;
-		if (!(event instanceof DisconnectedEvent disconnected) || client == null
-				|| !(disconnected.remoteAddress() instanceof InetSocketAddress node)) {
+		if (event instanceof DisconnectedEvent disconnected && client != null
+				&& disconnected.remoteAddress() instanceof InetSocketAddress node) {
+			for (long delay : LOST_CHECK_MILLIS) {
+				client.getResources().eventExecutorGroup().schedule(() -> dropIfLost(node), delay,
+						TimeUnit.MILLISECONDS);
+			}
+		}
+	}
+
+	private void dropIfLost(InetSocketAddress node) {
+		if (this.cluster == null) {
 			return;
 		}
+		boolean checked = false;
 		for (byte[] channel : this.subscribed.values()) {
 			RedisURI master = masterOf(channel);
 			// Lettuce connects to the host a node's URI names, which the address keeps.
 			if (master != null && master.getPort() == node.getPort() && master.getHost().equals(node.getHostString())) {
+				if (!checked && !isLost(master)) {
+					return;
+				}
+				checked = true;
 				this.onDropped.accept(channel);
 			}
 		}

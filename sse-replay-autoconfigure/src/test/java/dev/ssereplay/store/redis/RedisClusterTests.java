@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.lettuce.core.cluster.RedisClusterClient;
+
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.ssereplay.event.EventId;
@@ -39,7 +41,8 @@ import static org.awaitility.Awaitility.await;
  * reached through a cluster-aware Lettuce connection factory: streams spread
  * over the masters with both keys of a stream on one, the live path crosses
  * nodes, appends sent without waiting keep their order on every master and
- * those that queue up for a stream go in one script call there, a
+ * those that queue up for a stream go in one script call there, sharded
+ * subscriptions follow their slot and stay put through a topology refresh, a
  * master that does not answer fails only its own streams, and listing streams
  * visits every master. The store contract on a
  * cluster is {@code RedisClusterContractTests}; application instances and a
@@ -221,6 +224,34 @@ class RedisClusterTests {
 		StoredEvent after = store.append(stream, SseEvent.of("after"));
 		await().atMost(WAIT).until(() -> received.size() == 1);
 		assertThat(received).extracting(StoredEvent::id).containsExactly(after.id());
+	}
+
+	@Test
+	void aTopologyRefreshDoesNotMakeShardedSubscriptionsAgain() {
+		RedisTestServer.assumeShardedPubSub();
+		String stream = "refreshed";
+		RedisReplayStore store = store(connectionFactory, "refreshed-" + prefixes.incrementAndGet() + ":",
+				Duration.ofSeconds(10), RedisPubSub.SHARDED);
+		store.retainWhile(stream::equals);
+		store.addListener((event) -> {
+		});
+		store.head(stream);
+		int master = cluster.masterOf(store.keyPrefix() + "{" + stream + "}:meta");
+		long subscribes = shardSubscribeCalls(master);
+		// Opens a connection to every node and closes it: the store's own
+		// connection to the master is not lost.
+		((RedisClusterClient) connectionFactory.getRequiredNativeClient()).refreshPartitions();
+		AppInstances.pause(2000);
+		assertThat(shardSubscribeCalls(master)).isEqualTo(subscribes);
+	}
+
+	private static long shardSubscribeCalls(int port) {
+		for (String line : ((String) RedisTestCluster.call(port, "INFO", "commandstats")).split("\r?\n")) {
+			if (line.startsWith("cmdstat_ssubscribe:calls=")) {
+				return Long.parseLong(line.substring("cmdstat_ssubscribe:calls=".length(), line.indexOf(',')));
+			}
+		}
+		return 0;
 	}
 
 	// Ten events on every stream, by the two instances in turn.
