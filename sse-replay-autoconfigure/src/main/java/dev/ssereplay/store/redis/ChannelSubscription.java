@@ -86,6 +86,31 @@ final class ChannelSubscription {
 	}
 
 	/**
+	 * Makes the connection on the subscriptions' thread, without subscribing to
+	 * anything, unless made already; returns at once. Which kind of pub/sub it
+	 * uses may have to be read from every Redis server first, which the first
+	 * subscription, which a caller waits for, then need not do. A failure is
+	 * left to the first subscription.
+	 */
+	void prepareLater() {
+		try {
+			this.thread.execute(() -> {
+				if (this.connection == null) {
+					try {
+						this.connection = this.connections.get();
+					}
+					catch (RuntimeException ex) {
+						// Made by the first subscription.
+					}
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			// Closed.
+		}
+	}
+
+	/**
 	 * Subscribes to a stream's channel unless subscribed already, and returns once
 	 * Redis confirmed it. When the connection was lost for good, subscribes to the
 	 * channels of every stream subscribed before on a new one.

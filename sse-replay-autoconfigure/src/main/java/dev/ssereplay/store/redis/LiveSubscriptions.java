@@ -83,9 +83,10 @@ final class LiveSubscriptions {
 
 	/**
 	 * Sets the subscriptions up, once: per followed stream, made as streams are
-	 * read, or one pattern for every stream, made now, waiting up to the command
-	 * timeout; a pattern subscription that fails is logged, and made again by
-	 * {@link #resubscribeIfNeeded()}.
+	 * read, on a connection whose kind of pub/sub is decided now, without
+	 * waiting; or one pattern for every stream, made now, waiting up to the
+	 * command timeout; a pattern subscription that fails is logged, and made
+	 * again by {@link #resubscribeIfNeeded()}.
 	 * @param perStream whether the feed follows the streams with subscribers here
 	 * @throws IllegalStateException when every stream is to be listened to with
 	 * sharded pub/sub
@@ -96,6 +97,7 @@ final class LiveSubscriptions {
 		}
 		if (perStream) {
 			this.channels = new ChannelSubscription(this::channelConnection, this.commandTimeout);
+			this.channels.prepareLater();
 			return;
 		}
 		LiveSubscription created = new LiveSubscription(this.connectionFactory, this.keys.pattern(), this.handler,

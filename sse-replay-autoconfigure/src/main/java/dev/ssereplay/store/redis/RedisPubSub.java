@@ -9,7 +9,9 @@ public enum RedisPubSub {
 
 	/**
 	 * {@link #SHARDED} when the Redis servers are version 7.0 or later, else
-	 * {@link #CLASSIC}; decided once, when the store first publishes or subscribes.
+	 * {@link #CLASSIC}; decided once, when the store's first listener is added
+	 * (the broker adds it at startup), or, when Redis cannot be reached then,
+	 * when the store first publishes or subscribes.
 	 * Instances that start while the servers are being upgraded from 6 to 7 may
 	 * decide differently: name the kind during such an upgrade.
 	 */

@@ -15,8 +15,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * What the channel subscriptions ask of their connection, with a connection
- * that records the calls: subscribing again after a failure, and after the
- * connection was lost.
+ * that records the calls: made ahead of the first subscription, subscribing
+ * again after a failure, and after the connection was lost.
  */
 class ChannelSubscriptionTests {
 
@@ -28,6 +28,48 @@ class ChannelSubscriptionTests {
 	@AfterEach
 	void close() {
 		this.subscription.close();
+	}
+
+	@Test
+	void theConnectionIsMadeAheadOfTheFirstSubscriptionOnceAndWithoutSubscribing() {
+		AtomicInteger made = new AtomicInteger();
+		ChannelSubscription prepared = new ChannelSubscription(() -> {
+			made.incrementAndGet();
+			return this.connection;
+		}, Duration.ofSeconds(5));
+		try {
+			prepared.prepareLater();
+			await().atMost(Duration.ofSeconds(5)).until(() -> made.get() == 1);
+			assertThat(this.connection.opened).isEmpty();
+			prepared.prepareLater();
+			prepared.subscribe("a", bytes("ch-a"));
+			assertThat(made).hasValue(1);
+			assertThat(this.connection.opened).hasSize(1);
+		}
+		finally {
+			prepared.close();
+		}
+	}
+
+	@Test
+	void aConnectionThatCannotBeMadeAheadIsMadeByTheFirstSubscription() {
+		AtomicInteger asked = new AtomicInteger();
+		ChannelSubscription prepared = new ChannelSubscription(() -> {
+			if (asked.incrementAndGet() == 1) {
+				throw new IllegalStateException("Redis is down");
+			}
+			return this.connection;
+		}, Duration.ofSeconds(5));
+		try {
+			prepared.prepareLater();
+			await().atMost(Duration.ofSeconds(5)).until(() -> asked.get() == 1);
+			prepared.subscribe("a", bytes("ch-a"));
+			assertThat(asked).hasValue(2);
+			assertThat(this.connection.opened).hasSize(1);
+		}
+		finally {
+			prepared.close();
+		}
 	}
 
 	@Test
