@@ -52,7 +52,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * and behind Sentinel, Lettuce reconnects and subscribes again by itself.
  * <p>
  * Used on the subscriptions' thread only; handlers run on Lettuce's event loop
- * thread.
+ * thread, and the checks of a closed connection on Lettuce's event executors.
  */
 final class ShardedChannels implements ChannelConnection {
 
@@ -78,7 +78,8 @@ final class ShardedChannels implements ChannelConnection {
 
 	private Disposable connectionEvents;
 
-	private StatefulRedisPubSubConnection<byte[], byte[]> connection;
+	// Written on the subscriptions' thread; read by the connection checks too.
+	private volatile StatefulRedisPubSubConnection<byte[], byte[]> connection;
 
 	// Set before the connection events are listened to.
 	private volatile RedisClusterClient cluster;
