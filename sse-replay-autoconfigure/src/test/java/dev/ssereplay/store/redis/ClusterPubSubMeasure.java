@@ -59,8 +59,8 @@ public final class ClusterPubSubMeasure {
 				store.addListener((event) -> delivered.incrementAndGet());
 				streams.forEach(store::head);
 			}
-			long classicBefore = bus(cluster, "cluster_stats_messages_publish_sent");
-			long shardedBefore = bus(cluster, "cluster_stats_messages_publishshard_sent");
+			long classicBefore = cluster.busMessages("cluster_stats_messages_publish_sent");
+			long shardedBefore = cluster.busMessages("cluster_stats_messages_publishshard_sent");
 			long events = 0;
 			for (int e = 0; e < EVENTS_PER_STREAM; e++) {
 				for (String stream : streams) {
@@ -73,8 +73,9 @@ public final class ClusterPubSubMeasure {
 			while (delivered.get() < expected && System.nanoTime() < deadline) {
 				Thread.onSpinWait();
 			}
-			double classic = (bus(cluster, "cluster_stats_messages_publish_sent") - classicBefore) / (double) events;
-			double sharded = (bus(cluster, "cluster_stats_messages_publishshard_sent") - shardedBefore)
+			double classic = (cluster.busMessages("cluster_stats_messages_publish_sent") - classicBefore)
+					/ (double) events;
+			double sharded = (cluster.busMessages("cluster_stats_messages_publishshard_sent") - shardedBefore)
 					/ (double) events;
 			System.out.printf(Locale.ROOT,
 					"%-8s %,d events on %d streams, 2 instances, %d nodes: per event %.2f classic and %.2f sharded "
@@ -85,18 +86,6 @@ public final class ClusterPubSubMeasure {
 		finally {
 			stores.forEach(RedisReplayStore::close);
 		}
-	}
-
-	private static long bus(RedisTestCluster cluster, String counter) {
-		long sum = 0;
-		for (int port : cluster.ports()) {
-			for (String line : ((String) RedisTestCluster.call(port, "CLUSTER", "INFO")).split("\\r?\\n")) {
-				if (line.startsWith(counter + ":")) {
-					sum += Long.parseLong(line.substring(counter.length() + 1).trim());
-				}
-			}
-		}
-		return sum;
 	}
 
 }

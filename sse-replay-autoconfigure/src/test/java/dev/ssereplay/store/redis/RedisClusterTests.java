@@ -188,7 +188,7 @@ class RedisClusterTests {
 					.isEqualTo((port == master) ? 2 : 0);
 			}
 		}
-		long classicBefore = busMessages("cluster_stats_messages_publish_sent");
+		long classicBefore = cluster.busMessages("cluster_stats_messages_publish_sent");
 		Map<String, List<EventId>> published = publishTenEachAlternately(first, second);
 		int total = 10 * STREAMS.size();
 		await().atMost(WAIT).until(() -> onFirst.size() == total && onSecond.size() == total);
@@ -199,7 +199,7 @@ class RedisClusterTests {
 			}
 		}
 		// Not one classic message crossed the cluster bus to every node.
-		assertThat(busMessages("cluster_stats_messages_publish_sent")).isEqualTo(classicBefore);
+		assertThat(cluster.busMessages("cluster_stats_messages_publish_sent")).isEqualTo(classicBefore);
 	}
 
 	@Test
@@ -266,19 +266,6 @@ class RedisClusterTests {
 			}
 		}
 		return published;
-	}
-
-	// Sums a CLUSTER INFO counter over every node that runs.
-	private static long busMessages(String counter) {
-		long sum = 0;
-		for (int port : cluster.ports()) {
-			for (String line : ((String) RedisTestCluster.call(port, "CLUSTER", "INFO")).split("\r?\n")) {
-				if (line.startsWith(counter + ":")) {
-					sum += Long.parseLong(line.substring(counter.length() + 1).trim());
-				}
-			}
-		}
-		return sum;
 	}
 
 	@Test

@@ -254,6 +254,22 @@ final class RedisTestCluster implements AutoCloseable {
 	}
 
 	/**
+	 * Sums a {@code CLUSTER INFO} counter over every node that runs, such as the
+	 * messages the nodes sent each other on the cluster bus.
+	 */
+	long busMessages(String counter) {
+		long sum = 0;
+		for (int port : ports()) {
+			for (String line : ((String) call(port, "CLUSTER", "INFO")).split("\\r?\\n")) {
+				if (line.startsWith(counter + ":")) {
+					sum += Long.parseLong(line.substring(counter.length() + 1).trim());
+				}
+			}
+		}
+		return sum;
+	}
+
+	/**
 	 * Returns how many connections subscribe to a shard channel on one node.
 	 */
 	static long shardSubscribers(int port, String channel) {
